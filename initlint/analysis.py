@@ -1,0 +1,116 @@
+"""The analysis: source text in, findings out. Pure: no files, no torch, one libcst parse.
+
+Cheap before expensive: text that cannot hold a torch layer is never parsed; positions are
+computed only when there is something to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .edits import EditPlanner
+from .facts.collect import collect
+from .facts.dataflow import method_follows
+from .facts.flows import FollowLog, link_containers, sequential_follows
+from .facts.held import Resolver
+from .findings import Finding
+from .imports import ImportTable
+from .noqa import suppresses
+from .rules import RULES, Context
+from .settings import DEFAULT, Settings
+
+Source = Union[str, bytes]
+
+
+class SourceError(Exception):
+    """The source could not be analysed; the message is one line, fit for a report."""
+
+
+@dataclass
+class Analysis:
+    module: cst.Module = None  # None when the pre-filter skipped the file
+    findings: List[Finding] = field(default_factory=list)
+
+    @property
+    def reported(self) -> List[Finding]:
+        """Findings not silenced by ``# noqa``."""
+        return [f for f in self.findings if not f.noqa]
+
+
+def may_hold_layers(source: Source) -> bool:
+    """A file without these words cannot construct a torch Linear/Conv layer."""
+    if isinstance(source, bytes):
+        return b"torch" in source and (b"Linear" in source or b"Conv" in source)
+    return "torch" in source and ("Linear" in source or "Conv" in source)
+
+
+def parse(source: Source) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise SourceError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message}") from None
+    except UnicodeDecodeError as error:
+        raise SourceError(f"cannot decode: {error.reason} (no coding cookie says how)") from None
+    except SyntaxError as error:  # e.g. an unknown coding cookie
+        raise SourceError(f"cannot read: {error.msg}") from None
+    except RecursionError:
+        raise SourceError("too deeply nested to parse") from None
+
+
+def analyze(source: Source, settings: Settings = DEFAULT) -> Analysis:
+    if not may_hold_layers(source):
+        return Analysis()
+    return analyze_module(parse(source), settings)
+
+
+def analyze_module(module: cst.Module, settings: Settings = DEFAULT) -> Analysis:
+    """The analysis of an already parsed module (the libcst codemod hands one over)."""
+    try:
+        return Analysis(module, _findings(module, settings))
+    except RecursionError:
+        raise SourceError("too deeply nested to analyse") from None
+
+
+def _findings(module: cst.Module, settings: Settings) -> List[Finding]:
+    imports = ImportTable.of(module)
+    if not imports.names and not imports.star_modules:
+        return []
+    facts = collect(module, imports)
+    if not facts.sites:
+        return []
+    resolver = Resolver(facts)
+    log = FollowLog()
+    link_containers(facts)
+    sequential_follows(facts, resolver, log)
+    method_follows(facts, resolver, log)
+    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings))
+    reports = [report for rule in RULES for report in rule.check(ctx)]
+    if not reports:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lines = module.code.splitlines()
+    findings = []
+    for report in reports:
+        start = positions[report.node].start
+        line_text = lines[start.line - 1] if start.line <= len(lines) else ""
+        findings.append(
+            Finding(
+                line=start.line,
+                col=start.column,
+                code=report.code,
+                message=report.message,
+                layer=report.layer,
+                activation=report.activation,
+                suggestion=report.suggestion,
+                fixable=report.edit is not None,
+                reason=report.reason,
+                noqa=suppresses(line_text, report.code),
+                edit=report.edit,
+            )
+        )
+    findings.sort(key=lambda f: (f.line, f.col, f.code))
+    return findings

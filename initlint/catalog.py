@@ -1,0 +1,217 @@
+"""What initlint knows about torch, as data.
+
+Everything here is keyed by torch's public qualified names (``torch.nn.Linear``,
+``torch.nn.functional.relu``). Adding an activation or a layer is one entry; no other
+module spells a torch name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping, Optional, Tuple, Union
+
+Param = Tuple[str, Union[float, str, None]]  # (name, default)
+
+NN = "torch.nn."
+F = "torch.nn.functional."
+
+
+# --------------------------------------------------------------------------- layers
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A weight layer whose default init is torch's ``kaiming_uniform_(a=sqrt(5))``."""
+
+    name: str
+    family: str  # "linear" | "bilinear" | "conv" | "conv_transpose"
+    lazy: bool
+    params: Tuple[str, ...]  # constructor parameters in positional order
+
+    @property
+    def has_kernel(self) -> bool:
+        return self.family in ("conv", "conv_transpose")
+
+
+_CONV = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias")
+_CONV_T = (
+    "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias",
+    "dilation",
+)
+
+
+def _layers() -> dict:
+    table = {
+        "Linear": Layer("Linear", "linear", False, ("in_features", "out_features", "bias")),
+        "LazyLinear": Layer("LazyLinear", "linear", True, ("out_features", "bias")),
+        "Bilinear": Layer("Bilinear", "bilinear", False, ("in1_features", "in2_features", "out_features", "bias")),
+    }
+    for d in ("1d", "2d", "3d"):
+        table["Conv" + d] = Layer("Conv" + d, "conv", False, _CONV)
+        table["LazyConv" + d] = Layer("LazyConv" + d, "conv", True, _CONV[1:])
+        table["ConvTranspose" + d] = Layer("ConvTranspose" + d, "conv_transpose", False, _CONV_T)
+        table["LazyConvTranspose" + d] = Layer("LazyConvTranspose" + d, "conv_transpose", True, _CONV_T[1:])
+    return {NN + name: layer for name, layer in table.items()}
+
+
+LAYERS: Mapping[str, Layer] = _layers()
+
+
+# ---------------------------------------------------------------------- activations
+
+# Roles decide the policy: "hidden" activations are checked; "gate" ones (sigmoid-like, used
+# for gates and heads) only when a setting asks; "output" ones (softmax, identity) never.
+HIDDEN, GATE, OUTPUT = "hidden", "gate", "output"
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation, with the torch ``nonlinearity`` that matches it (if any).
+
+    ``params`` are the constructor's parameters after ``self`` (module form) in order, with
+    defaults; ``slope`` turns resolved parameter values into kaiming's ``a`` for
+    ``nonlinearity="leaky_relu"``.
+    """
+
+    name: str
+    role: str
+    params: Tuple[Param, ...] = ()
+    nonlinearity: Optional[str] = None
+    slope: Optional[Callable[[Mapping[str, float]], float]] = None
+    normal: bool = False  # the recommended kaiming call is kaiming_normal_ whatever the setting
+
+
+_A = Activation
+ACTIVATION_LIST = (
+    _A("ReLU", HIDDEN, nonlinearity="relu"),
+    _A("ReLU6", HIDDEN, nonlinearity="relu"),
+    _A("LeakyReLU", HIDDEN, (("negative_slope", 0.01),), "leaky_relu", lambda p: p["negative_slope"]),
+    _A("PReLU", HIDDEN, (("num_parameters", 1), ("init", 0.25)), "leaky_relu", lambda p: p["init"]),
+    _A("RReLU", HIDDEN, (("lower", 1 / 8), ("upper", 1 / 3)), "leaky_relu", lambda p: (p["lower"] + p["upper"]) / 2),
+    _A("Tanh", HIDDEN, nonlinearity="tanh"),
+    # torch's docs: self-normalising networks want unit gain and a normal distribution.
+    _A("SELU", HIDDEN, nonlinearity="linear", normal=True),
+    _A("ELU", HIDDEN, (("alpha", 1.0),)),
+    _A("CELU", HIDDEN, (("alpha", 1.0),)),
+    _A("GELU", HIDDEN, (("approximate", "none"),)),
+    _A("SiLU", HIDDEN),
+    _A("Mish", HIDDEN),
+    _A("Hardswish", HIDDEN),
+    _A("Hardtanh", HIDDEN, (("min_val", -1.0), ("max_val", 1.0))),
+    _A("Softplus", HIDDEN, (("beta", 1.0), ("threshold", 20.0))),
+    _A("Sigmoid", GATE),
+    _A("Hardsigmoid", GATE),
+    _A("LogSigmoid", GATE),
+    _A("GLU", GATE),
+    _A("Softmax", OUTPUT),
+    _A("LogSoftmax", OUTPUT),
+    _A("Softmin", OUTPUT),
+)
+ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in ACTIVATION_LIST}
+
+# Module classes: torch.nn.<Name>.
+ACTIVATION_MODULES: Mapping[str, Activation] = {NN + a.name: a for a in ACTIVATION_LIST}
+
+# Functions: qualified name -> (activation, parameter names after the input tensor).
+# The parameter names map positional arguments onto the module's parameter names.
+_FUNCTIONS = {
+    "relu": ("ReLU", ()), "relu_": ("ReLU", ()), "relu6": ("ReLU6", ()),
+    "leaky_relu": ("LeakyReLU", ("negative_slope",)), "leaky_relu_": ("LeakyReLU", ("negative_slope",)),
+    "prelu": ("PReLU", ("weight",)),
+    "rrelu": ("RReLU", ("lower", "upper")), "rrelu_": ("RReLU", ("lower", "upper")),
+    "tanh": ("Tanh", ()), "selu": ("SELU", ()), "selu_": ("SELU", ()),
+    "elu": ("ELU", ("alpha",)), "elu_": ("ELU", ("alpha",)),
+    "celu": ("CELU", ("alpha",)), "celu_": ("CELU", ("alpha",)),
+    "gelu": ("GELU", ("approximate",)), "silu": ("SiLU", ()), "mish": ("Mish", ()),
+    "hardswish": ("Hardswish", ()),
+    "hardtanh": ("Hardtanh", ("min_val", "max_val")), "hardtanh_": ("Hardtanh", ("min_val", "max_val")),
+    "softplus": ("Softplus", ("beta", "threshold")),
+    "sigmoid": ("Sigmoid", ()), "hardsigmoid": ("Hardsigmoid", ()), "logsigmoid": ("LogSigmoid", ()),
+    "glu": ("GLU", ()),
+    "softmax": ("Softmax", ()), "log_softmax": ("LogSoftmax", ()), "softmin": ("Softmin", ()),
+}
+# torch.<name> exists for these; torch.nn.functional.<name> for all of _FUNCTIONS.
+_TORCH_TOP_LEVEL = (
+    "relu", "relu_", "rrelu", "rrelu_", "prelu", "tanh", "selu", "selu_", "celu", "celu_", "sigmoid",
+    "softmax", "log_softmax",
+)
+ACTIVATION_FUNCTIONS: Mapping[str, Tuple[Activation, Tuple[str, ...]]] = {
+    **{F + fn: (ACTIVATIONS[act], params) for fn, (act, params) in _FUNCTIONS.items()},
+    **{"torch." + fn: (ACTIVATIONS[_FUNCTIONS[fn][0]], _FUNCTIONS[fn][1]) for fn in _TORCH_TOP_LEVEL},
+}
+
+# Tensor methods: x.relu(), x.tanh_(), ...
+ACTIVATION_METHODS: Mapping[str, Activation] = {
+    m: ACTIVATIONS[act]
+    for m, act in {
+        "relu": "ReLU", "relu_": "ReLU", "tanh": "Tanh", "tanh_": "Tanh",
+        "sigmoid": "Sigmoid", "sigmoid_": "Sigmoid", "softmax": "Softmax", "log_softmax": "LogSoftmax",
+    }.items()
+}
+
+
+# --------------------------------------------------------- what may sit in between
+
+_NORMS = (
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+    "SyncBatchNorm", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+    "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
+)
+NORM_MODULES = frozenset(NN + n for n in _NORMS)
+NORM_FUNCTIONS = frozenset(
+    F + n for n in ("batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm", "normalize")
+)
+
+# Pass the signal through unchanged in scale (in expectation): they never end a "followed by".
+_TRANSPARENT = (
+    "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
+    "Identity", "Flatten", "Unflatten",
+)
+TRANSPARENT_MODULES = frozenset(NN + n for n in _TRANSPARENT)
+TRANSPARENT_FUNCTIONS = frozenset(
+    [F + n for n in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")]
+    + ["torch." + n for n in ("flatten", "reshape", "permute", "transpose", "squeeze", "unsqueeze", "movedim")]
+)
+TRANSPARENT_METHODS = frozenset(
+    (
+        "view", "view_as", "reshape", "reshape_as", "permute", "transpose", "flatten", "unflatten",
+        "contiguous", "squeeze", "unsqueeze", "movedim", "swapaxes", "t",
+    )
+)
+
+SEQUENTIAL = NN + "Sequential"
+
+# ------------------------------------------------------------------- init evidence
+
+INIT_MODULE = "torch.nn.init"
+# In-place tensor methods that overwrite (or rescale) a weight: evidence of a deliberate init.
+WEIGHT_WRITING_METHODS = frozenset(
+    (
+        "normal_", "uniform_", "copy_", "fill_", "zero_", "mul_", "div_", "add_", "sub_", "clamp_",
+        "set_", "bernoulli_", "random_", "exponential_", "geometric_", "log_normal_", "cauchy_",
+        "masked_fill_", "index_fill_", "scatter_",
+    )
+)
+
+
+def canonical(qualified: str) -> str:
+    """``torch.nn.modules.conv.Conv2d`` -> ``torch.nn.Conv2d``: one spelling per object."""
+    if qualified.startswith("torch.nn.modules."):
+        return NN + qualified.rsplit(".", 1)[1]
+    return qualified
+
+
+def is_known(qualified: str) -> bool:
+    """Whether initlint has anything to say about this torch name (used for star imports)."""
+    return (
+        qualified in LAYERS
+        or qualified in ACTIVATION_MODULES
+        or qualified in ACTIVATION_FUNCTIONS
+        or qualified in NORM_MODULES
+        or qualified in NORM_FUNCTIONS
+        or qualified in TRANSPARENT_MODULES
+        or qualified in TRANSPARENT_FUNCTIONS
+        or qualified == SEQUENTIAL
+        or qualified.startswith(INIT_MODULE + ".")
+    )

@@ -1,0 +1,75 @@
+""""Followed by": where each layer's output goes, through containers and ``forward`` code.
+
+A flow is ``(site, via_norm)``: the output of a layer, possibly passed through a norm layer.
+``Chain.apply`` pushes flows through one held module; Sequentials and ``forward`` bodies are
+both just sequences of such applications.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Optional, Tuple
+
+import libcst as cst
+
+from .collect import Facts
+from .held import ACTIVATION, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .model import ActivationUse, Follow, LayerSite
+
+Flow = Tuple[LayerSite, bool]
+Flows = FrozenSet[Flow]
+NONE: Flows = frozenset()
+
+# A bounded activation at the very end of a model is its output range, not a hidden layer.
+HEAD_ACTIVATIONS = frozenset(("Tanh",))
+
+
+class FollowLog:
+    """The follows found so far; the first route to a (layer, activation) pair wins."""
+
+    def __init__(self) -> None:
+        self.follows: Dict[Tuple[int, int], Follow] = {}
+
+    def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
+        head = head and use.name in HEAD_ACTIVATIONS
+        for site, via_norm in flows:
+            self.follows.setdefault((id(site), id(use.node)), Follow(site, use, via_norm, head))
+
+
+def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = False) -> Flows:
+    """The flows that come out of ``held`` when ``flows`` go in."""
+    if held is None:
+        return NONE
+    if held.kind == LAYER:
+        return frozenset({(held.site, False)})
+    if held.kind == ACTIVATION:
+        log.emit(flows, held.use, head=at_end)
+        return NONE
+    if held.kind == NORM:
+        return frozenset((site, True) for site, _ in flows)
+    if held.kind == TRANSPARENT:
+        return flows
+    if held.kind == SEQUENTIAL:
+        last = len(held.items) - 1
+        for i, (item, _) in enumerate(held.items):
+            flows = apply(item, flows, log, at_end=at_end and i == last)
+        return flows
+    return NONE
+
+
+def link_containers(facts: Facts) -> None:
+    """Give every construct held by a Sequential its container and accessors."""
+    for container in facts.sequentials:
+        for accessors, item in sequential_items(container.call) or ():
+            construct = facts.constructs.get(id(item)) if isinstance(item, cst.Call) else None
+            if construct is not None and construct.ref is None and construct.container is None:
+                construct.container = container
+                construct.accessors = accessors
+
+
+def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+    for container in facts.sequentials:
+        scope = container.function or container.owner_class or facts.module
+        held = resolver.held(container.call, scope, container.owner_class)
+        if held is not None:
+            apply(held, NONE, log, at_end=True)
+

@@ -1,0 +1,129 @@
+"""Static values of simple expressions, and the textual names (refs) of layers."""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, Mapping, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from ..catalog import Activation
+
+_UNKNOWN = object()
+
+
+def literal(node: cst.BaseExpression) -> object:
+    """The value of a number, string, bool, ``-x``, ``a / b`` or ``math.sqrt(n)``; else _UNKNOWN."""
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if isinstance(node, cst.Float):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        value = literal(node.expression)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value if isinstance(node.operator, cst.Minus) else value
+    if isinstance(node, cst.BinaryOperation):
+        left, right = literal(node.left), literal(node.right)
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
+            try:
+                if isinstance(node.operator, cst.Divide):
+                    return left / right
+                if isinstance(node.operator, cst.Multiply):
+                    return left * right
+                if isinstance(node.operator, cst.Add):
+                    return left + right
+                if isinstance(node.operator, cst.Subtract):
+                    return left - right
+                if isinstance(node.operator, cst.Power):
+                    return float(left) ** right
+            except (ZeroDivisionError, OverflowError):
+                return _UNKNOWN
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and isinstance(node.func.value, cst.Name)
+        and node.func.value.value == "math"
+        and node.func.attr.value == "sqrt"
+        and len(node.args) == 1
+    ):
+        value = literal(node.args[0].value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return math.sqrt(value)
+    if isinstance(node, cst.Name) and node.value == "None":
+        return None
+    return _UNKNOWN
+
+
+def is_known(value: object) -> bool:
+    return value is not _UNKNOWN
+
+
+def bind_args(
+    args: Sequence[cst.Arg], names: Sequence[str], skip: int = 0
+) -> Dict[str, cst.BaseExpression]:
+    """Map a call's arguments onto parameter names: positional (after ``skip``) and keyword."""
+    bound: Dict[str, cst.BaseExpression] = {}
+    position = 0
+    for arg in args:
+        if arg.star:
+            continue
+        if arg.keyword is not None:
+            bound[arg.keyword.value] = arg.value
+        else:
+            index = position - skip
+            if 0 <= index < len(names):
+                bound[names[index]] = arg.value
+            position += 1
+    return bound
+
+
+def activation_params(
+    activation: Activation, given: Mapping[str, cst.BaseExpression]
+) -> Tuple[Dict[str, object], Tuple[str, ...]]:
+    """Resolved parameter values (defaults where not given) and the names given non-literally."""
+    params: Dict[str, object] = {}
+    unresolved = []
+    for name, default in activation.params:
+        params[name] = default
+        if name in given:
+            value = literal(given[name])
+            if is_known(value):
+                params[name] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            elif name != "num_parameters":
+                unresolved.append(name)
+    return params, tuple(unresolved)
+
+
+def ref_text(node: cst.BaseExpression) -> Optional[str]:
+    """``self.net[0]`` for an expression made of names, attributes and constant indices."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = ref_text(node.value)
+        return None if base is None else base + "." + node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        element = node.slice[0].slice
+        if isinstance(element, cst.Index):
+            base = ref_text(node.value)
+            key = literal(element.value)
+            if base is not None and isinstance(key, (int, str)) and not isinstance(key, bool):
+                return f"{base}[{key!r}]"
+    return None
+
+
+def weight_owner(node: cst.BaseExpression) -> Optional[str]:
+    """For ``X.weight``, ``X.weight.data``, ``X.weight[...]``: the ref of X; else None."""
+    while True:
+        if isinstance(node, cst.Subscript):
+            node = node.value
+        elif isinstance(node, cst.Attribute) and node.attr.value == "data":
+            node = node.value
+        else:
+            break
+    if isinstance(node, cst.Attribute) and node.attr.value == "weight":
+        return ref_text(node.value)
+    return None

@@ -1,0 +1,98 @@
+"""The facts the collectors gather: what was built, where, how it can be named, what follows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Tuple, Union
+
+import libcst as cst
+
+from ..catalog import Activation, Layer
+
+Scope = Union[cst.Module, cst.ClassDef, cst.FunctionDef]
+
+
+def owner_scope(
+    ref: str, function: Optional[cst.FunctionDef], cls: Optional[cst.ClassDef], module: cst.Module
+) -> Scope:
+    """The scope a ref lives in: ``self.*`` in the class, plain names in the function."""
+    if cls is not None and (ref == "self" or ref.startswith(("self.", "self["))):
+        return cls
+    return function or cls or module
+
+
+@dataclass(eq=False)
+class Construct:
+    """A constructor call initlint cares about: a weight layer or a container of layers.
+
+    ``ref`` is the expression that names it after its statement (``self.fc``, ``net``); a
+    construct held by a container is named through it (``container_ref + accessor``).
+    """
+
+    call: cst.Call
+    statement: Optional[cst.SimpleStatementLine]  # None: not in a plain statement (a header)
+    owner_class: Optional[cst.ClassDef]
+    function: Optional[cst.FunctionDef]
+    hoistable: bool  # False inside lambdas, comprehensions, conditional expressions, boolean ops
+    ref: Optional[str] = None
+    container: Optional["Construct"] = None
+    accessors: Tuple[str, ...] = ()  # "[0]", ".fc1": how the container reaches it (first is preferred)
+
+    def refs(self) -> List[str]:
+        """Every expression that names this construct (an OrderedDict item by key and by index)."""
+        if self.ref is not None:
+            return [self.ref]
+        if self.container is None:
+            return []
+        return [base + acc for base in self.container.refs() for acc in self.accessors]
+
+    def anchor(self) -> "Construct":
+        """The outermost construct that must be bound to a name for this one to be named."""
+        node = self
+        while node.ref is None and node.container is not None:
+            node = node.container
+        return node
+
+    def path_from_anchor(self) -> str:
+        parts = []
+        node = self
+        while node.ref is None and node.container is not None:
+            parts.append(node.accessors[0])
+            node = node.container
+        return "".join(reversed(parts))
+
+
+@dataclass(eq=False)
+class LayerSite(Construct):
+    layer: Optional[Layer] = None
+    args: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+
+    @property
+    def bias(self) -> bool:
+        """Whether the layer has a bias, as far as its arguments say (torch's default: True)."""
+        value = self.args.get("bias")
+        return not (isinstance(value, cst.Name) and value.value == "False")
+
+
+@dataclass(eq=False)
+class ActivationUse:
+    """An activation applied somewhere, with its parameters as far as they are literal."""
+
+    activation: Activation
+    node: cst.CSTNode
+    params: Dict[str, object]
+    unresolved: Tuple[str, ...] = ()  # parameters given as non-literal expressions
+
+    @property
+    def name(self) -> str:
+        return self.activation.name
+
+
+@dataclass(eq=False)
+class Follow:
+    """``site``'s output goes into ``use`` (possibly through a norm layer, or as a head)."""
+
+    site: LayerSite
+    use: ActivationUse
+    via_norm: bool = False
+    head: bool = False

@@ -1,0 +1,91 @@
+"""Applying the analysis' edits to its module: insert init lines, hoist unnamed layers.
+
+Only the statements that get an init are touched; every other byte of the module is kept
+(libcst round-trips formatting, comments, line endings and encoding).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Sequence, Union
+
+import libcst as cst
+
+from ..edits import Edit
+from ..findings import Finding
+
+Body = Union[cst.Module, cst.IndentedBlock]
+
+
+def _statement(line: str) -> cst.BaseStatement:
+    return cst.parse_statement(line + "\n")
+
+
+def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.BaseStatement]:
+    """The statement with its hoists before it and its init lines after (or after each hoist)."""
+    out: List[cst.BaseStatement] = []
+    hoisted: Dict[int, List[Edit]] = {}
+    for edit in edits:
+        if edit.hoist is not None:
+            hoisted.setdefault(id(edit.hoist.call), []).append(edit)
+    lead = statement.leading_lines  # comments above the statement stay above the whole group
+    for group in hoisted.values():
+        hoist = group[0].hoist
+        statement = statement.deep_replace(hoist.call, cst.Name(hoist.name))
+        out.append(
+            cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(hoist.name))], hoist.call)], leading_lines=lead
+            )
+        )
+        lead = ()
+        out.extend(_statement(line) for edit in group for line in edit.lines)
+    out.append(statement.with_changes(leading_lines=lead))
+    out.extend(_statement(line) for edit in edits if edit.hoist is None for line in edit.lines)
+    return out
+
+
+class _Inserter(cst.CSTTransformer):
+    def __init__(self, by_statement: Dict[int, List[Edit]]) -> None:
+        self.by_statement = by_statement
+
+    def _body(self, original: Body, updated: Body) -> Body:
+        if not any(id(stmt) in self.by_statement for stmt in original.body):
+            return updated
+        body: List[cst.BaseStatement] = []
+        for before, after in zip(original.body, updated.body):
+            edits = self.by_statement.get(id(before))
+            body.extend(_rewrite(before, edits) if edits else [after])
+        return updated.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return self._body(original, updated)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return self._body(original, updated)
+
+
+def _import_position(module: cst.Module) -> int:
+    """After the last top-level import, else after the docstring and __future__ imports."""
+    position = 0
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            small = stmt.body[0] if stmt.body else None
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                position = i + 1
+            elif i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString):
+                position = 1
+    return position
+
+
+def apply_edits(module: cst.Module, findings: Sequence[Finding]) -> cst.Module:
+    """``module`` with the edits of ``findings`` applied (findings silenced by noqa: skip them)."""
+    edits = [f.edit for f in findings if f.edit is not None and not f.noqa]
+    if not edits:
+        return module
+    by_statement: Dict[int, List[Edit]] = {}
+    for edit in edits:
+        by_statement.setdefault(id(edit.statement), []).append(edit)
+    fixed = module.visit(_Inserter(by_statement))
+    if any(edit.import_torch for edit in edits):
+        at = _import_position(fixed)
+        fixed = fixed.with_changes(body=[*fixed.body[:at], _statement("import torch"), *fixed.body[at:]])
+    return fixed

@@ -1,0 +1,40 @@
+"""The one settings object every front end builds and the analysis reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Tuple
+
+CHOICES = {
+    "distribution": ("uniform", "normal"),
+    "mode": ("fan_in", "fan_out"),
+    "bias": ("keep", "zeros"),
+    "gain": ("exact", "torch"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Flag a layer whose output goes through a norm layer before the activation. Off by
+    # default: the norm makes the forward signal independent of the weight scale.
+    norm_in_between: bool = False
+    # Also check gates (Sigmoid, Hardsigmoid, LogSigmoid, GLU), off by default.
+    gates: bool = False
+    # The init the fix writes.
+    distribution: str = "uniform"  # torch's own distribution: only the gain changes
+    mode: str = "fan_in"
+    bias: str = "keep"
+    gain: str = "exact"  # "torch": nearest torch nonlinearity where torch has no exact one
+
+    def __post_init__(self) -> None:
+        for name, allowed in CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+    @classmethod
+    def names(cls) -> Tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+DEFAULT = Settings()
