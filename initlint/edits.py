@@ -67,7 +67,7 @@ class EditPlanner:
     def plan(self, site: LayerSite, rec: Recommendation, unresolved: Tuple[str, ...]) -> Plan:
         anchor = site.anchor()
         base, reason = self._name(anchor, site)
-        ref = (base or f"<{_FRESH_BASE[site.layer.family]}>") + site.path_from_anchor()
+        ref = base + site.path_from_anchor() if base else f"<{site.layer.name}>"
         statements = [rec.render(self.init, ref + ".weight")]
         if self.settings.bias == "zeros" and site.bias:
             statements.append(f"{self.init}.zeros_({ref}.bias)")

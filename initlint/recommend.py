@@ -48,6 +48,8 @@ class Recommendation:
 
 def describe(use: ActivationUse) -> str:
     """``LeakyReLU(negative_slope=0.2)``: the activation with the parameters that differ from default."""
+    if use.unresolved:
+        return f"{use.name}({', '.join(name + '=?' for name in use.unresolved)})"
     shown = [
         f"{name}={_number(use.params[name]) if isinstance(use.params[name], float) else repr(use.params[name])}"
         for name, default in use.activation.params
@@ -68,7 +70,8 @@ def recommend(use: ActivationUse, settings: Settings) -> Recommendation:
         a = 0.0
         if activation.slope is not None:
             a = float(activation.slope(use.params))
-            kwargs = (("a", _number(a)),)  # always explicit: "leaky_relu" without a= means slope 0
+            # Always explicit: "leaky_relu" without a= means slope 0. "?" when the slope is not a constant.
+            kwargs = (("a", "?" if use.unresolved else _number(a)),)
         gain = torch_gain(nonlinearity, a)
         return Recommendation(label, function, kwargs + mode + (("nonlinearity", f'"{nonlinearity}"'),), gain, exact)
     if settings.gain == "torch":

@@ -9,11 +9,11 @@ import os
 import sys
 from typing import List
 
-from ..analysis import SourceError, analyze
+from ..analysis import SourceError
 from ..files import FileError, discover, read
 from ..runner import FileResult, run, split_errors
 from ..settings import Settings
-from .apply import apply_edits
+from . import fix_source
 from .write import WriteError, replace_atomically
 
 WRITE, DIFF, CHECK = "write", "diff", "check"
@@ -31,15 +31,12 @@ def add_fix_parser(commands, jobs_type) -> None:
 def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
     try:
         original = read(path)
-        analysis = analyze(original, settings)
+        fixed, analysis = fix_source(original, settings)
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     reported = analysis.reported
     unfixed = [dataclasses.replace(f, edit=None) for f in reported if not f.fixable]
     result = FileResult(path, unfixed, fixed=len(reported) - len(unfixed))
-    if result.fixed == 0:
-        return result
-    fixed = apply_edits(analysis.module, reported).bytes
     result.changed = fixed != original
     if mode == DIFF and result.changed:
         result.diff = _diff(path, analysis.module, fixed)

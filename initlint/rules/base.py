@@ -24,7 +24,7 @@ class Rule:
     """Subclasses fill in the class attributes and ``check``.
 
     ``valid`` and ``invalid`` are complete little modules; in ``invalid`` each line that must be
-    reported ends with ``# <CODE>``. The test suite runs every example, and ``initlint
+    reported ends with ``# expect: <CODE>`` (the fixture convention). The test suite runs every example, and ``initlint
     explain`` prints them, so the docs cannot drift from the behaviour.
     """
 

@@ -73,14 +73,14 @@ class DefaultInitBeforeActivation(Rule):
         "class MLP(nn.Module):\n"
         "    def __init__(self):\n"
         "        super().__init__()\n"
-        "        self.fc = nn.Linear(512, 512)  # INI001\n"
+        "        self.fc = nn.Linear(512, 512)  # expect: INI001\n"
         "\n"
         "    def forward(self, x):\n"
         "        return nn.functional.relu(self.fc(x))\n",
         "from torch import nn\n"
         "\n"
         "net = nn.Sequential(\n"
-        "    nn.Linear(784, 256),  # INI001\n"
+        "    nn.Linear(784, 256),  # expect: INI001\n"
         "    nn.LeakyReLU(0.2),\n"
         "    nn.Linear(256, 10),\n"
         ")\n",
