@@ -135,16 +135,19 @@ _TORCH_TOP_LEVEL = (
     "relu", "relu_", "rrelu", "rrelu_", "prelu", "tanh", "selu", "selu_", "celu", "celu_", "sigmoid",
     "softmax", "log_softmax",
 )
+# In-place forms that exist only as torch.<name>, not in torch.nn.functional.
+_TORCH_ONLY = {"tanh_": ("Tanh", ()), "sigmoid_": ("Sigmoid", ())}
 ACTIVATION_FUNCTIONS: Mapping[str, Tuple[Activation, Tuple[str, ...]]] = {
     **{F + fn: (ACTIVATIONS[act], params) for fn, (act, params) in _FUNCTIONS.items()},
     **{"torch." + fn: (ACTIVATIONS[_FUNCTIONS[fn][0]], _FUNCTIONS[fn][1]) for fn in _TORCH_TOP_LEVEL},
+    **{"torch." + fn: (ACTIVATIONS[act], params) for fn, (act, params) in _TORCH_ONLY.items()},
 }
 
 # Tensor methods: x.relu(), x.tanh_(), ...
 ACTIVATION_METHODS: Mapping[str, Activation] = {
     m: ACTIVATIONS[act]
     for m, act in {
-        "relu": "ReLU", "relu_": "ReLU", "tanh": "Tanh", "tanh_": "Tanh",
+        "relu": "ReLU", "relu_": "ReLU", "tanh": "Tanh", "tanh_": "Tanh", "prelu": "PReLU",
         "sigmoid": "Sigmoid", "sigmoid_": "Sigmoid", "softmax": "Softmax", "log_softmax": "LogSoftmax",
     }.items()
 }
@@ -185,6 +188,8 @@ SEQUENTIAL = NN + "Sequential"
 # ------------------------------------------------------------------- init evidence
 
 INIT_MODULE = "torch.nn.init"
+# Every torch.nn.init function takes the tensor it writes first, under this name.
+INIT_TENSOR_PARAM = "tensor"
 # In-place tensor methods that overwrite (or rescale) a weight: evidence of a deliberate init.
 WEIGHT_WRITING_METHODS = frozenset(
     (

@@ -10,7 +10,7 @@ from . import __version__
 from .files import discover
 from .output import FORMATS, write, write_errors
 from .runner import check_file, run, split_errors
-from .settings import DEFAULT, Settings
+from .settings import CHOICES, DEFAULT, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -20,6 +20,21 @@ def _jobs(value: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return jobs
+
+
+def add_settings(command: argparse.ArgumentParser) -> None:
+    """The Settings fields as options: the same names everywhere (dashes for underscores)."""
+    group = command.add_argument_group("settings")
+    group.add_argument("--norm-in-between", action="store_true", help="also report layers followed by a norm, then an activation")
+    group.add_argument("--gates", action="store_true", help="also report layers followed by Sigmoid-like gates")
+    for name, choices in CHOICES.items():
+        group.add_argument(
+            f"--{name}", choices=choices, default=getattr(DEFAULT, name), help=f"default: {getattr(DEFAULT, name)}"
+        )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(**{name: getattr(args, name) for name in Settings.names() if hasattr(args, name)})
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,14 +49,16 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("-j", "--jobs", type=_jobs, default=None, help="worker processes (default: all cores)")
+    add_settings(check)
 
     from .fix.command import add_fix_parser  # the fix front end owns its options
 
-    add_fix_parser(commands, _jobs)
+    add_settings(add_fix_parser(commands, _jobs))
 
     explain = commands.add_parser("explain", help="print a rule's documentation, or the gain table")
     explain.add_argument("code", nargs="?", help="a rule code, e.g. INI001")
     explain.add_argument("--gains", action="store_true", help="print the activation table with exact gains")
+    explain.add_argument("--markdown", action="store_true", help="print every rule and the gains (docs/rules.md)")
     return top
 
 
@@ -58,7 +75,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
-    settings = DEFAULT
+    settings = settings_from(args)
     try:
         if args.command == "check":
             return check(args, settings)

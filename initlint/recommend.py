@@ -82,5 +82,5 @@ def recommend(use: ActivationUse, settings: Settings) -> Recommendation:
             f"exact {exact:.4f} ({(gain / exact - 1) * 100:+.1f}%)"
         )
         return Recommendation(label, function, mode + (("nonlinearity", f'"{nearest}"'),), gain, exact, note=note)
-    note = f'torch has no {activation.name} gain: unit-gain call scaled by the exact gain {exact:.4f}'
+    note = f"torch has no {activation.name} gain; {exact:.4f} is the exact one"
     return Recommendation(label, function, mode + (("nonlinearity", '"linear"'),), exact, exact, scale=round(exact, 4), note=note)

@@ -29,7 +29,7 @@ def expected_gain(act: nn.Module) -> float:
 def monte_carlo_gain(act, samples: int = 4_000_000) -> float:
     generator = torch.Generator().manual_seed(_GENERATOR_SEED)
     z = torch.randn(samples, generator=generator, dtype=torch.float64)
-    act = act.eval() if isinstance(act, nn.Module) else act
+    act = act.eval().double() if isinstance(act, nn.Module) else act
     with torch.no_grad():
         return 1.0 / math.sqrt(act(z).pow(2).mean().item())
 

@@ -115,8 +115,10 @@ class Collector(cst.CSTVisitor):
             self.facts.modules[id(node)] = ("norm", None)
         elif qualified in catalog.TRANSPARENT_MODULES:
             self.facts.modules[id(node)] = ("transparent", None)
-        elif qualified.startswith(catalog.INIT_MODULE + ".") and node.args:
-            self._note_evidence(weight_owner(node.args[0].value))
+        elif qualified.startswith(catalog.INIT_MODULE + "."):
+            tensor = bind_args(node.args, (catalog.INIT_TENSOR_PARAM,)).get(catalog.INIT_TENSOR_PARAM)
+            if tensor is not None:
+                self._note_evidence(weight_owner(tensor))
 
     def _context(self) -> dict:
         return dict(

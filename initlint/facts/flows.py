@@ -24,7 +24,12 @@ HEAD_ACTIVATIONS = frozenset(("Tanh",))
 
 
 class FollowLog:
-    """The follows found so far; the first route to a (layer, activation) pair wins."""
+    """The follows found so far, one per (layer, activation) pair whatever the routes.
+
+    Routes merge independently of the order they are found in (flows are sets): the pair is
+    through a norm only when every route is, and a head when any route sees the activation
+    end the model (a Sequential ending in Tanh stays a head wherever it is called).
+    """
 
     def __init__(self) -> None:
         self.follows: Dict[Tuple[int, int], Follow] = {}
@@ -32,7 +37,12 @@ class FollowLog:
     def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
         head = head and use.name in HEAD_ACTIVATIONS
         for site, via_norm in flows:
-            self.follows.setdefault((id(site), id(use.node)), Follow(site, use, via_norm, head))
+            key = (id(site), id(use.node))
+            seen = self.follows.get(key)
+            if seen is None:
+                self.follows[key] = Follow(site, use, via_norm, head)
+            else:
+                self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
 
 
 def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = False) -> Flows:

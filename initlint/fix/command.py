@@ -19,13 +19,14 @@ from .write import WriteError, replace_atomically
 WRITE, DIFF, CHECK = "write", "diff", "check"
 
 
-def add_fix_parser(commands, jobs_type) -> None:
+def add_fix_parser(commands, jobs_type) -> argparse.ArgumentParser:
     fix = commands.add_parser("fix", help="insert the matching init for every fixable finding")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py)")
     what = fix.add_mutually_exclusive_group()
     what.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     what.add_argument("--check", action="store_true", help="write nothing; exit 1 when anything would change")
     fix.add_argument("-j", "--jobs", type=jobs_type, default=None, help="worker processes (default: all cores)")
+    return fix
 
 
 def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:

@@ -22,8 +22,9 @@ def replace_atomically(path: str, original: bytes, data: bytes) -> None:
             if handle.read() != original:
                 raise WriteError("changed on disk while being fixed: not overwritten")
         mode = stat.S_IMODE(os.stat(path).st_mode)
-        if not os.access(path, os.W_OK):
-            raise WriteError("not writable: not fixed")
+        # The rename would replace even a read-only file: honour the mode bits (root included).
+        if not mode & 0o222 or not os.access(path, os.W_OK):
+            raise WriteError("read-only file: not fixed")
         folder = os.path.dirname(os.path.abspath(path))
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".initlint-", suffix=".tmp")
     except OSError as error:

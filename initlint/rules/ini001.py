@@ -100,7 +100,7 @@ class DefaultInitBeforeActivation(Rule):
             plan = ctx.planner.plan(site, rec, use.unresolved)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
-                f"({rec.default_shortfall:.1f}x too little weight variance): add {'; '.join(plan.statements)}"
+                f"({self._mismatch(site, rec)}): add {'; '.join(plan.statements)}"
             )
             if rec.note:
                 message += f" ({rec.note})"
@@ -109,6 +109,13 @@ class DefaultInitBeforeActivation(Rule):
             yield Report(
                 self.code, site.call, message, site.layer.name, rec.label, "\n".join(plan.lines), plan.reason, plan.edit
             )
+
+    @staticmethod
+    def _mismatch(site, rec) -> str:
+        if site.layer.family == "bilinear":
+            # Bilinear's default bound is 1/sqrt(in1_features): it ignores in2_features entirely.
+            return "scaled by in1_features only, not in1_features * in2_features"
+        return f"{rec.default_shortfall:.1f}x too little weight variance"
 
     @staticmethod
     def _counts(follow: Follow, ctx: Context) -> bool:

@@ -1,0 +1,74 @@
+"""``initlint explain``: the rules' docs and the gain table, from the one source they live in.
+
+``docs/rules.md`` is this module's ``rules_markdown()``; a test keeps the file in step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .catalog import ACTIVATION_LIST, HIDDEN
+from .facts.model import ActivationUse
+from .recommend import recommend
+from .rules import BY_CODE, RULES, Rule
+from .settings import DEFAULT
+
+
+def rule_markdown(rule: Rule) -> str:
+    parts = [
+        f"## {rule.code}: {rule.name}",
+        rule.summary + ".",
+        "### What it does",
+        rule.what,
+        "### Why",
+        rule.why,
+        "### Example",
+        "```python\n" + rule.invalid[0].rstrip() + "\n```",
+        "Not reported:",
+        "```python\n" + rule.valid[0].rstrip() + "\n```",
+        "### Fix",
+        rule.fix,
+    ]
+    if rule.settings:
+        parts += ["### Settings", "\n".join(f"- `{name}`: {text}" for name, text in rule.settings)]
+    return "\n\n".join(parts) + "\n"
+
+
+def gains_markdown() -> str:
+    rows = [
+        "| activation | init call initlint writes | exact gain | torch default keeps, per layer |",
+        "|---|---|---|---|",
+    ]
+    for activation in ACTIVATION_LIST:
+        if activation.role != HIDDEN:
+            continue
+        use = ActivationUse(activation, None, dict(activation.params))
+        rec = recommend(use, DEFAULT)
+        call = rec.render("nn.init", "w")
+        rows.append(f"| {rec.label} | `{call}` | {rec.exact:.4f} | {1 / rec.default_shortfall:.3f} of the variance |")
+    return "\n".join(rows) + "\n"
+
+
+def rules_markdown() -> str:
+    head = "# Rules\n\nGenerated from `initlint/rules/` by `initlint explain --markdown`; do not edit by hand.\n"
+    return "\n".join([head] + [rule_markdown(rule) for rule in RULES] + ["## Gains\n", gains_markdown()])
+
+
+def explain(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+        return 0
+    if args.gains:
+        sys.stdout.write(gains_markdown())
+        return 0
+    if args.code is None:
+        for rule in RULES:
+            sys.stdout.write(f"{rule.code}  {rule.summary}\n")
+        return 0
+    rule = BY_CODE.get(args.code.upper())
+    if rule is None:
+        sys.stderr.write(f"initlint: error: unknown rule {args.code!r} (known: {', '.join(BY_CODE)})\n")
+        return 2
+    sys.stdout.write(rule_markdown(rule))
+    return 0

@@ -1,0 +1,34 @@
+"""The fix as a libcst codemod command:
+
+    python -m libcst.tool codemod -x initlint.fix.codemod.AddInitCommand PATH
+
+libcst's own runner then brings its ``-j``, ``--unified-diff`` and progress output.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+
+from ..analysis import analyze_module
+from ..settings import CHOICES, Settings
+from .apply import apply_edits
+
+
+class AddInitCommand(VisitorBasedCodemodCommand):
+    DESCRIPTION = "Insert the torch.nn.init call that matches the activation after each Linear/Conv layer."
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        for name, choices in CHOICES.items():
+            arg_parser.add_argument(f"--{name}", choices=choices, default=getattr(Settings(), name))
+
+    def __init__(self, context: CodemodContext, **options: str) -> None:
+        super().__init__(context)
+        self.settings = Settings(**{k: v for k, v in options.items() if k in CHOICES})
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        analysis = analyze_module(tree, self.settings)
+        return apply_edits(tree, analysis.findings)
