@@ -25,6 +25,17 @@ class Settings:
     mode: str = "fan_in"
     bias: str = "keep"
     gain: str = "exact"  # "torch": nearest torch nonlinearity where torch has no exact one
+    # Which activations are checked, by torch class name (ReLU, GELU, ...); empty: all hidden ones.
+    activations: Tuple[str, ...] = ()
+    # Call names that initialise the layer they wrap or receive (beyond names saying init/zero/fill).
+    init_helpers: Tuple[str, ...] = ()
+    # Base classes whose models get their init elsewhere (a class deriving from one, directly or
+    # through classes of the same file, makes the file framework-managed).
+    framework_bases: Tuple[str, ...] = ("PreTrainedModel",)
+    # Front-end filters: rule codes (prefixes) to report or drop; path globs to skip.
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():
