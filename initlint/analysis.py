@@ -7,7 +7,7 @@ computed only when there is something to report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Union
+from typing import List, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -61,26 +61,27 @@ def parse(source: Source) -> cst.Module:
         raise SourceError("too deeply nested to parse") from None
 
 
-def analyze(source: Source, settings: Settings = DEFAULT) -> Analysis:
+def analyze(source: Source, settings: Settings = DEFAULT, path: Optional[str] = None) -> Analysis:
+    """``path`` only names the file (some policies go by file name); nothing is read from it."""
     if not may_hold_layers(source):
         return Analysis()
-    return analyze_module(parse(source), settings)
+    return analyze_module(parse(source), settings, path)
 
 
-def analyze_module(module: cst.Module, settings: Settings = DEFAULT) -> Analysis:
+def analyze_module(module: cst.Module, settings: Settings = DEFAULT, path: Optional[str] = None) -> Analysis:
     """The analysis of an already parsed module (the libcst codemod hands one over)."""
     try:
-        return Analysis(module, _findings(module, settings))
+        return Analysis(module, _findings(module, settings, path))
     except RecursionError:
         raise SourceError("too deeply nested to analyse") from None
 
 
-def _findings(module: cst.Module, settings: Settings) -> List[Finding]:
+def _findings(module: cst.Module, settings: Settings, path: Optional[str]) -> List[Finding]:
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
         return []
-    facts = collect(module, imports)
-    if not facts.sites:
+    facts = collect(module, imports, settings, path)
+    if not facts.sites or facts.evidence.framework:
         return []
     resolver = Resolver(facts)
     log = FollowLog()

@@ -220,3 +220,20 @@ def is_known(qualified: str) -> bool:
         or qualified == SEQUENTIAL
         or qualified.startswith(INIT_MODULE + ".")
     )
+
+MODULE_LIST = NN + "ModuleList"
+MODULE_DICT = NN + "ModuleDict"
+MODULE = NN + "Module"
+
+# Private torch base classes that `isinstance` dispatches use for whole families of layers.
+LAYER_BASES: Mapping[str, Tuple[str, ...]] = {
+    NN + "_ConvNd": tuple(n for n, layer in LAYERS.items() if layer.has_kernel),
+    NN + "_ConvTransposeNd": tuple(n for n, layer in LAYERS.items() if layer.family == "conv_transpose"),
+    NN + "_LazyConvXdMixin": tuple(n for n, layer in LAYERS.items() if layer.has_kernel and layer.lazy),
+}
+
+# Names of helper functions that initialise what they are given (c2_msra_fill, zero_module,
+# kaiming_init, init_weights, ...): a whole word or a word part of the name, case-insensitive.
+INIT_HELPER_WORDS = ("init", "initialize", "initialise", "zero", "fill")
+# Methods that mean "initialise every parameter": `for p in self.parameters(): nn.init...(p)`.
+PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))

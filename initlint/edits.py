@@ -14,7 +14,7 @@ from typing import Dict, Optional, Set, Tuple
 import libcst as cst
 
 from .facts.collect import Facts
-from .facts.model import Construct, LayerSite, Scope
+from .facts.model import ActivationUse, Construct, LayerSite, Scope
 from .recommend import Recommendation
 from .settings import Settings
 
@@ -64,7 +64,7 @@ class EditPlanner:
         self._taken: Dict[int, Set[str]] = {}
         self._hoists: Dict[int, Hoist] = {}
 
-    def plan(self, site: LayerSite, rec: Recommendation, unresolved: Tuple[str, ...]) -> Plan:
+    def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> Plan:
         anchor = site.anchor()
         base, reason = self._name(anchor, site)
         ref = base + site.path_from_anchor() if base else f"<{site.layer.name}>"
@@ -76,8 +76,10 @@ class EditPlanner:
             lines[0] += "  # " + rec.comment
         if not reason and site.layer.lazy:
             reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
-        if not reason and unresolved:
-            reason = f"the activation's {', '.join(unresolved)} is not a constant"
+        if not reason and use.parametric:
+            reason = "the activation is a parameter or a lookup: callers may pass another one"
+        if not reason and use.unresolved:
+            reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
         if reason:
             return Plan(tuple(statements), tuple(lines), None, reason)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]

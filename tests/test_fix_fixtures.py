@@ -46,11 +46,14 @@ def test_everything_outside_the_inserted_lines_is_kept(case):
         if tag == "insert":
             assert not new, new
         elif tag != "equal":
-            # Only a hoist rewrites a line: `NAME = EXPR` then the old statement with EXPR -> NAME.
-            binding = re.match(rb"\s*(\w+) = (.*?)\r?\n", new[0])
-            assert binding, new
-            name, expr = binding.groups()
-            assert b"".join(before[i1:i2]).replace(expr, name) == b"".join(new[1:])
+            # Only hoists rewrite a line: `NAME = EXPR` lines, then the old statement with EXPR -> NAME.
+            bindings = [re.match(rb"\s*(\w+) = (.*?)\r?\n", line) for line in new[:-1]]
+            assert bindings and all(bindings), new
+            old = b"".join(before[i1:i2])
+            for binding in bindings:
+                name, expr = binding.groups()
+                old = old.replace(expr, name, 1)
+            assert old == new[-1]
 
 
 def test_the_fix_cases_include_every_edit_form():

@@ -8,7 +8,11 @@ import libcst as cst
 
 from .. import catalog
 from ..imports import ImportTable
-from .literals import activation_params, bind_args, ref_text, weight_owner
+from ..settings import Settings
+from .evidence import (
+    Evidence, call_name, dispatched_layers, framework_reason, init_helper_name, iterates_parameters, writes_weight,
+)
+from .literals import activation_params, bind_args, literal, ref_text, weight_owner
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
@@ -20,18 +24,25 @@ _OPAQUE_STATEMENT = (cst.BaseCompoundStatement, cst.SimpleStatementSuite)
 class Facts:
     """Everything the rules need to know about one module."""
 
-    def __init__(self, module: cst.Module, imports: ImportTable) -> None:
+    def __init__(self, module: cst.Module, imports: ImportTable, settings: Settings) -> None:
         self.module = module
         self.imports = imports
+        self.settings = settings
         self.sites: List[LayerSite] = []
         self.constructs: Dict[int, Construct] = {}  # id(call) -> layer site or container
-        self.sequentials: List[Construct] = []
+        self.sequentials: List[Construct] = []  # Sequential(...) calls and Sequential subclasses' super().__init__
+        self.containers: List[Construct] = []  # ModuleList / ModuleDict: items by index or key, no order
         self.modules: Dict[int, Tuple[str, Optional[ActivationUse]]] = {}  # id(call) -> (kind, use)
         self.class_attrs: Dict[cst.ClassDef, Dict[str, List[cst.BaseExpression]]] = {}
         self.locals: Dict[Scope, Dict[str, List[cst.BaseExpression]]] = {}
         self.methods: Dict[cst.ClassDef, List[cst.FunctionDef]] = {}
+        self.functions: List[cst.FunctionDef] = []
+        self.functions_by_name: Dict[str, List[cst.FunctionDef]] = {}
         self.enclosing_class: Dict[cst.FunctionDef, Optional[cst.ClassDef]] = {}
-        self.evidence: Set[Tuple[int, str]] = set()  # (id(owner scope), ref) whose weight is set
+        self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
+        self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
+        self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
+        self.evidence = Evidence()
 
 
 class Collector(cst.CSTVisitor):
@@ -63,6 +74,8 @@ class Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node)
+        if any(self.imports.resolve(base.value) == catalog.SEQUENTIAL for base in node.bases):
+            self.facts.sequential_classes.add(node.name.value)
         self.facts.class_attrs.setdefault(node, {})
         self.facts.methods.setdefault(node, [])
         self.functions.append(None)
@@ -76,6 +89,8 @@ class Collector(cst.CSTVisitor):
         if cls is not None:
             self.facts.methods[cls].append(node)
         self.facts.enclosing_class[node] = self.classes[-1] if self.classes else None
+        self.facts.functions.append(node)
+        self.facts.functions_by_name.setdefault(node.name.value, []).append(node)
         self.functions.append(node)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -93,7 +108,7 @@ class Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.imports.resolve(node.func)
         if qualified is None:
-            self._note_weight_write_method(node)
+            self._other_call(node)
             return
         layer = catalog.LAYERS.get(qualified)
         if layer is not None:
@@ -103,9 +118,9 @@ class Collector(cst.CSTVisitor):
             self.facts.sites.append(site)
             self.facts.constructs[id(node)] = site
         elif qualified == catalog.SEQUENTIAL:
-            container = Construct(call=node, **self._context())
-            self.facts.sequentials.append(container)
-            self.facts.constructs[id(node)] = container
+            self._container(node, self.facts.sequentials)
+        elif qualified in (catalog.MODULE_LIST, catalog.MODULE_DICT):
+            self._container(node, self.facts.containers)
         elif qualified in catalog.ACTIVATION_MODULES:
             activation = catalog.ACTIVATION_MODULES[qualified]
             given = bind_args(node.args, [name for name, _ in activation.params])
@@ -119,6 +134,83 @@ class Collector(cst.CSTVisitor):
             tensor = bind_args(node.args, (catalog.INIT_TENSOR_PARAM,)).get(catalog.INIT_TENSOR_PARAM)
             if tensor is not None:
                 self._note_evidence(weight_owner(tensor))
+
+    def _container(self, node: cst.Call, into: List[Construct]) -> None:
+        container = Construct(call=node, **self._context())
+        into.append(container)
+        self.facts.constructs[id(node)] = container
+
+    def _other_call(self, node: cst.Call) -> None:
+        """A call that is not torch's: weight writes, init helpers, add_module, super().__init__."""
+        func = node.func
+        name = call_name(func)
+        if name is None:
+            return
+        if name in catalog.WEIGHT_WRITING_METHODS and isinstance(func, cst.Attribute):
+            self._note_evidence(weight_owner(func.value))
+        elif name == "post_init":
+            self.facts.evidence.framework = self.facts.evidence.framework or "calls post_init()"
+        elif name == "apply" and isinstance(func, cst.Attribute) and node.args:
+            applied = call_name(node.args[0].value)
+            if applied is not None and init_helper_name(applied, self.facts.settings.init_helpers):
+                self._note_class_initialised(func.value)
+        elif name == "__init__" and self._in_sequential_subclass(func):
+            # class Block(nn.Sequential): super().__init__(conv, relu) -- the items of `self`.
+            container = Construct(call=node, **self._context(), ref="self")
+            self.facts.sequentials.append(container)
+            self.facts.constructs[id(node)] = container
+        elif init_helper_name(name, self.facts.settings.init_helpers):
+            for arg in node.args:
+                self._note_evidence(ref_text(arg.value))
+                if isinstance(arg.value, cst.Name) and arg.value.value == "self":
+                    self._note_class_initialised(arg.value)
+
+    def leave_Call(self, node: cst.Call) -> None:
+        # Runs after the arguments' own visit_Call, so their constructs exist by now.
+        name = call_name(node.func)
+        if name is None or self.imports.resolve(node.func) is not None:
+            return
+        if name == "add_module" and len(node.args) >= 2 and isinstance(node.func, cst.Attribute):
+            key, value = literal(node.args[0].value), node.args[1].value
+            construct = self.facts.constructs.get(id(value))
+            base = ref_text(node.func.value)
+            if construct is not None and base is not None and isinstance(key, str) and key.isidentifier():
+                construct.ref = construct.ref or f"{base}.{key}"
+                if base == "self" and self.classes:
+                    self.facts.class_attrs[self.classes[-1]].setdefault(key, []).append(value)
+        elif name == "append" and len(node.args) == 1 and isinstance(node.func, cst.Attribute):
+            base = ref_text(node.func.value)
+            if base is not None:
+                key = (id(self.owner_of(base)), base)
+                self.facts.appended.setdefault(key, []).append(node.args[0].value)
+        elif init_helper_name(name, self.facts.settings.init_helpers) and not name.startswith("__"):
+            for arg in node.args:
+                if isinstance(arg.value, cst.Call) and id(arg.value) in self.facts.constructs:
+                    self.facts.evidence.wrapped.add(id(arg.value))  # zero_module(nn.Conv2d(...))
+
+    def _in_sequential_subclass(self, func: cst.BaseExpression) -> bool:
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Call)
+            and call_name(func.value.func) == "super"
+            and bool(self.classes)
+            and self.classes[-1].name.value in self.facts.sequential_classes
+        )
+
+    def _note_class_initialised(self, receiver: cst.BaseExpression) -> None:
+        if isinstance(receiver, cst.Name) and receiver.value == "self" and self.classes:
+            self.facts.evidence.classes.add(id(self.classes[-1]))
+
+    # ------------------------------------------------------------- type dispatch
+
+    def visit_If(self, node: cst.If) -> None:
+        names = dispatched_layers(node.test, self.imports)
+        if names and writes_weight(node.body, self.imports):
+            self.facts.evidence.layer_names |= names
+
+    def visit_For(self, node: cst.For) -> None:
+        if iterates_parameters(node) and writes_weight(node.body, self.imports, any_tensor=True):
+            self.facts.evidence.all_layers = True
 
     def _context(self) -> dict:
         return dict(
@@ -143,6 +235,7 @@ class Collector(cst.CSTVisitor):
         ref = ref_text(target)
         if ref is None:
             return
+        self.facts.value_scope[id(value)] = self.scope
         construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None
         if construct is not None and construct.ref is None:
             construct.ref = ref
@@ -155,26 +248,33 @@ class Collector(cst.CSTVisitor):
 
     # ------------------------------------------------------------------ evidence
 
-    def _note_weight_write_method(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in catalog.WEIGHT_WRITING_METHODS:
-            self._note_evidence(weight_owner(func.value))
-
     def _note_evidence(self, ref: Optional[str]) -> None:
         if ref is not None:
-            self.facts.evidence.add((id(self.owner_of(ref)), ref))
+            self.facts.evidence.refs.add((id(self.owner_of(ref)), ref))
 
 
-def collect(module: cst.Module, imports: ImportTable) -> Facts:
-    facts = Facts(module, imports)
-    module.visit(Collector(facts))
+def collect(module: cst.Module, imports: ImportTable, settings: Settings, path: Optional[str] = None) -> Facts:
+    facts = Facts(module, imports, settings)
+    facts.evidence.framework = framework_reason(module, settings.framework_bases, path)
+    if not facts.evidence.framework:
+        module.visit(Collector(facts))
     return facts
 
 
 def overridden(facts: Facts, site: LayerSite) -> bool:
     """Whether the file sets this layer's weight explicitly somewhere it can be seen."""
+    evidence = facts.evidence
+    if evidence.all_layers or site.layer.name in evidence.layer_names:
+        return True
+    node = site
+    while node is not None:  # the construction, or a container holding it, wrapped by an init helper
+        if id(node.call) in evidence.wrapped:
+            return True
+        node = node.container
+    if site.owner_class is not None and id(site.owner_class) in evidence.classes:
+        return True
     for ref in site.refs():
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
-        if (id(owner), ref) in facts.evidence:
+        if (id(owner), ref) in evidence.refs:
             return True
     return False

@@ -1,20 +1,24 @@
-"""Data flow through a method body: which layer outputs reach which activations.
+"""Data flow through a function body: which layer outputs reach which activations.
 
 A small abstract interpreter: each local name holds the set of layer outputs (flows) it may
 carry. ``x = self.fc(x)`` makes ``x`` carry fc's output; a later ``x = F.relu(x)`` is then a
 follow; any other use (``x + y``, an unknown call) ends the flow. Branches merge by union.
+
+A list being built (``layers.append(m)``, ``layers += [...]``) is the same thing seen from the
+other side: its name carries the flows at its tail, and appending a module applies it.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from contextlib import contextmanager
+from typing import Dict, List, Optional
 
 import libcst as cst
 
 from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, apply
-from .held import ACTIVATION, NORM, TRANSPARENT, Held, Resolver
+from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Held, Resolver
 from .literals import activation_params, bind_args
 from .model import ActivationUse
 
@@ -25,6 +29,18 @@ def _merge(a: Env, b: Env) -> Env:
     return {name: a.get(name, NONE) | b.get(name, NONE) for name in a.keys() | b.keys()}
 
 
+_LIST_EXTENDERS = ("append", "extend", "add_module")
+
+
+class _Loop:
+    """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``."""
+
+    def __init__(self, index: Optional[str], elements: List[Optional[Held]]) -> None:
+        self.index = index
+        last = elements[-1] if elements else None
+        self.last_sites = frozenset({id(last.site)} if last is not None and last.kind == LAYER else ())
+
+
 class MethodFlow:
     def __init__(self, facts: Facts, resolver: Resolver, log: FollowLog, method: cst.FunctionDef) -> None:
         self.facts = facts
@@ -33,6 +49,9 @@ class MethodFlow:
         self.method = method
         self.cls = facts.enclosing_class.get(method)
         self.returning: Optional[cst.BaseExpression] = None
+        self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
+        self.loops: List[_Loop] = []
+        self.last_appended: Dict[str, Optional[ActivationUse]] = {}
 
     def run(self) -> None:
         self.block(self.method.body, {})
@@ -51,7 +70,8 @@ class MethodFlow:
             return env
         if isinstance(stmt, cst.If):
             self.expr(stmt.test, env)
-            taken = self.block(stmt.body, dict(env))
+            with self._guard(stmt.test):
+                taken = self.block(stmt.body, dict(env))
             if isinstance(stmt.orelse, cst.If):
                 other = self.statement(stmt.orelse, dict(env))
             elif isinstance(stmt.orelse, cst.Else):
@@ -61,7 +81,12 @@ class MethodFlow:
             return _merge(taken, other)
         if isinstance(stmt, (cst.For, cst.While)):
             self.expr(stmt.iter if isinstance(stmt, cst.For) else stmt.test, env)
+            loop = self._bind_loop(stmt) if isinstance(stmt, cst.For) else None
+            if loop is not None:
+                self.loops.append(loop)
             looped = _merge(env, self.block(stmt.body, dict(env)))
+            if loop is not None:
+                self.loops.pop()
             return self.block(stmt.orelse.body, looped) if stmt.orelse else looped
         if isinstance(stmt, cst.With):
             for item in stmt.items:
@@ -81,6 +106,12 @@ class MethodFlow:
         return env
 
     def small(self, node: cst.BaseSmallStatement, env: Env) -> Env:
+        if isinstance(node, (cst.Assign, cst.AnnAssign)) and isinstance(node.value, (cst.List, cst.Tuple, cst.BinaryOperation)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], cst.Name):
+                env = dict(env)
+                env[targets[0].value] = self._list_value(node.value, env, targets[0].value)
+                return env
         if isinstance(node, (cst.Assign, cst.AnnAssign)):
             flows = self.expr(node.value, env) if node.value is not None else NONE
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
@@ -92,8 +123,12 @@ class MethodFlow:
                     self._unbind(target, env)
             return env
         if isinstance(node, cst.AugAssign):
-            self.expr(node.value, env)
             env = dict(env)
+            if isinstance(node.target, cst.Name) and isinstance(node.value, (cst.List, cst.Tuple)):
+                name = node.target.value  # layers += [conv, relu]
+                env[name] = self._extend(name, [e.value for e in node.value.elements], env.get(name, NONE), env)
+                return env
+            self.expr(node.value, env)
             self._unbind(node.target, env)  # x += y: x no longer carries a pure layer output
             return env
         if isinstance(node, cst.Return):
@@ -121,9 +156,20 @@ class MethodFlow:
             return env.get(node.value, NONE)
         if isinstance(node, cst.Call):
             return self.call(node, env)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            # [F.elu(head(x)) for head in self.heads.values()]: the element, once per container item
+            comp = node.for_in
+            self.expr(comp.iter, env)
+            loop = self._bind_target(comp.target, comp.iter)
+            self.loops += [loop] if loop is not None else []
+            self.expr(node.elt, env)
+            self.loops = self.loops[:-1] if loop is not None else self.loops
+            return NONE
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
-            return self.expr(node.body, env) | self.expr(node.orelse, env)
+            with self._guard(node.test):
+                body = self.expr(node.body, env)
+            return body | self.expr(node.orelse, env)
         self.walk(node, env)
         return NONE
 
@@ -136,6 +182,15 @@ class MethodFlow:
                 self.walk(child, env)
 
     def call(self, node: cst.Call, env: Env) -> Flows:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _LIST_EXTENDERS:
+            if self._list_operation(node, func.value.value, func.attr.value, env):
+                return NONE
+        for arg in node.args:
+            if arg.star == "*" and isinstance(arg.value, cst.Name):  # nn.Sequential(*layers): its end is known
+                use = self.last_appended.get(arg.value.value)
+                if use is not None:
+                    self.log.mark_head(use)
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         first = positional[0].value if positional else None
         held = self.callee(node)
@@ -184,11 +239,92 @@ class MethodFlow:
             if qualified in catalog.TRANSPARENT_FUNCTIONS:
                 return Held(TRANSPARENT)
             return None
+        if isinstance(node.func, cst.Name) and node.func.value in self.modules:
+            return self.modules[node.func.value]
         return self.resolver.held(node.func, self.method, self.cls)
+
+    # ------------------------------------------------------------------------ lists
+
+    def _list_operation(self, node: cst.Call, name: str, operation: str, env: Env) -> bool:
+        """``layers.append(m)``, ``layers.extend([...])``, ``seq.add_module("k", m)``: True if handled."""
+        args = [arg.value for arg in node.args]
+        if operation == "append" and len(args) == 1:
+            items = args
+        elif operation == "extend" and len(args) == 1 and isinstance(args[0], (cst.List, cst.Tuple)):
+            items = [element.value for element in args[0].elements]
+        elif operation == "add_module" and len(args) == 2:
+            items = args[1:]
+        else:
+            return False
+        env[name] = self._extend(name, items, env.get(name, NONE), env)
+        return True
+
+    def _list_value(self, value: cst.BaseExpression, env: Env, name: str) -> Flows:
+        """``[conv, relu]`` or ``layers + [conv, relu]`` assigned to a name."""
+        if isinstance(value, (cst.List, cst.Tuple)):
+            return self._extend(name, [e.value for e in value.elements], NONE, env)
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            head = self._list_value(value.left, env, name) if not isinstance(value.left, cst.Name) else env.get(value.left.value, NONE)
+            if isinstance(value.right, (cst.List, cst.Tuple)):
+                return self._extend(name, [e.value for e in value.right.elements], head, env)
+        self.walk(value, env)
+        return NONE
+
+    def _extend(self, name: str, items: List[cst.BaseExpression], tail: Flows, env: Env) -> Flows:
+        for item in items:
+            if isinstance(item, cst.StarredElement):
+                tail = NONE
+                continue
+            held = self.resolver.held(item, self.method, self.cls)
+            if held is None:
+                self.expr(item, env)
+            tail = apply(held, tail, self.log)
+            self.last_appended[name] = held.use if held is not None and held.kind == ACTIVATION else None
+        return tail
+
+    # ------------------------------------------------------------------------ loops
+
+    def _bind_loop(self, node: cst.For) -> Optional[_Loop]:
+        return self._bind_target(node.target, node.iter)
+
+    def _bind_target(self, target: cst.BaseExpression, iterated: cst.BaseExpression) -> Optional[_Loop]:
+        """``for layer in self.layers`` / ``for i, layer in enumerate(...)`` / ``.items()``."""
+        index = None
+        if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "enumerate":
+            if not iterated.args or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
+                return None
+            iterated = iterated.args[0].value
+            first, target = target.elements[0].value, target.elements[1].value
+            index = first.value if isinstance(first, cst.Name) else None
+        elif isinstance(target, cst.Tuple) and len(target.elements) == 2:  # for name, layer in d.items()
+            target = target.elements[1].value
+        if not isinstance(target, cst.Name):
+            return None
+        elements = self.resolver.elements(iterated, self.method, self.cls)
+        if not elements:
+            return None
+        self.modules[target.value] = Held(ANY, items=tuple((e, iterated) for e in elements))
+        return _Loop(index, elements)
+
+    @contextmanager
+    def _guard(self, test: cst.BaseExpression):
+        """Inside ``if i < len(self.layers) - 1``: the loop's last layer does not get here."""
+        excluded = self.log.excluded
+        for loop in self.loops:
+            if loop.index is not None and _mentions(test, loop.index):
+                self.log.excluded = excluded | loop.last_sites
+        try:
+            yield
+        finally:
+            self.log.excluded = excluded
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return any(_mentions(child, name) for child in node.children)
 
 
 def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
-    for methods in facts.methods.values():
-        for method in methods:
-            if method.name.value != "__init__":
-                MethodFlow(facts, resolver, log, method).run()
+    for function in facts.functions:
+        MethodFlow(facts, resolver, log, function).run()

@@ -12,7 +12,8 @@ from typing import Dict, FrozenSet, Optional, Tuple
 import libcst as cst
 
 from .collect import Facts
-from .held import ACTIVATION, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import ACTIVATION, ANY, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .literals import literal
 from .model import ActivationUse, Follow, LayerSite
 
 Flow = Tuple[LayerSite, bool]
@@ -33,10 +34,22 @@ class FollowLog:
 
     def __init__(self) -> None:
         self.follows: Dict[Tuple[int, int], Follow] = {}
+        # Layers whose output does not reach the activation being emitted on this path (the last
+        # layer of a ModuleList in an "all but the last" branch).
+        self.excluded: FrozenSet[int] = frozenset()
+
+    def mark_head(self, use: ActivationUse) -> None:
+        """``use`` turned out to end a model (the last item of a list made into a Sequential)."""
+        if use.name in HEAD_ACTIVATIONS:
+            for key, follow in self.follows.items():
+                if follow.use is use:
+                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
 
     def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
         head = head and use.name in HEAD_ACTIVATIONS
         for site, via_norm in flows:
+            if id(site) in self.excluded:
+                continue
             key = (id(site), id(use.node))
             seen = self.follows.get(key)
             if seen is None:
@@ -58,6 +71,8 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return frozenset((site, True) for site, _ in flows)
     if held.kind == TRANSPARENT:
         return flows
+    if held.kind == ANY:
+        return frozenset().union(*(apply(item, flows, log) for item, _ in held.items))
     if held.kind == SEQUENTIAL:
         last = len(held.items) - 1
         for i, (item, _) in enumerate(held.items):
@@ -67,13 +82,28 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
 
 
 def link_containers(facts: Facts) -> None:
-    """Give every construct held by a Sequential its container and accessors."""
-    for container in facts.sequentials:
-        for accessors, item in sequential_items(container.call) or ():
+    """Give every construct held by a Sequential, ModuleList or ModuleDict its container and accessors."""
+    for container in facts.sequentials + facts.containers:
+        for accessors, item in container_items(container.call) or ():
             construct = facts.constructs.get(id(item)) if isinstance(item, cst.Call) else None
             if construct is not None and construct.ref is None and construct.container is None:
                 construct.container = container
                 construct.accessors = accessors
+
+
+def container_items(call: cst.Call):
+    """Items of Sequential(...) / ModuleList([...]) / ModuleDict({...}) with their accessors."""
+    if len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None:
+        value = call.args[0].value
+        if isinstance(value, (cst.List, cst.Tuple)):
+            return [((f"[{i}]",), e.value) for i, e in enumerate(value.elements) if not isinstance(e, cst.StarredElement)]
+        if isinstance(value, cst.Dict):
+            return [
+                ((f"[{literal(e.key)!r}]",), e.value)
+                for e in value.elements
+                if isinstance(e, cst.DictElement) and isinstance(literal(e.key), str)
+            ]
+    return sequential_items(call)
 
 
 def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from .. import catalog
 from .collect import Facts
-from .literals import literal
-from .model import ActivationUse, Construct, LayerSite, Scope
+from .literals import activation_params, bind_args, literal, ref_text
+from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
+ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
+_MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, finite for cycles
 
 
 @dataclass(eq=False)
@@ -19,7 +23,7 @@ class Held:
     kind: str
     site: Optional[LayerSite] = None
     use: Optional[ActivationUse] = None
-    items: Tuple[Tuple[Optional["Held"], cst.BaseExpression], ...] = ()  # a Sequential's items
+    items: Tuple[Tuple[Optional["Held"], cst.BaseExpression], ...] = ()  # a Sequential's items, or ANY's
 
 
 Accessors = Tuple[str, ...]
@@ -57,26 +61,36 @@ def _ordered_dict_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.Ba
 
 
 class Resolver:
-    """Classifies expressions as held modules, within one scope of one class."""
+    """Classifies expressions as held modules, as seen from one scope of one class."""
 
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
+        self._returns: Dict[int, List[cst.Return]] = {}
 
-    def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef]) -> Optional[Held]:
+    def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
+        if depth > _MAX_DEPTH:
+            return None
         if isinstance(expr, cst.Call):
             construct = self.facts.constructs.get(id(expr))
             if isinstance(construct, LayerSite):
                 return Held(LAYER, site=construct)
             if construct is not None:
-                return self._sequential(construct, scope, cls)
+                return self._sequential(construct, scope, cls, depth) if construct in self.facts.sequentials else None
             module = self.facts.modules.get(id(expr))
             if module is not None:
                 kind, use = module
                 return Held(kind, use=use)
-            return None
+            return self._call_result(expr, scope, cls, depth)
+        if isinstance(expr, cst.Subscript):
+            return self._lookup(expr, None)
         values = self._bound_values(expr, scope, cls)
         if len(values) == 1:
-            return self.held(values[0], scope, cls)
+            value = values[0]
+            return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+        if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
+            default = _parameter_default(scope, expr.value)  # activation=nn.ReLU()
+            if default is not None:
+                return self._activation_class(default, None)
         return None
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
@@ -91,11 +105,113 @@ class Resolver:
             return self.facts.class_attrs.get(cls, {}).get(expr.attr.value, [])
         return []
 
-    def _sequential(self, construct: Construct, scope, cls) -> Optional[Held]:
+    def _sequential(self, construct: Construct, scope, cls, depth: int) -> Optional[Held]:
         items = sequential_items(construct.call)
         if items is None:
             return None
-        return Held(SEQUENTIAL, items=tuple((self.held(item, scope, cls), item) for _, item in items))
+        return Held(SEQUENTIAL, items=tuple((self.held(item, scope, cls, depth + 1), item) for _, item in items))
+
+    # --------------------------------------------- calls that build a module indirectly
+
+    def _call_result(self, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """``act_layer()``, ``ACTS["gelu"]()``, ``block(64)`` / ``self._make_layer()``: what it builds."""
+        func = call.func
+        if isinstance(func, cst.Subscript):
+            return self._lookup(func, call)
+        if isinstance(func, cst.Name) and isinstance(scope, cst.FunctionDef):
+            default = _parameter_default(scope, func.value)
+            if default is not None:
+                return self._activation_class(default, call)
+        function = self._callee_function(func, cls)
+        if function is None:
+            return None
+        returns = self._returns_of(function)
+        if len(returns) != 1 or returns[0].value is None:
+            return None
+        return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
+        if isinstance(func, cst.Name):
+            candidates = self.facts.functions_by_name.get(func.value, [])
+            return candidates[0] if len(candidates) == 1 else None
+        if cls is not None and isinstance(func, cst.Attribute) and getattr(func.value, "value", None) == "self":
+            methods = [m for m in self.facts.methods.get(cls, []) if m.name.value == func.attr.value]
+            return methods[0] if len(methods) == 1 else None
+        return None
+
+    def _returns_of(self, function: cst.FunctionDef) -> List[cst.Return]:
+        found = self._returns.get(id(function))
+        if found is None:
+            collector = _Returns()
+            function.body.visit(collector)
+            found = self._returns[id(function)] = collector.returns
+        return found
+
+    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call]) -> Optional[Held]:
+        """``nn.GELU`` used as a class (a parameter default or a dict value), maybe called."""
+        qualified = self.facts.imports.resolve(expr)
+        activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
+        if activation is None:
+            if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
+                module = self.facts.modules.get(id(expr))
+                if module is not None and module[0] == ACTIVATION:
+                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=True))
+            return None
+        given = bind_args(call.args, [name for name, _ in activation.params]) if call is not None else {}
+        params, unresolved = activation_params(activation, given)
+        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=True))
+
+    def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call]) -> Optional[Held]:
+        """``ACTIVATIONS["gelu"]`` in a module-level dict of torch activations."""
+        if not isinstance(subscript.value, cst.Name) or len(subscript.slice) != 1:
+            return None
+        element = subscript.slice[0].slice
+        key = literal(element.value) if isinstance(element, cst.Index) else None
+        values = self.facts.locals.get(self.facts.module, {}).get(subscript.value.value, [])
+        if key is None or len(values) != 1 or not isinstance(values[0], cst.Dict):
+            return None
+        for item in values[0].elements:
+            if isinstance(item, cst.DictElement) and literal(item.key) == key:
+                return self._activation_class(item.value, call)
+        return None
+
+    # ------------------------------------------------------------------- containers
+
+    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[List[Optional[Held]]]:
+        """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order."""
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
+            expr = expr.func.value
+        values = self._bound_values(expr, scope, cls)
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return None
+        container = self.facts.constructs.get(id(values[0]))
+        if container is None or isinstance(container, LayerSite):
+            return None
+        where = self.facts.value_scope.get(id(values[0]), scope)
+        items = [self.held(item, where, cls) for item in self._container_items(container.call, where, cls)]
+        ref = ref_text(expr)
+        if ref is not None:
+            key = (id(owner_scope(ref, None, cls, self.facts.module)), ref)
+            items += [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
+        return items
+
+    def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
+        if not call.args:
+            return []
+        arg = call.args[0].value  # nn.Sequential(*layers) too: the list's elements
+        if isinstance(arg, (cst.List, cst.Tuple)):
+            return [element.value for element in arg.elements if not isinstance(element, cst.StarredElement)]
+        if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
+            return [arg.elt]
+        if isinstance(arg, cst.Dict):
+            return [e.value for e in arg.elements if isinstance(e, cst.DictElement)]
+        if isinstance(arg, cst.Name):
+            values = self.facts.locals.get(scope, {}).get(arg.value, [])
+            listed = [e.value for v in values if isinstance(v, (cst.List, cst.Tuple)) for e in v.elements]
+            return listed + self.facts.appended.get((id(scope), arg.value), [])
+        if len(call.args) > 1 or call.args[0].keyword is None:
+            return [a.value for a in call.args if a.keyword is None and not a.star]
+        return []
 
     def layer_sites(self, expr, scope, cls) -> List[LayerSite]:
         """The layers an attribute may hold when it is assigned in several places (if/else)."""
@@ -109,3 +225,30 @@ class Resolver:
                 return []
             sites.append(inner.site)
         return sites
+
+
+def _parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param.default
+    return None
+
+
+class _Returns(cst.CSTVisitor):
+    """The return statements of one function body (not of functions nested in it)."""
+
+    def __init__(self) -> None:
+        self.returns: List[cst.Return] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False

@@ -82,6 +82,9 @@ class ActivationUse:
     node: cst.CSTNode
     params: Dict[str, object]
     unresolved: Tuple[str, ...] = ()  # parameters given as non-literal expressions
+    # Given as a parameter default (act_layer=nn.GELU) or looked up in a dict: callers may pass
+    # another activation, so the finding stands but the fix is left to a person.
+    parametric: bool = False
 
     @property
     def name(self) -> str:

@@ -28,9 +28,10 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
         if edit.hoist is not None:
             hoisted.setdefault(id(edit.hoist.call), []).append(edit)
     lead = statement.leading_lines  # comments above the statement stay above the whole group
+    # One pass replaces every hoisted call: a pass rebuilds nodes, so identities hold only once.
+    statement = statement.visit(_Replace({key: group[0].hoist.name for key, group in hoisted.items()}))
     for group in hoisted.values():
         hoist = group[0].hoist
-        statement = statement.deep_replace(hoist.call, cst.Name(hoist.name))
         out.append(
             cst.SimpleStatementLine(
                 [cst.Assign([cst.AssignTarget(cst.Name(hoist.name))], hoist.call)], leading_lines=lead
@@ -41,6 +42,17 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
     out.append(statement.with_changes(leading_lines=lead))
     out.extend(_statement(line) for edit in edits if edit.hoist is None for line in edit.lines)
     return out
+
+
+class _Replace(cst.CSTTransformer):
+    """Hoisted constructions (by identity) -> the local names they are bound to."""
+
+    def __init__(self, names: Dict[int, str]) -> None:
+        self.names = names
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        name = self.names.get(id(original))
+        return cst.Name(name) if name is not None else updated
 
 
 class _Inserter(cst.CSTTransformer):

@@ -97,7 +97,7 @@ class DefaultInitBeforeActivation(Rule):
                 continue
             use = follow.use
             rec = recommend(use, ctx.settings)
-            plan = ctx.planner.plan(site, rec, use.unresolved)
+            plan = ctx.planner.plan(site, rec, use)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
                 f"({self._mismatch(site, rec)}): add {'; '.join(plan.statements)}"
