@@ -190,6 +190,15 @@ SEQUENTIAL = NN + "Sequential"
 INIT_MODULE = "torch.nn.init"
 # Every torch.nn.init function takes the tensor it writes first, under this name.
 INIT_TENSOR_PARAM = "tensor"
+# The init functions whose gain initlint checks (INI002) and whose arguments can fail at run
+# time (INI003), with their parameters in order (torch 2.13; the unsuffixed forms are deprecated).
+_KAIMING = ("tensor", "a", "mode", "nonlinearity", "generator")
+KAIMING_FUNCTIONS: Mapping[str, Tuple[str, ...]] = {
+    INIT_MODULE + "." + name: _KAIMING
+    for name in ("kaiming_uniform_", "kaiming_normal_", "kaiming_uniform", "kaiming_normal")
+}
+CALCULATE_GAIN = INIT_MODULE + ".calculate_gain"
+CALCULATE_GAIN_PARAMS = ("nonlinearity", "param")
 # In-place tensor methods that overwrite (or rescale) a weight: evidence of a deliberate init.
 WEIGHT_WRITING_METHODS = frozenset(
     (

@@ -38,6 +38,14 @@ class Edit:
     import_torch: bool  # the module has no name for torch.nn.init yet: add `import torch`
 
 
+@dataclass(frozen=True, eq=False)
+class Rewrite:
+    """Replace ``node`` (found by identity) with the expression ``code``: INI002/INI003 fixes."""
+
+    node: cst.CSTNode
+    code: str
+
+
 @dataclass(frozen=True)
 class Plan:
     statements: Tuple[str, ...]  # the init statements, without comments

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
-from .edits import Edit
+from .edits import Edit, Rewrite
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Report:
     activation: str
     suggestion: str
     reason: str = ""  # why it is not auto-fixable ("" when it is)
-    edit: Optional[Edit] = None
+    edit: Optional[Union[Edit, Rewrite]] = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Finding:
     fixable: bool
     reason: str = ""
     noqa: bool = False  # silenced by a `# noqa` comment on its line
-    edit: Optional[Edit] = field(default=None, compare=False, repr=False)
+    edit: Optional[Union[Edit, Rewrite]] = field(default=None, compare=False, repr=False)
 
     def as_dict(self, path: str) -> dict:
         return {

@@ -13,7 +13,7 @@ from .evidence import (
     Evidence, call_name, dispatched_layers, framework_reason, init_helper_name, iterates_parameters, writes_weight,
 )
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
-from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
+from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
 # whether) it runs, so the fix cannot bind it to a name.
@@ -42,6 +42,9 @@ class Facts:
         self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
+        self.init_calls: List[InitCall] = []
+        self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement
+        self._sites_by_ref: Optional[Dict[Tuple[int, str], LayerSite]] = None
         self.evidence = Evidence()
 
 
@@ -131,9 +134,18 @@ class Collector(cst.CSTVisitor):
         elif qualified in catalog.TRANSPARENT_MODULES:
             self.facts.modules[id(node)] = ("transparent", None)
         elif qualified.startswith(catalog.INIT_MODULE + "."):
-            tensor = bind_args(node.args, (catalog.INIT_TENSOR_PARAM,)).get(catalog.INIT_TENSOR_PARAM)
-            if tensor is not None:
-                self._note_evidence(weight_owner(tensor))
+            self._init_call(node, qualified)
+
+    def _init_call(self, node: cst.Call, qualified: str) -> None:
+        names = catalog.KAIMING_FUNCTIONS.get(qualified) or (
+            catalog.CALCULATE_GAIN_PARAMS if qualified == catalog.CALCULATE_GAIN else (catalog.INIT_TENSOR_PARAM,)
+        )
+        args = bind_args(node.args, names)
+        tensor = args.get(catalog.INIT_TENSOR_PARAM)
+        target = weight_owner(tensor) if tensor is not None else None
+        self._note_evidence(target)
+        owner = id(self.owner_of(target)) if target is not None else 0
+        self.facts.init_calls.append(InitCall(node, qualified, args, target, owner, self.functions[-1]))
 
     def _container(self, node: cst.Call, into: List[Construct]) -> None:
         container = Construct(call=node, **self._context())
@@ -202,6 +214,10 @@ class Collector(cst.CSTVisitor):
             self.facts.evidence.classes.add(id(self.classes[-1]))
 
     # ------------------------------------------------------------- type dispatch
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.Call):
+            self.facts.statement_calls.add(id(node.value))
 
     def visit_If(self, node: cst.If) -> None:
         names = dispatched_layers(node.test, self.imports)
@@ -278,3 +294,15 @@ def overridden(facts: Facts, site: LayerSite) -> bool:
         if (id(owner), ref) in evidence.refs:
             return True
     return False
+
+
+def site_of(facts: Facts, owner: int, ref: str) -> Optional[LayerSite]:
+    """The layer a ref (in a scope) names, if the file builds it."""
+    index = facts._sites_by_ref
+    if index is None:
+        index = facts._sites_by_ref = {
+            (id(owner_scope(r, site.function, site.owner_class, facts.module)), r): site
+            for site in facts.sites
+            for r in site.refs()
+        }
+    return index.get((owner, ref))

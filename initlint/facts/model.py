@@ -99,3 +99,15 @@ class Follow:
     use: ActivationUse
     via_norm: bool = False
     head: bool = False
+
+
+@dataclass(eq=False)
+class InitCall:
+    """A ``torch.nn.init`` call: which function, on which layer's weight, with which arguments."""
+
+    call: cst.Call
+    function: str  # qualified: "torch.nn.init.kaiming_uniform_"
+    args: Mapping[str, cst.BaseExpression]
+    target: Optional[str]  # the ref whose weight it writes (``self.fc``), if it is a weight
+    owner: int  # id of the scope the target ref lives in
+    in_function: Optional[cst.FunctionDef]

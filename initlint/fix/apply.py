@@ -10,7 +10,7 @@ from typing import Dict, List, Sequence, Union
 
 import libcst as cst
 
-from ..edits import Edit
+from ..edits import Edit, Rewrite
 from ..findings import Finding
 
 Body = Union[cst.Module, cst.IndentedBlock]
@@ -56,8 +56,15 @@ class _Replace(cst.CSTTransformer):
 
 
 class _Inserter(cst.CSTTransformer):
-    def __init__(self, by_statement: Dict[int, List[Edit]]) -> None:
+    def __init__(self, by_statement: Dict[int, List[Edit]], rewrites: Dict[int, str]) -> None:
         self.by_statement = by_statement
+        self.rewrites = rewrites
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
+        code = self.rewrites.get(id(original))
+        if code is not None:
+            return cst.parse_expression(code)
+        return super().on_leave(original, updated)
 
     def _body(self, original: Body, updated: Body) -> Body:
         if not any(id(stmt) in self.by_statement for stmt in original.body):
@@ -90,13 +97,15 @@ def _import_position(module: cst.Module) -> int:
 
 def apply_edits(module: cst.Module, findings: Sequence[Finding]) -> cst.Module:
     """``module`` with the edits of ``findings`` applied (findings silenced by noqa: skip them)."""
-    edits = [f.edit for f in findings if f.edit is not None and not f.noqa]
-    if not edits:
+    chosen = [f.edit for f in findings if f.edit is not None and not f.noqa]
+    if not chosen:
         return module
+    edits = [edit for edit in chosen if isinstance(edit, Edit)]
+    rewrites = {id(edit.node): edit.code for edit in chosen if isinstance(edit, Rewrite)}
     by_statement: Dict[int, List[Edit]] = {}
     for edit in edits:
         by_statement.setdefault(id(edit.statement), []).append(edit)
-    fixed = module.visit(_Inserter(by_statement))
+    fixed = module.visit(_Inserter(by_statement, rewrites))
     if any(edit.import_torch for edit in edits):
         at = _import_position(fixed)
         fixed = fixed.with_changes(body=[*fixed.body[:at], _statement("import torch"), *fixed.body[at:]])

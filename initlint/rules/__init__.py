@@ -2,8 +2,10 @@
 
 from .base import Context, Rule
 from .ini001 import DefaultInitBeforeActivation
+from .ini002 import MismatchedKaimingGain
+from .ini003 import InitFailsAtRunTime
 
-RULES = (DefaultInitBeforeActivation(),)
+RULES = (DefaultInitBeforeActivation(), MismatchedKaimingGain(), InitFailsAtRunTime())
 BY_CODE = {rule.code: rule for rule in RULES}
 
 __all__ = ["BY_CODE", "Context", "RULES", "Rule"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator, List, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Tuple
 
+from ..catalog import GATE, HIDDEN
 from ..edits import EditPlanner
 from ..facts.collect import Facts
-from ..facts.model import Follow
+from ..facts.model import Follow, LayerSite
 from ..findings import Report
 from ..settings import Settings
 
@@ -18,6 +19,26 @@ class Context:
     follows: List[Follow]
     settings: Settings
     planner: EditPlanner
+    _checked: Optional[Dict[int, Follow]] = field(default=None, repr=False)
+
+    def activation_after(self, site: LayerSite) -> Optional[Follow]:
+        """The first follow of ``site`` that the policy checks (design.md §3), or None."""
+        if self._checked is None:
+            self._checked = {}
+            for follow in self.follows:
+                if self._policy_checks(follow):
+                    self._checked.setdefault(id(follow.site), follow)
+        return self._checked.get(id(site))
+
+    def _policy_checks(self, follow: Follow) -> bool:
+        activation = follow.use.activation
+        if activation.role != HIDDEN and not (activation.role == GATE and self.settings.gates):
+            return False
+        if self.settings.activations and activation.name not in self.settings.activations:
+            return False
+        if follow.head:
+            return False
+        return self.settings.norm_in_between or not follow.via_norm
 
 
 class Rule:

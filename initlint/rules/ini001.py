@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator
+from typing import Iterator
 
-from ..catalog import GATE, HIDDEN
 from ..facts.collect import overridden
-from ..facts.model import Follow
 from ..findings import Report
 from ..recommend import recommend
 from .base import Context, Rule
@@ -87,12 +85,8 @@ class DefaultInitBeforeActivation(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Report]:
-        first: Dict[int, Follow] = {}
-        for follow in ctx.follows:
-            if self._counts(follow, ctx):
-                first.setdefault(id(follow.site), follow)
         for site in ctx.facts.sites:
-            follow = first.get(id(site))
+            follow = ctx.activation_after(site)
             if follow is None or overridden(ctx.facts, site):
                 continue
             use = follow.use
@@ -116,12 +110,3 @@ class DefaultInitBeforeActivation(Rule):
             # Bilinear's default bound is 1/sqrt(in1_features): it ignores in2_features entirely.
             return "scaled by in1_features only, not in1_features * in2_features"
         return f"{rec.default_shortfall:.1f}x too little weight variance"
-
-    @staticmethod
-    def _counts(follow: Follow, ctx: Context) -> bool:
-        role = follow.use.activation.role
-        if role != HIDDEN and not (role == GATE and ctx.settings.gates):
-            return False
-        if follow.head:
-            return False
-        return ctx.settings.norm_in_between or not follow.via_norm
