@@ -32,6 +32,11 @@ class Layer:
     def has_kernel(self) -> bool:
         return self.family in ("conv", "conv_transpose")
 
+    @property
+    def spatial_dims(self) -> int:
+        """1, 2 or 3 for Conv1d/2d/3d (an int stride applies to each); 0 for Linear."""
+        return int(self.name[-2]) if self.has_kernel else 0
+
 
 _CONV = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias")
 _CONV_T = (

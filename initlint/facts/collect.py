@@ -43,6 +43,7 @@ class Facts:
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
         self.init_calls: List[InitCall] = []
+        self.init_scales: Dict[int, float] = {}  # id(init call) -> k in `call.data.mul_(k)`
         self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement
         self._sites_by_ref: Optional[Dict[Tuple[int, str], LayerSite]] = None
         self.evidence = Evidence()
@@ -145,7 +146,17 @@ class Collector(cst.CSTVisitor):
         target = weight_owner(tensor) if tensor is not None else None
         self._note_evidence(target)
         owner = id(self.owner_of(target)) if target is not None else 0
-        self.facts.init_calls.append(InitCall(node, qualified, args, target, owner, self.functions[-1]))
+        scale = self.facts.init_scales.get(id(node), 1.0)
+        self.facts.init_calls.append(InitCall(node, qualified, args, target, owner, self.functions[-1], scale))
+
+    def _note_scale(self, node: cst.Call, receiver: cst.BaseExpression) -> None:
+        """``<init call>.data.mul_(k)``: the init's gain is k times its own (see INI002)."""
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "data":
+            receiver = receiver.value
+        if isinstance(receiver, cst.Call) and call_name(node.func) == "mul_" and len(node.args) == 1:
+            value = literal(node.args[0].value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                self.facts.init_scales[id(receiver)] = float(value)
 
     def _container(self, node: cst.Call, into: List[Construct]) -> None:
         container = Construct(call=node, **self._context())
@@ -160,6 +171,7 @@ class Collector(cst.CSTVisitor):
             return
         if name in catalog.WEIGHT_WRITING_METHODS and isinstance(func, cst.Attribute):
             self._note_evidence(weight_owner(func.value))
+            self._note_scale(node, func.value)
         elif name == "post_init":
             self.facts.evidence.framework = self.facts.evidence.framework or "calls post_init()"
         elif name == "apply" and isinstance(func, cst.Attribute) and node.args:

@@ -111,3 +111,4 @@ class InitCall:
     target: Optional[str]  # the ref whose weight it writes (``self.fc``), if it is a weight
     owner: int  # id of the scope the target ref lives in
     in_function: Optional[cst.FunctionDef]
+    scale: float = 1.0  # kaiming_uniform_(w, ...).data.mul_(scale): what initlint itself writes

@@ -90,7 +90,7 @@ class DefaultInitBeforeActivation(Rule):
             if follow is None or overridden(ctx.facts, site):
                 continue
             use = follow.use
-            rec = recommend(use, ctx.settings)
+            rec = recommend(use, ctx.settings, site)
             plan = ctx.planner.plan(site, rec, use)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "

@@ -28,7 +28,7 @@ def effective_gain(init: InitCall) -> Optional[Tuple[float, str, float]]:
         return None
     if isinstance(a, bool) or not isinstance(a, (int, float)):
         return None  # INI003's business
-    return torch_gain(nonlinearity, a), nonlinearity, float(a)
+    return torch_gain(nonlinearity, a) * init.scale, nonlinearity, float(a)
 
 
 class MismatchedKaimingGain(Rule):
@@ -76,13 +76,14 @@ class MismatchedKaimingGain(Rule):
             if effective is None:
                 continue
             gain, nonlinearity, a = effective
-            rec = recommend(follow.use, ctx.settings)
-            if abs(gain / rec.exact - 1) <= TOLERANCE:
+            rec = recommend(follow.use, ctx.settings, site)
+            needed = rec.exact * rec.fan  # on torch's fan: a ConvTranspose's forward fan differs
+            if abs(gain / needed - 1) <= TOLERANCE:
                 continue
             suggestion, edit, reason = self._rewrite(init, rec, ctx)
             message = (
                 f"{self.code} {init.function.rsplit('.', 1)[1]} gives gain {gain:.4f} but {rec.label} needs "
-                f"{rec.exact:.4f} ({(gain / rec.exact - 1) * 100:+.0f}%){self._cause(nonlinearity, a, init)}: "
+                f"{needed:.4f} ({(gain / needed - 1) * 100:+.0f}%){self._cause(nonlinearity, a, init)}: "
                 f"use {suggestion}"
             )
             if reason:
@@ -91,7 +92,7 @@ class MismatchedKaimingGain(Rule):
 
     @staticmethod
     def _cause(nonlinearity: str, a: float, init: InitCall) -> str:
-        if nonlinearity == "leaky_relu" and math.isclose(a, math.sqrt(5)):
+        if nonlinearity == "leaky_relu" and math.isclose(a, math.sqrt(5)) and init.scale == 1:
             return "; a=math.sqrt(5) is torch's default scheme, not a recommendation"
         if nonlinearity == "leaky_relu" and "a" not in init.args:
             return '; "leaky_relu" without a= means slope 0'
