@@ -42,6 +42,7 @@ class Facts:
         self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
+        self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
         self.init_calls: List[InitCall] = []
         self.init_scales: Dict[int, float] = {}  # id(init call) -> k in `call.data.mul_(k)`
         self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement
@@ -111,10 +112,11 @@ class Collector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.imports.resolve(node.func)
-        if qualified is None:
+        local = self.facts.local_layers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+        if qualified is None and local is None:
             self._other_call(node)
             return
-        layer = catalog.LAYERS.get(qualified)
+        layer = local or catalog.LAYERS.get(qualified)
         if layer is not None:
             site = LayerSite(
                 call=node, **self._context(), layer=layer, args=bind_args(node.args, layer.params)
@@ -279,10 +281,36 @@ class Collector(cst.CSTVisitor):
     def _note_evidence(self, ref: Optional[str]) -> None:
         if ref is not None:
             self.facts.evidence.refs.add((id(self.owner_of(ref)), ref))
+            head, _, tail = ref.rpartition(".")
+            if head and head != "self" and tail.isidentifier():
+                self.facts.evidence.reached_attributes.add(tail)
+
+
+def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, catalog.Layer]:
+    """Same-file subclasses of torch layers that keep torch's init (no ``reset_parameters`` of their own)."""
+    found: Dict[str, catalog.Layer] = {}
+    changed = True
+    while changed:  # subclasses of subclasses, in any order
+        changed = False
+        for cls in module.body:
+            if not isinstance(cls, cst.ClassDef) or cls.name.value in found:
+                continue
+            overrides = any(
+                isinstance(s, cst.FunctionDef) and s.name.value == "reset_parameters"
+                for s in (cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ())
+            )
+            for base in cls.bases:
+                layer = catalog.LAYERS.get(imports.resolve(base.value) or "") or found.get(getattr(base.value, "value", ""))
+                if layer is not None and not overrides:
+                    found[cls.name.value] = layer
+                    changed = True
+                    break
+    return found
 
 
 def collect(module: cst.Module, imports: ImportTable, settings: Settings, path: Optional[str] = None) -> Facts:
     facts = Facts(module, imports, settings)
+    facts.local_layers = local_layer_classes(module, imports)
     facts.evidence.framework = framework_reason(module, settings.framework_bases, path)
     if not facts.evidence.framework:
         module.visit(Collector(facts))
@@ -304,6 +332,11 @@ def overridden(facts: Facts, site: LayerSite) -> bool:
     for ref in site.refs():
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
         if (id(owner), ref) in evidence.refs:
+            return True
+        # Reached from elsewhere in the file: `nn.init.zeros_(self.encoder.fc.weight)` in the owning
+        # model, or `model.fc.weight.data.normal_()` at module level.
+        tail = ref.rsplit(".", 1)[-1]
+        if "." in ref and tail in evidence.reached_attributes:
             return True
     return False
 

@@ -28,6 +28,8 @@ class Evidence:
     all_layers: bool = False  # a loop over .parameters() writes every weight
     classes: Set[int] = field(default_factory=set)  # id(ClassDef): `self.apply(<init fn>)` covers its layers
     wrapped: Set[int] = field(default_factory=set)  # id(Call): a construction passed to an init helper
+    # Attribute names whose weight is set through a longer path (self.encoder.fc, model.fc).
+    reached_attributes: Set[str] = field(default_factory=set)
     framework: str = ""  # why the whole file's init is managed elsewhere
 
 
