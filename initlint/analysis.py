@@ -6,6 +6,9 @@ computed only when there is something to report.
 
 from __future__ import annotations
 
+import ast
+import re
+import warnings
 from dataclasses import dataclass, field
 from typing import List, Optional, Union
 
@@ -17,6 +20,7 @@ from .facts.collect import collect
 from .facts.dataflow import method_follows
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
+from .files import TextError, nesting_problem, source_text
 from .findings import Finding
 from .imports import ImportTable
 from .noqa import suppresses
@@ -49,16 +53,50 @@ def may_hold_layers(source: Source) -> bool:
 
 
 def parse(source: Source) -> cst.Module:
+    """The libcst module, or SourceError with a one-line reason. Never a crash: text that would
+    overflow libcst's native parser (a SIGSEGV, not an exception) is refused before it gets there."""
+    try:
+        text = source_text(source)
+    except TextError as error:
+        raise SourceError(str(error)) from None
+    problem = nesting_problem(text)
+    if problem:
+        raise SourceError(problem)
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise SourceError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message}") from None
-    except UnicodeDecodeError as error:
-        raise SourceError(f"cannot decode: {error.reason} (no coding cookie says how)") from None
-    except SyntaxError as error:  # e.g. an unknown coding cookie
-        raise SourceError(f"cannot read: {error.msg}") from None
+        raise SourceError(_syntax_error(text, error)) from None
     except RecursionError:
         raise SourceError("too deeply nested to parse") from None
+    except Exception as error:  # libcst's own limits on valid code (e.g. node validation)
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise SourceError(f"libcst cannot parse this file: {type(error).__name__}: {detail}") from None
+
+
+def _syntax_error(text: str, error: cst.ParserSyntaxError) -> str:
+    """One line: CPython's message and position where CPython agrees it is an error (its messages
+    are the ones flake8's E999 shows), else libcst's, shortened."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as python:
+        if python.lineno:
+            return f"syntax error at {python.lineno}:{python.offset or 1}: {python.msg}"
+        return f"syntax error: {python.msg}"
+    except Exception:  # MemoryError, RecursionError, ValueError: keep libcst's message
+        pass
+    message = error.message
+    where = re.match(r"(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?", message)
+    line, col = error.raw_line, error.raw_column + 1
+    if where:
+        message = message[where.end():]
+        if where.group(1):
+            line, col = int(where.group(1)), int(where.group(2)) + 1
+    expected = re.match(r"expected one of (.*)", message)
+    if expected and expected.group(1).count(", ") > 6:
+        message = "expected one of " + ", ".join(expected.group(1).split(", ")[:6]) + ", ..."
+    return f"syntax error at {line}:{col}: {message} (libcst; Python parses it)"
 
 
 def analyze(source: Source, settings: Settings = DEFAULT, path: Optional[str] = None) -> Analysis:
@@ -89,7 +127,7 @@ def _findings(module: cst.Module, settings: Settings, path: Optional[str]) -> Li
     sequential_follows(facts, resolver, log)
     method_follows(facts, resolver, log)
     ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings))
-    reports = [report for rule in RULES for report in rule.check(ctx)]
+    reports = [report for rule in RULES if settings.selects(rule.code) for report in rule.check(ctx)]
     if not reports:
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)

@@ -7,12 +7,21 @@ import sys
 from typing import List, Optional
 
 from . import __version__
-from .files import discover
-from .output import FORMATS, write, write_errors
-from .runner import check_file, run, split_errors
+from . import config
+from .config import ConfigError, Configs
+from .output import FORMATS, use_colour, write, write_errors, write_statistics
+from .plot import DEFAULT_ACTIVATIONS
+from .runner import check_file, check_file_with_fixes, gather, run
 from .settings import CHOICES, DEFAULT, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors in one line (the usage itself is one --help away)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _jobs(value: str) -> int:
@@ -22,23 +31,45 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _setting_type(name: str):
+    """argparse type for a setting: the same text conversion and checks as the flake8 options."""
+
+    def convert(text: str) -> object:
+        try:
+            return config.from_text(name, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
 def add_settings(command: argparse.ArgumentParser) -> None:
-    """The Settings fields as options: the same names everywhere (dashes for underscores)."""
-    group = command.add_argument_group("settings")
-    group.add_argument("--norm-in-between", action="store_true", help="also report layers followed by a norm, then an activation")
-    group.add_argument("--gates", action="store_true", help="also report layers followed by Sigmoid-like gates")
-    for name, choices in CHOICES.items():
-        group.add_argument(
-            f"--{name}", choices=choices, default=getattr(DEFAULT, name), help=f"default: {getattr(DEFAULT, name)}"
-        )
+    """``--config`` and every Settings field as an option (dashes for underscores). Options left
+    out stay None, so the file's own settings apply to them."""
+    group = command.add_argument_group("settings (override [tool.initlint] in the nearest pyproject.toml)")
+    group.add_argument("--config", metavar="FILE", help="read [tool.initlint] from FILE for every file (no discovery)")
+    for name in Settings.names():
+        flag = f"--{config.option(name)}"
+        if config.is_flag(name):
+            help_text = f"{config.HELP[name]} (default: {'on' if getattr(DEFAULT, name) else 'off'})"
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif name in CHOICES:
+            help_text = f"{config.HELP[name]} (default: {getattr(DEFAULT, name)})"
+            group.add_argument(flag, choices=CHOICES[name], default=None, help=help_text)
+        else:
+            group.add_argument(
+                flag, type=_setting_type(name), metavar=config.metavar(name), default=None, help=config.HELP[name]
+            )
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(**{name: getattr(args, name) for name in Settings.names() if hasattr(args, name)})
+def configs_from(args: argparse.Namespace) -> Configs:
+    """Per-file settings: the nearest [tool.initlint] (or --config), the given options on top."""
+    overrides = {name: getattr(args, name) for name in Settings.names() if getattr(args, name, None) is not None}
+    return Configs(overrides, args.config)
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="initlint", description="Finds Linear/Conv layers that keep torch's default init before an activation."
     )
     top.add_argument("--version", action="version", version=f"initlint {__version__}")
@@ -48,6 +79,10 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report findings (exit 1 when there are any)")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--show-source", action="store_true", help="text: print each finding's line with a caret")
+    check.add_argument(
+        "--statistics", action="store_true", help="count findings per rule, after them (on stderr for json, sarif)"
+    )
     check.add_argument("-j", "--jobs", type=_jobs, default=None, help="worker processes (default: all cores)")
     add_settings(check)
 
@@ -59,14 +94,25 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", help="a rule code, e.g. INI001")
     explain.add_argument("--gains", action="store_true", help="print the activation table with exact gains")
     explain.add_argument("--markdown", action="store_true", help="print every rule and the gains (docs/rules.md)")
+    explain.add_argument(
+        "--plot", metavar="FILE.png", help="draw the second moment per layer, torch's default vs initlint (extra: plot)"
+    )
+    explain.add_argument(
+        "--activations", default=",".join(DEFAULT_ACTIVATIONS), help="for --plot: torch activation classes, comma-separated"
+    )
     return top
 
 
-def check(args: argparse.Namespace, settings: Settings) -> int:
-    paths, results = split_errors(list(discover(args.paths)))
-    results += list(run(check_file, paths, settings, args.jobs))
+def check(args: argparse.Namespace, configs: Configs) -> int:
+    files, results = gather(args.paths, configs)
+    # SARIF carries each fix as text: only then is each finding's edit worked out.
+    job = check_file_with_fixes if args.format == "sarif" else check_file
+    results += list(run(job, files, args.jobs))
     results.sort(key=lambda r: r.path)
-    write(results, args.format, sys.stdout)
+    write(results, args.format, sys.stdout, colour=use_colour(sys.stdout), show_source=args.show_source)
+    if args.statistics:
+        # Machine-read formats keep stdout to themselves.
+        write_statistics(results, sys.stderr if args.format in ("json", "sarif") else sys.stdout)
     write_errors(results, sys.stderr)
     if any(r.error for r in results):
         return EXIT_ERROR
@@ -75,17 +121,20 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
-    settings = settings_from(args)
     try:
+        if args.command == "explain":
+            from .explain import explain
+
+            return explain(args)
+        configs = configs_from(args)
         if args.command == "check":
-            return check(args, settings)
-        if args.command == "fix":
-            from .fix.command import fix
+            return check(args, configs)
+        from .fix.command import fix
 
-            return fix(args, settings)
-        from .explain import explain
-
-        return explain(args)
+        return fix(args, configs)
+    except ConfigError as error:
+        sys.stderr.write(f"initlint: error: {error}\n")
+        return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("initlint: interrupted\n")
         return 130

@@ -56,6 +56,8 @@ def rules_markdown() -> str:
 
 
 def explain(args: argparse.Namespace) -> int:
+    if args.plot:
+        return _plot(args.plot, [a.strip() for a in args.activations.split(",") if a.strip()])
     if args.markdown:
         sys.stdout.write(rules_markdown())
         return 0
@@ -71,4 +73,24 @@ def explain(args: argparse.Namespace) -> int:
         sys.stderr.write(f"initlint: error: unknown rule {args.code!r} (known: {', '.join(BY_CODE)})\n")
         return 2
     sys.stdout.write(rule_markdown(rule))
+    return 0
+
+
+def _plot(path: str, activations) -> int:
+    from .catalog import ACTIVATIONS
+    from .plot import PlotUnavailable, draw, measure
+
+    unknown = [a for a in activations if a not in ACTIVATIONS or ACTIVATIONS[a].role != HIDDEN]
+    if unknown or not activations:
+        sys.stderr.write(f"initlint: error: --activations: not a checked torch activation: {', '.join(unknown)}\n")
+        return 2
+    try:
+        draw(measure(activations), path)
+    except PlotUnavailable as error:
+        sys.stderr.write(f"initlint: error: --plot {error}\n")
+        return 2
+    except OSError as error:
+        sys.stderr.write(f"initlint: error: {path}: {(error.strerror or str(error)).lower()}\n")
+        return 2
+    sys.stdout.write(f"{path}: second moment per layer for {', '.join(activations)}\n")
     return 0

@@ -1,9 +1,16 @@
-"""Finding the Python files under the given paths, and reading them as bytes."""
+"""Finding the Python files under the given paths, reading them as bytes, and the checks on their
+text that must run before libcst sees it (decoding, NUL bytes, nesting deep enough to overflow
+libcst's native parser)."""
 
 from __future__ import annotations
 
+import errno
+import io
 import os
-from typing import Iterator, List, Tuple
+import re
+import stat
+import tokenize
+from typing import Iterator, List, Tuple, Union
 
 # Folders that hold no code of the project's own.
 _SKIP = frozenset(("__pycache__", "node_modules", "site-packages", "venv"))
@@ -20,32 +27,203 @@ def _skipped(folder: str, name: str) -> bool:
     return os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
 
 
+def _unusable(path: str) -> str:
+    """Why a path given on the command line cannot be used, or "" (it is a file or a folder)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if not os.path.lexists(path):
+            return "no such file or directory"
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if error.errno == errno.ENOENT:
+            return f"broken symbolic link (to {os.readlink(path)})" if os.path.islink(path) else "no such file or directory"
+        return _message(error)
+    return ""
+
+
 def discover(paths: List[str]) -> Iterator[Tuple[str, str]]:
     """``(path, error)`` for every file to check: ``*.py`` under folders, given files as they are.
 
-    ``error`` is "" for a usable path, else why it cannot be used (the run goes on).
+    ``error`` is "" for a usable path, else why it cannot be used (the run goes on). Inside
+    folders, hidden files (``.initlint-*.tmp`` among them) and hidden folders are skipped.
     """
     for path in paths:
-        if not os.path.lexists(path):
-            yield path, "no such file or directory"
+        problem = _unusable(path)
+        if problem:
+            yield path, problem
         elif os.path.isdir(path):
             # os.walk does not follow symlinked folders, so symlink loops cannot trap it.
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not _skipped(folder, d))
                 for name in sorted(files):
-                    if name.endswith(".py"):
+                    if name.endswith(".py") and not name.startswith("."):
                         yield os.path.join(folder, name), ""
-        elif os.path.islink(path) and not os.path.exists(path):
-            yield path, "broken symbolic link"
         else:
             yield path, ""
 
 
+def _message(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
 def read(path: str) -> bytes:
+    """The file's bytes. Only regular files are read: a FIFO or a device would block or never end."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        raise FileError("is a directory") from None
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it has no effect on regular files.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise FileError((error.strerror or str(error)).lower()) from None
+        if error.errno == errno.ELOOP:
+            raise FileError("symbolic link loop") from None
+        if error.errno == errno.ENOENT and os.path.islink(path):
+            raise FileError(f"broken symbolic link (to {os.readlink(path)})") from None
+        if error.errno == errno.EISDIR:
+            raise FileError("is a directory") from None
+        raise FileError(_message(error)) from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise FileError("is a directory")
+        if not stat.S_ISREG(kind):
+            raise FileError(f"not a regular file ({_KINDS.get(stat.S_IFMT(kind), 'special file')})")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read()
+    except OSError as error:
+        raise FileError(_message(error)) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+# ------------------------------------------------------------------------------- source text
+# Pure functions on the source (no I/O): the analysis calls them before handing it to libcst.
+
+
+class TextError(ValueError):
+    """The source text cannot be handed to libcst; the message is one line."""
+
+
+def source_text(source: Union[str, bytes]) -> str:
+    """The source as text, decoded as Python (and libcst) decode it: UTF-8 BOM, coding cookie, else UTF-8."""
+    if isinstance(source, str):
+        text = source
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            line = text.count("\n", 0, error.start) + 1
+            raise TextError(f"cannot encode as UTF-8: {error.reason} at line {line}") from None
+    else:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        except SyntaxError as error:  # an unknown coding cookie, or a BOM with a non-UTF-8 cookie
+            raise TextError(f"cannot read: {error.msg}") from None
+        try:
+            text = source.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = source.count(b"\n", 0, error.start) + 1
+            byte = source[error.start : error.start + 1].hex()
+            how = f"as {encoding} (its coding cookie)" if _has_cookie(source) else "as UTF-8 (no coding cookie)"
+            raise TextError(f"cannot decode {how}: byte 0x{byte} at line {line}: {error.reason}") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise TextError(f"NUL byte at line {line}, column {nul - (text.rfind(chr(10), 0, nul) + 1) + 1}")
+    return text
+
+
+def _has_cookie(source: bytes) -> bool:
+    head = source.split(b"\n", 2)[:2]
+    return any(re.match(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", line) for line in head)
+
+
+# CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"): no
+# valid program goes deeper, and libcst's native parser overflows its stack (SIGSEGV, no
+# exception) at a few thousand.
+MAX_BRACKETS = 200
+# Operator and keyword chains without brackets (`1+1+...`, `not not ...`, `lambda: lambda: ...`)
+# nest the tree as deeply; libcst slows down quadratically on them and overflows at some thousands
+# (lambda: between 3000 and 10000); CPython 3.11 gives up between 1000 and 3000.
+MAX_DEPTH = 1000
+
+_TOKENS = re.compile(
+    r"""
+      (?P<skip> \#[^\r\n]* | \\\r?\n | \\\r )                  # comments, line continuations
+    | (?P<string> (?i:[rbuf]|[rb][rbf]|f[r]|u)?
+        (?: '''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:'''|\Z)
+          | \"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)
+          | '[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'?
+          | "[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"? ))
+    | (?P<word> (?:and|or|not|in|is|if|else|lambda|await)(?!\w) )  # keywords that nest expressions
+    | (?P<name> [^\W\d]\w* | \d[\w.]* )                         # other names, numbers
+    | (?P<open> [(\[{] ) | (?P<close> [)\]}] )
+    | (?P<sep> [,;] ) | (?P<newline> \r\n|\r|\n )
+    | (?P<op> \*\*|//|<<|>>|[<>=!]=|[-+*/%@&|^~<>.] )
+    """,
+    re.VERBOSE,
+)
+
+
+def nesting_problem(text: str) -> str:
+    """Why ``text`` nests too deeply for libcst's parser, or "".
+
+    A cheap bound on the depth of the syntax tree: open brackets, plus the operators, nesting
+    keywords and brackets chained in each open bracket's current item (``a.b[0](x)`` is three
+    deep; commas start a new item, a new logical line starts afresh).
+    """
+    line, brackets, chain, depth = 1, 0, [0], 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "name" or kind == "skip":
+            if kind == "skip" and match.group().startswith("\\"):
+                line += 1
+            continue
+        if kind == "op" or kind == "word":
+            chain[-1] += 1
+            depth += 1
+        elif kind == "open":
+            chain[-1] += 1  # a call or subscript on what precedes it nests like an operator
+            depth += 1
+            brackets += 1
+            chain.append(0)
+            depth += 1
+            if brackets > MAX_BRACKETS:
+                return f"too deeply nested: more than {MAX_BRACKETS} nested brackets at line {line}"
+        elif kind == "close":
+            if len(chain) > 1:
+                depth -= chain.pop() + 1
+                brackets -= 1
+        elif kind == "sep":
+            depth -= chain[-1]
+            chain[-1] = 0
+        elif kind == "newline":
+            line += 1
+            if brackets == 0:
+                depth, chain[0] = 0, 0
+        else:  # string: an f-string's replacement fields nest too, count their brackets
+            token = match.group()
+            line += token.count("\n") + token.count("\r") - token.count("\r\n")
+            if "{" in token and re.match(r"(?i)[rb]?f", token):
+                inner = _fstring_depth(token)
+                if brackets + inner > MAX_BRACKETS:
+                    return f"too deeply nested: more than {MAX_BRACKETS} nested brackets at line {line}"
+                if depth + inner > MAX_DEPTH:
+                    return f"too deeply nested: expression more than {MAX_DEPTH} levels deep at line {line}"
+            continue
+        if depth > MAX_DEPTH:
+            return f"too deeply nested: expression more than {MAX_DEPTH} levels deep at line {line}"
+    return ""
+
+
+def _fstring_depth(token: str) -> int:
+    deepest = level = 0
+    for char in token:
+        if char in "([{":
+            level += 1
+            deepest = max(deepest, level)
+        elif char in ")]}":
+            level = max(0, level - 1)
+    return deepest

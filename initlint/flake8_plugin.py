@@ -1,21 +1,36 @@
-"""The flake8 front end: entry point ``INI``. Reports the analysis' findings; flake8 does noqa."""
+"""The flake8 front end: entry point ``INI``. Reports the analysis' findings; flake8 does noqa.
+
+Settings come from flake8's own configuration: every Settings field is an option
+``--initlint-<name-with-dashes>``, also read from ``[flake8]`` in setup.cfg, tox.ini or .flake8.
+"""
 
 from __future__ import annotations
 
+import argparse
 import ast
 import logging
+import os
+import sys
 from typing import Iterator, List, Tuple, Type
 
-from . import __version__
+from . import __version__, config
 from .analysis import SourceError, analyze, may_hold_layers
-from .settings import DEFAULT
+from .config import FileConfig
+from .rules import BY_CODE
+from .settings import CHOICES, DEFAULT, Settings
 
 LOG = logging.getLogger("flake8.initlint")
+PREFIX = "initlint-"
+
+
+def _dest(name: str) -> str:
+    return "initlint_" + name
 
 
 class Plugin:
     name = "initlint"
     version = __version__
+    settings: Settings = DEFAULT  # set by parse_options
 
     # flake8 hands tree plugins the parsed `ast`; initlint needs libcst's tree, so it takes the
     # decoded lines (already read by flake8) and ignores `tree`.
@@ -23,15 +38,59 @@ class Plugin:
         self.lines = lines
         self.filename = filename
 
+    @classmethod
+    def add_options(cls, manager) -> None:
+        for name in Settings.names():
+            extra = {}
+            if config.is_flag(name):
+                # Not "store_true": flake8 reads those from config files with getboolean, which
+                # raises a traceback at `initlint-gates = maybe`; this way the text comes here.
+                extra = {"action": argparse.BooleanOptionalAction}
+            elif config.is_list(name):
+                extra = {"comma_separated_list": True, "metavar": config.metavar(name)}
+            elif name in CHOICES:
+                extra = {"metavar": config.metavar(name)}
+            manager.add_option(
+                f"--{PREFIX}{config.option(name)}",
+                dest=_dest(name),
+                default=None,
+                parse_from_config=True,
+                help=f"initlint: {config.HELP[name]}",
+                **extra,
+            )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        # Values from flake8's config files reach here unchecked (flake8 applies no `type` or
+        # `choices` to them), so every value is checked here, once, the same way.
+        values = {}
+        for name in Settings.names():
+            raw = getattr(options, _dest(name), None)
+            if raw is None:
+                continue
+            try:
+                values[name] = config.from_text(name, raw)
+            except ValueError as error:
+                where = getattr(options, "config", None) or "the [flake8] config or the command line"
+                sys.stderr.write(f"flake8: error: {PREFIX}{config.option(name)} ({where}): {error}\n")
+                raise SystemExit(2) from None
+        cls.settings = Settings(**values)
+
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        settings = self.settings
+        if not any(settings.selects(code) for code in BY_CODE):
+            return
+        # Globs are relative to where flake8 runs (its config sits there too, usually).
+        if FileConfig(settings, os.getcwd()).excludes(self.filename):
+            return
         source = "".join(self.lines)
         if not may_hold_layers(source):
             return
         try:
-            analysis = analyze(source, DEFAULT)
+            analysis = analyze(source, settings, self.filename)
         except SourceError as error:
             # flake8 reports unparseable files itself (E999); never a traceback from here.
             LOG.warning("initlint: %s: %s", self.filename, error)
             return
-        for finding in analysis.findings:
+        for finding in analysis.findings:  # only selected rules ran
             yield finding.line, finding.col, finding.message, type(self)

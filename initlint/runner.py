@@ -1,17 +1,34 @@
-"""Running one per-file job over many files, in worker processes when there are several."""
+"""Running one per-file job over many files, each with its own settings, in worker processes
+when there are several."""
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import io
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
 
 from .analysis import SourceError, analyze
-from .files import FileError, read
+from .config import Configs
+from .files import FileError, discover, read
 from .findings import Finding
+from .rules import BY_CODE
 from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Lines ``start`` up to (not including) ``end`` (1-based) become ``text``; an insertion
+    before line ``start`` when ``start == end``."""
+
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -22,34 +39,80 @@ class FileResult:
     changed: bool = False  # fix: the file was (or, with --diff/--check, would be) rewritten
     diff: str = ""
     fixed: int = 0  # fix: findings whose edit was applied
+    lines: Dict[int, str] = field(default_factory=dict)  # check: the text of each reported line
+    fixes: Dict[Finding, Tuple[Replacement, ...]] = field(default_factory=dict)  # check, on request
 
 
-def check_file(path: str, settings: Settings) -> FileResult:
+File = Tuple[str, Settings]  # a path and the settings that apply to it
+Job = Callable[[str, Settings], FileResult]
+
+
+def _source_lines(code: str) -> List[str]:
+    # Split where the tokenizer (and so libcst's line numbers) does: \n, \r\n and \r only.
+    return io.StringIO(code, newline="").readlines()
+
+
+def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ...]:
+    """The finding's own edit as line replacements: the fix applied alone, compared by line."""
+    from .fix.apply import apply_edits  # the fix package imports this module
+
+    before = _source_lines(module.code)
+    after = _source_lines(apply_edits(module, [finding]).code)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return tuple(
+        Replacement(i1 + 1, i2 + 1, "".join(after[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )
+
+
+def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
+    """The file's reported findings with their lines; ``with_fixes``: each edit as replacements."""
     try:
-        analysis = analyze(read(path), settings)
+        analysis = analyze(read(path), settings, path)
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
+    reported = analysis.reported
     # Edits hold syntax-tree nodes: useless to the caller, costly to send between processes.
-    return FileResult(path, [dataclasses.replace(f, edit=None) for f in analysis.reported])
+    result = FileResult(path, [dataclasses.replace(f, edit=None) for f in reported])
+    if reported:
+        lines = _source_lines(analysis.module.code)
+        result.lines = {f.line: lines[f.line - 1].rstrip("\r\n") for f in reported if f.line <= len(lines)}
+    if with_fixes:
+        result.fixes = {
+            dataclasses.replace(f, edit=None): _replacements(analysis.module, f) for f in reported if f.fixable
+        }
+    return result
 
 
-Job = Callable[[str, Settings], FileResult]
+def check_file_with_fixes(path: str, settings: Settings) -> FileResult:
+    return check_file(path, settings, with_fixes=True)
+
+
+def _selected(job: Job, path: str, settings: Settings) -> FileResult:
+    """``job`` honouring ``select``/``ignore`` (the analysis runs only selected rules): a file no
+    selected rule can report on is not even read."""
+    if not any(settings.selects(code) for code in BY_CODE):
+        return FileResult(path)
+    return job(path, settings)
 
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def run(job: Job, paths: Sequence[str], settings: Settings, jobs: Optional[int] = None) -> Iterator[FileResult]:
-    """``job`` over ``paths``, results in input order; in parallel when worth it."""
+def run(job: Job, files: Sequence[File], jobs: Optional[int] = None) -> Iterator[FileResult]:
+    """``job`` over ``files``, results in input order; in parallel when worth it."""
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(paths) < 2:
-        for path in paths:
-            yield job(path, settings)
+    if jobs <= 1 or len(files) < 2:
+        for path, settings in files:
+            yield _selected(job, path, settings)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        chunk = max(1, min(32, len(paths) // (jobs * 4)))
-        yield from pool.map(job, paths, [settings] * len(paths), chunksize=chunk)
+    paths = [path for path, _ in files]
+    settings = [s for _, s in files]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+        chunk = max(1, min(32, len(files) // (jobs * 4)))
+        yield from pool.map(_selected, [job] * len(files), paths, settings, chunksize=chunk)
 
 
 def split_errors(discovered: Sequence[Tuple[str, str]]) -> Tuple[List[str], List[FileResult]]:
@@ -61,3 +124,15 @@ def split_errors(discovered: Sequence[Tuple[str, str]]) -> Tuple[List[str], List
         else:
             paths.append(path)
     return paths, errors
+
+
+def gather(paths: Sequence[str], configs: Configs) -> Tuple[List[File], List[FileResult]]:
+    """The files under ``paths`` that no ``exclude`` glob skips, each with its settings, and a
+    result for each path that could not be used. Raises ``ConfigError`` for a bad config."""
+    usable, errors = split_errors(list(discover(list(paths))))
+    files = []
+    for path in usable:
+        config = configs.for_file(path)
+        if not config.excludes(path):
+            files.append((path, config.settings))
+    return files, errors

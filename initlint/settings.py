@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, fields
-from typing import Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 CHOICES = {
     "distribution": ("uniform", "normal"),
@@ -47,5 +49,89 @@ class Settings:
     def names(cls) -> Tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
 
+    def selects(self, code: str) -> bool:
+        """Whether ``code`` is reported under ``select``/``ignore``: the longer matching prefix wins
+        (``select = ["INI001"]`` with ``ignore = ["INI"]`` keeps INI001), ``ignore`` on a tie, as in flake8."""
+        chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1 if self.select else 0)
+        dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return chosen >= 0 and chosen > dropped
+
 
 DEFAULT = Settings()
+
+
+# ------------------------------------------------------------------ validation
+# Front ends read settings from files and command lines; these checks turn a value into what
+# its field holds, or say in one line why it cannot (the caller names the file and the key).
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _suggest(word: str, known) -> str:
+    by_lower = {name.lower(): name for name in known}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
+    return f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
+
+
+def _activation(name: str) -> Optional[str]:
+    from .catalog import ACTIVATIONS
+
+    if name in ACTIVATIONS:
+        return None
+    return f"unknown activation {name!r}{_suggest(name, ACTIVATIONS)}; use torch class names: {', '.join(ACTIVATIONS)}"
+
+
+def _python_name(name: str) -> Optional[str]:
+    # Matched against the called name or the base class's last component: `my_init`, not `pkg.my_init`.
+    return None if _NAME.match(name) else f"{name!r} is not a Python name (give the bare name, without module)"
+
+
+def _rule_code(prefix: str) -> Optional[str]:
+    from .rules import BY_CODE  # imported here: the rules import this module
+
+    if prefix and any(code.startswith(prefix) for code in BY_CODE):
+        return None
+    return f"{prefix!r} is not a rule code or a prefix of one (known: {', '.join(BY_CODE)})"
+
+
+def _glob(pattern: str) -> Optional[str]:
+    return None if pattern.strip() else "an empty glob"
+
+
+# What each item of a list-valued field must be.
+ITEM_CHECKS: Dict[str, Callable[[str], Optional[str]]] = {
+    "activations": _activation,
+    "init_helpers": _python_name,
+    "framework_bases": _python_name,
+    "select": _rule_code,
+    "ignore": _rule_code,
+    "exclude": _glob,
+}
+
+
+def validated(name: str, value: object) -> object:
+    """``value`` as the field ``name`` holds it (lists become tuples); ValueError saying why not.
+
+    ``value`` is typed already (a TOML value, or text converted by the caller): a flag must be
+    a bool, a choice one of its strings, a list a list of strings.
+    """
+    if isinstance(getattr(DEFAULT, name), bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, not {value!r}")
+        return value
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise ValueError(f"must be one of {', '.join(CHOICES[name])}, not {value!r}")
+        return value
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"must be a list of strings, not {value!r}")
+    for item in value:
+        problem = ITEM_CHECKS[name](item)
+        if problem:
+            raise ValueError(problem)
+    return tuple(value)
+
+
+def unknown_name(name: str) -> str:
+    """The one-line complaint about a key that is not a setting."""
+    return f"unknown setting {name!r}{_suggest(name.replace('-', '_'), Settings.names())}"

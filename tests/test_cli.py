@@ -174,3 +174,10 @@ def test_read_only_files_are_reported_not_fixed(tree):
 def test_version():
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("initlint ")
+
+
+def test_transformers_modular_files_are_framework_managed(tmp_path):
+    path = tmp_path / "modular_foo.py"
+    path.write_text(FLAGGED)
+    assert run("check", str(path)).returncode == 0
+    assert run("fix", str(path)).returncode == 0 and path.read_text() == FLAGGED

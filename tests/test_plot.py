@@ -21,3 +21,21 @@ def test_plot_writes_a_png_of_the_measured_values(tmp_path):
     relu = results["ReLU"]
     assert relu["torch default"][-1] / relu["torch default"][0] < 1e-6
     assert 0.3 < relu["initlint"][-1] / relu["initlint"][0] < 3
+
+
+def test_explain_plot_from_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "plot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "initlint", "explain", "--plot", str(path), "--activations", "ReLU"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    bad = subprocess.run(
+        [sys.executable, "-m", "initlint", "explain", "--plot", str(path), "--activations", "Softmax"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert bad.returncode == 2 and "not a checked torch activation: Softmax" in bad.stderr

@@ -10,8 +10,9 @@ import sys
 from typing import List
 
 from ..analysis import SourceError
-from ..files import FileError, discover, read
-from ..runner import FileResult, run, split_errors
+from ..config import Configs
+from ..files import FileError, read
+from ..runner import FileResult, gather, run
 from ..settings import Settings
 from . import fix_source
 from .write import WriteError, replace_atomically
@@ -32,7 +33,7 @@ def add_fix_parser(commands, jobs_type) -> argparse.ArgumentParser:
 def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
     try:
         original = read(path)
-        fixed, analysis = fix_source(original, settings)
+        fixed, analysis = fix_source(original, settings, path)
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     reported = analysis.reported
@@ -88,12 +89,12 @@ class _Progress:
             self.stream.flush()
 
 
-def fix(args: argparse.Namespace, settings: Settings) -> int:
+def fix(args: argparse.Namespace, configs: Configs) -> int:
     mode = DIFF if args.diff else CHECK if args.check else WRITE
     job = {WRITE: _fix_write, DIFF: _fix_diff, CHECK: _fix_check}[mode]
-    paths, results = split_errors(list(discover(args.paths)))
-    progress = _Progress(len(paths), sys.stderr)
-    for result in run(job, paths, settings, args.jobs):
+    files, results = gather(args.paths, configs)
+    progress = _Progress(len(files), sys.stderr)
+    for result in run(job, files, args.jobs):
         progress.step()
         results.append(result)
         if result.diff:
