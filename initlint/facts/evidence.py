@@ -130,6 +130,12 @@ class _WeightWrites(cst.CSTVisitor):
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.WEIGHT_WRITING_METHODS:
             if weight_owner(node.func.value) is not None or self.any_tensor:
                 self.found = True
+        elif qualified is None and self._weight_argument(node):
+            # Init functions of other libraries: timm's trunc_normal_(m.weight), lecun_normal_(...),
+            # variance_scaling_(...), c2_xavier_fill(...): in-place by name ("_" suffix) or by word.
+            name = call_name(node.func) or ""
+            if name.endswith("_") or init_helper_name(name):
+                self.found = True
 
     def _weight_argument(self, node: cst.Call) -> bool:
         return any(weight_owner(arg.value) is not None for arg in node.args)
