@@ -13,12 +13,21 @@ from .evidence import (
     Evidence, call_name, dispatched_layers, framework_reason, init_helper_name, iterates_parameters, writes_weight,
 )
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
+from .walk import child_nodes
 from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
 # whether) it runs, so the fix cannot bind it to a name.
-_UNHOISTABLE = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.IfExp, cst.BooleanOperation)
-_OPAQUE_STATEMENT = (cst.BaseCompoundStatement, cst.SimpleStatementSuite)
+_UNHOISTABLE = frozenset(
+    (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.IfExp, cst.BooleanOperation)
+)
+# Statements whose parts are not a plain statement line: a construction in a block header or a
+# one-line block has no line of its own after which an init could go.
+_OPAQUE_STATEMENTS = frozenset(
+    (cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar, cst.Match, cst.FunctionDef, cst.ClassDef,
+     cst.SimpleStatementSuite)
+)
+_HOOKS: Dict[type, tuple] = {}  # node type -> (visit, leave, is a statement, is unhoistable)
 
 
 class Facts:
@@ -50,7 +59,9 @@ class Facts:
         self.evidence = Evidence()
 
 
-class Collector(cst.CSTVisitor):
+class Collector:
+    """One walk over the module (see walk.py): ``visit_<Node>`` before the children, ``leave_<Node>`` after."""
+
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self.imports = facts.imports
@@ -59,22 +70,31 @@ class Collector(cst.CSTVisitor):
         self.statements: List[Optional[cst.SimpleStatementLine]] = [None]
         self.unhoistable = 0
 
-    # ---------------------------------------------------------------- context stacks
+    # ---------------------------------------------------------------- the walk
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.SimpleStatementLine):
-            self.statements.append(node)
-        elif isinstance(node, _OPAQUE_STATEMENT):
-            self.statements.append(None)
-        if isinstance(node, _UNHOISTABLE):
+    def walk(self, node: cst.CSTNode) -> None:
+        kind = type(node)
+        hooks = _HOOKS.get(kind)
+        if hooks is None:
+            hooks = _HOOKS[kind] = (
+                getattr(Collector, "visit_" + kind.__name__, None),
+                getattr(Collector, "leave_" + kind.__name__, None),
+                kind is cst.SimpleStatementLine or kind in _OPAQUE_STATEMENTS,
+                kind in _UNHOISTABLE,
+            )
+        visit, leave, statement, unhoistable = hooks
+        if statement:
+            self.statements.append(node if kind is cst.SimpleStatementLine else None)
+        if unhoistable:
             self.unhoistable += 1
-        return super().on_visit(node)
-
-    def on_leave(self, node: cst.CSTNode) -> None:
-        super().on_leave(node)
-        if isinstance(node, (cst.SimpleStatementLine,) + _OPAQUE_STATEMENT):
+        if visit is None or visit(self, node) is not False:
+            for child in child_nodes(node):
+                self.walk(child)
+        if leave is not None:
+            leave(self, node)
+        if statement:
             self.statements.pop()
-        if isinstance(node, _UNHOISTABLE):
+        if unhoistable:
             self.unhoistable -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -313,7 +333,7 @@ def collect(module: cst.Module, imports: ImportTable, settings: Settings, path: 
     facts.local_layers = local_layer_classes(module, imports)
     facts.evidence.framework = framework_reason(module, settings.framework_bases, path)
     if not facts.evidence.framework:
-        module.visit(Collector(facts))
+        Collector(facts).walk(module)
     return facts
 
 

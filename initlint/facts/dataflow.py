@@ -21,6 +21,7 @@ from .flows import NONE, FollowLog, Flows, apply
 from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Held, Resolver
 from .literals import activation_params, bind_args
 from .model import ActivationUse
+from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
 
@@ -175,7 +176,7 @@ class MethodFlow:
 
     def walk(self, node: cst.CSTNode, env: Env) -> None:
         """Visit sub-expressions for the layer calls inside them; their outputs end here."""
-        for child in node.children:
+        for child in child_nodes(node):
             if isinstance(child, cst.BaseExpression):
                 self.expr(child, env)
             elif not isinstance(child, (cst.BaseSuite, cst.FunctionDef, cst.ClassDef)):
@@ -320,9 +321,7 @@ class MethodFlow:
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
-    if isinstance(node, cst.Name):
-        return node.value == name
-    return any(_mentions(child, name) for child in node.children)
+    return any(isinstance(n, cst.Name) and n.value == name for n in descendants(node))
 
 
 def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:

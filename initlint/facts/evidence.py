@@ -17,6 +17,7 @@ import libcst as cst
 from .. import catalog
 from ..imports import ImportTable, dotted
 from .literals import literal, weight_owner
+from .walk import descendants
 
 _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
 
@@ -57,7 +58,7 @@ def call_name(func: cst.BaseExpression) -> Optional[str]:
 def dispatched_layers(test: cst.BaseExpression, imports: ImportTable) -> Set[str]:
     """Layer names an ``if`` test selects: isinstance, type(), class-name strings."""
     names: Set[str] = set()
-    for node in _subexpressions(test):
+    for node in descendants(test):
         if isinstance(node, cst.Call) and call_name(node.func) == "isinstance" and len(node.args) == 2:
             names |= _layer_types(node.args[1].value, imports)
         elif isinstance(node, cst.Comparison):
@@ -67,12 +68,6 @@ def dispatched_layers(test: cst.BaseExpression, imports: ImportTable) -> Set[str
             if node.args and _mentions_class_name(node.func):
                 names |= _names_matching(literal(node.args[0].value))
     return names
-
-
-def _subexpressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _subexpressions(child)
 
 
 def _layer_types(node: cst.BaseExpression, imports: ImportTable) -> Set[str]:
