@@ -158,6 +158,14 @@ def framework_reason(module: cst.Module, bases: Tuple[str, ...], path: Optional[
     """Why this file's models get their init from a framework (HuggingFace), or ""."""
     if path is not None and path.replace("\\", "/").rsplit("/", 1)[-1].startswith("modular_"):
         return "a transformers modular_* file"
+    for statement in module.body:
+        # A helper file of a transformers model package (`from .configuration_idefics import ...`):
+        # its blocks are built inside the package's PreTrainedModel, which initialises them.
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.ImportFrom) and small.relative and small.module is not None:
+                name = (dotted(small.module) or "").rsplit(".", 1)[-1]
+                if name.startswith("configuration_"):
+                    return f"imports {name}: part of a transformers model package"
     managed: Set[str] = set()
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
     changed = True
