@@ -18,6 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .edits import EditPlanner
 from .facts.collect import collect
 from .facts.dataflow import method_follows
+from .facts.evidence import framework_reason
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
 from .files import TextError, nesting_problem, source_text
@@ -118,7 +119,9 @@ def _findings(module: cst.Module, settings: Settings, path: Optional[str]) -> Li
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
         return []
-    facts = collect(module, imports, settings, path)
+    if framework_reason(module, settings.framework_bases, path):
+        return []  # the models' init comes from a framework base class (checked before any walk)
+    facts = collect(module, imports, settings)
     if not facts.sites or facts.evidence.framework:
         return []
     resolver = Resolver(facts)

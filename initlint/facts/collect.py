@@ -10,7 +10,7 @@ from .. import catalog
 from ..imports import ImportTable
 from ..settings import Settings
 from .evidence import (
-    Evidence, call_name, dispatched_layers, framework_reason, init_helper_name, iterates_parameters, writes_weight,
+    Evidence, call_name, dispatched_layers, init_helper_name, iterates_parameters, writes_weight,
 )
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
 from .walk import child_nodes
@@ -328,12 +328,10 @@ def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, c
     return found
 
 
-def collect(module: cst.Module, imports: ImportTable, settings: Settings, path: Optional[str] = None) -> Facts:
+def collect(module: cst.Module, imports: ImportTable, settings: Settings) -> Facts:
     facts = Facts(module, imports, settings)
     facts.local_layers = local_layer_classes(module, imports)
-    facts.evidence.framework = framework_reason(module, settings.framework_bases, path)
-    if not facts.evidence.framework:
-        Collector(facts).walk(module)
+    Collector(facts).walk(module)
     return facts
 
 

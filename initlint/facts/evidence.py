@@ -162,9 +162,11 @@ def framework_reason(module: cst.Module, bases: Tuple[str, ...], path: Optional[
         # A helper file of a transformers model package (`from .configuration_idefics import ...`):
         # its blocks are built inside the package's PreTrainedModel, which initialises them.
         for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-            if isinstance(small, cst.ImportFrom) and small.relative and small.module is not None:
-                name = (dotted(small.module) or "").rsplit(".", 1)[-1]
-                if name.startswith("configuration_"):
+            # One dot: the model's own package, not the library-wide configuration_utils (which
+            # diffusers' plain ModelMixin files import too).
+            if isinstance(small, cst.ImportFrom) and len(small.relative) == 1 and small.module is not None:
+                name = dotted(small.module) or ""
+                if name.startswith("configuration_") and name != "configuration_utils":
                     return f"imports {name}: part of a transformers model package"
     managed: Set[str] = set()
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
