@@ -21,7 +21,7 @@ from .facts.dataflow import method_follows
 from .facts.evidence import framework_reason
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
-from .files import TextError, nesting_problem, source_text
+from .files import TextError, nesting_problem, source_text, trailing_lines
 from .findings import Finding
 from .imports import ImportTable
 from .noqa import suppresses
@@ -55,16 +55,17 @@ def may_hold_layers(source: Source) -> bool:
 
 def parse(source: Source) -> cst.Module:
     """The libcst module, or SourceError with a one-line reason. Never a crash: text that would
-    overflow libcst's native parser (a SIGSEGV, not an exception) is refused before it gets there."""
+    overflow libcst's native parser (a SIGSEGV, not an exception) is refused before it gets there.
+    The module's code is the source, byte for byte (see _keeping_last_lines)."""
     try:
-        text = source_text(source)
+        text, encoding = source_text(source)
     except TextError as error:
         raise SourceError(str(error)) from None
     problem = nesting_problem(text)
     if problem:
         raise SourceError(problem)
     try:
-        return cst.parse_module(source)
+        return _keeping_last_lines(source, text, encoding)
     except cst.ParserSyntaxError as error:
         raise SourceError(_syntax_error(text, error)) from None
     except RecursionError:
@@ -72,6 +73,33 @@ def parse(source: Source) -> cst.Module:
     except Exception as error:  # libcst's own limits on valid code (e.g. node validation)
         detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise SourceError(f"libcst cannot parse this file: {type(error).__name__}: {detail}") from None
+
+
+def _keeping_last_lines(source: Source, text: str, encoding: str) -> cst.Module:
+    """The module, its code exactly ``text``. libcst (1.9) drops lines from the end of a file whose
+    last lines are indented blanks or comments (`x\\n #c\\n ` comes back as `x\\n `), which the fix
+    would then delete: such a file is parsed without those lines, and they become the module's
+    footer as they were."""
+    start, lines = trailing_lines(text)
+    if start == 0 or not any(line[:1] in (" ", "\t", "\f") for line, _ in lines):
+        module = cst.parse_module(source)
+        if not module.has_trailing_newline and text.endswith(("\r", "\n")):
+            # A last line break unlike the first one (`x\\ny\\r`): libcst drops it unless told.
+            module = module.with_changes(has_trailing_newline=True)
+        return module
+    module = cst.parse_module(text[:start])
+    footer = []
+    for line, end in lines:
+        comment = line.lstrip(" \t\f")
+        footer.append(
+            cst.EmptyLine(
+                indent=False,
+                whitespace=cst.SimpleWhitespace(line[: len(line) - len(comment)]),
+                comment=cst.Comment(comment) if comment else None,
+                newline=cst.Newline(None if end in ("", module.default_newline) else end),
+            )
+        )
+    return module.with_changes(footer=(*module.footer, *footer), has_trailing_newline=lines[-1][1] != "", encoding=encoding)
 
 
 def _syntax_error(text: str, error: cst.ParserSyntaxError) -> str:

@@ -4,6 +4,7 @@ libcst's native parser)."""
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import os
@@ -46,19 +47,26 @@ def discover(paths: List[str]) -> Iterator[Tuple[str, str]]:
     """``(path, error)`` for every file to check: ``*.py`` under folders, given files as they are.
 
     ``error`` is "" for a usable path, else why it cannot be used (the run goes on). Inside
-    folders, hidden files (``.initlint-*.tmp`` among them) and hidden folders are skipped.
+    folders, hidden folders are skipped (and the fix's ``.initlint-*.tmp`` files are not ``*.py``).
     """
     for path in paths:
         problem = _unusable(path)
         if problem:
             yield path, problem
         elif os.path.isdir(path):
-            # os.walk does not follow symlinked folders, so symlink loops cannot trap it.
-            for folder, dirs, files in os.walk(path):
+            # os.walk does not follow symlinked folders, so symlink loops cannot trap it. A folder
+            # it cannot list is an error (os.walk would skip it silently).
+            unlisted: List[OSError] = []
+            for folder, dirs, files in os.walk(path, onerror=unlisted.append):
                 dirs[:] = sorted(d for d in dirs if not _skipped(folder, d))
                 for name in sorted(files):
-                    if name.endswith(".py") and not name.startswith("."):
+                    if name.endswith(".py"):
                         yield os.path.join(folder, name), ""
+                while unlisted:
+                    error = unlisted.pop(0)
+                    yield error.filename or folder, f"cannot list folder: {_message(error)}"
+            for error in unlisted:
+                yield error.filename or path, f"cannot list folder: {_message(error)}"
         else:
             yield path, ""
 
@@ -107,8 +115,10 @@ class TextError(ValueError):
     """The source text cannot be handed to libcst; the message is one line."""
 
 
-def source_text(source: Union[str, bytes]) -> str:
-    """The source as text, decoded as Python (and libcst) decode it: UTF-8 BOM, coding cookie, else UTF-8."""
+def source_text(source: Union[str, bytes]) -> Tuple[str, str]:
+    """The source as text, decoded as Python (and libcst) decode it: UTF-8 BOM, coding cookie, else
+    UTF-8; and that encoding (``utf-8-sig`` for a BOM, ``utf-8`` for text)."""
+    encoding = "utf-8"
     if isinstance(source, str):
         text = source
         try:
@@ -120,7 +130,10 @@ def source_text(source: Union[str, bytes]) -> str:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
         except SyntaxError as error:  # an unknown coding cookie, or a BOM with a non-UTF-8 cookie
-            raise TextError(f"cannot read: {error.msg}") from None
+            if not error.msg.startswith("invalid or missing encoding declaration"):
+                bom = " (a UTF-8 BOM and a different coding cookie)" if source.startswith(codecs.BOM_UTF8) else ""
+                raise TextError(f"cannot read: {error.msg}{bom}") from None
+            encoding = "utf-8"  # not UTF-8 in its first two lines, and no cookie: say where below
         try:
             text = source.decode(encoding)
         except UnicodeDecodeError as error:
@@ -132,7 +145,31 @@ def source_text(source: Union[str, bytes]) -> str:
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         raise TextError(f"NUL byte at line {line}, column {nul - (text.rfind(chr(10), 0, nul) + 1) + 1}")
-    return text
+    return text, encoding
+
+
+_BLANK_OR_COMMENT = re.compile(r"[ \t\f]*(?:#[^\r\n]*)?")
+
+
+def trailing_lines(text: str) -> Tuple[int, List[Tuple[str, str]]]:
+    """Where the run of blank and comment-only lines that ends the text begins, and its lines as
+    ``(line, line break)`` pairs (the last break may be "")."""
+    lines = []
+    start = len(text)
+    while start > 0:
+        if text.endswith("\r\n", 0, start):
+            end = start - 2
+        elif text[start - 1] in "\r\n":
+            end = start - 1
+        else:
+            end = start
+        cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        if not _BLANK_OR_COMMENT.fullmatch(text, cut, end):
+            break
+        lines.append((text[cut:end], text[end:start]))
+        start = cut
+    lines.reverse()
+    return start, lines
 
 
 def _has_cookie(source: bytes) -> bool:
@@ -145,76 +182,98 @@ def _has_cookie(source: bytes) -> bool:
 # exception) at a few thousand.
 MAX_BRACKETS = 200
 # Operator and keyword chains without brackets (`1+1+...`, `not not ...`, `lambda: lambda: ...`)
-# nest the tree as deeply; libcst slows down quadratically on them and overflows at some thousands
-# (lambda: between 3000 and 10000); CPython 3.11 gives up between 1000 and 3000.
+# nest the tree as deeply: libcst slows down quadratically on them (1000 `+`: about a second,
+# 3000: half a minute) and overflows at some thousands (`lambda:` between 3000 and 10000);
+# CPython 3.11 gives up between 1000 and 3000.
 MAX_DEPTH = 1000
 
 _TOKENS = re.compile(
     r"""
-      (?P<skip> \#[^\r\n]* | \\\r?\n | \\\r )                  # comments, line continuations
-    | (?P<string> (?i:[rbuf]|[rb][rbf]|f[r]|u)?
-        (?: '''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:'''|\Z)
+    [ \t\f:=]*  # blanks (and what never nests) before a token: fewer, longer matches
+    (?:
+      (?P<string> (?i:[rbuf]|[rb][rbf]|fr|u)?
+        (?: \'\'\'[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:\'\'\'|\Z)
           | \"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)
           | '[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'?
           | "[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"? ))
-    | (?P<word> (?:and|or|not|in|is|if|else|lambda|await)(?!\w) )  # keywords that nest expressions
-    | (?P<name> [^\W\d]\w* | \d[\w.]* )                         # other names, numbers
+    | (?P<name> [^\W\d]\w* | \d[\w.]* )
+    | (?P<op> \*\*|//|<<|>>|[<>=!]=|[-+*/%@&|^~<>.] )
     | (?P<open> [(\[{] ) | (?P<close> [)\]}] )
     | (?P<sep> [,;] ) | (?P<newline> \r\n|\r|\n )
-    | (?P<op> \*\*|//|<<|>>|[<>=!]=|[-+*/%@&|^~<>.] )
+    | (?P<skip> \#[^\r\n]* | \\\r?\n | \\\r )  # comments, line continuations
+    )
     """,
     re.VERBOSE,
 )
 
 
+# Binding strength of the operators and keywords that nest expressions (low to high). A chain
+# of one strength nests as deep as it is long; a weaker operator closes the stronger chains
+# before it (`a*b + c*d` is two deep in `+`, one in `*`).
+_STRENGTH = {
+    "lambda": 0, "if": 1, "else": 1, "or": 2, "and": 3, "not": 4, "in": 5, "is": 5,
+    "<": 5, ">": 5, "<=": 5, ">=": 5, "==": 5, "!=": 5, "|": 6, "^": 7, "&": 8, "<<": 9, ">>": 9,
+    "+": 10, "-": 10, "*": 11, "/": 11, "//": 11, "%": 11, "@": 11, "~": 12, "**": 13,
+    "await": 14, ".": 15, "(": 15, "[": 15, "{": 15,
+}
+
+
 def nesting_problem(text: str) -> str:
     """Why ``text`` nests too deeply for libcst's parser, or "".
 
-    A cheap bound on the depth of the syntax tree: open brackets, plus the operators, nesting
-    keywords and brackets chained in each open bracket's current item (``a.b[0](x)`` is three
-    deep; commas start a new item, a new logical line starts afresh).
+    A cheap estimate of the syntax tree's depth, from the tokens: open brackets, plus in each
+    open bracket's current item the chains of operators and nesting keywords (``1+1+1`` is two
+    deep, ``a.b[0](x)`` three; a comma starts a new item, a new logical line starts afresh).
     """
-    line, brackets, chain, depth = 1, 0, [0], 0
+    line, brackets, depth = 1, 0, 0
+    items = [[]]  # per open bracket: the current item's chains, [strength, length] weakest first
     for match in _TOKENS.finditer(text):
         kind = match.lastgroup
-        if kind == "name" or kind == "skip":
-            if kind == "skip" and match.group().startswith("\\"):
-                line += 1
-            continue
-        if kind == "op" or kind == "word":
-            chain[-1] += 1
+        token = match.group(kind)
+        if kind == "name":
+            if token not in _STRENGTH:
+                continue
+            kind = "word"  # a keyword that nests expressions
+        if kind == "op" or kind == "word" or kind == "open":
+            strength = _STRENGTH[token]
+            chains = items[-1]
+            while chains and chains[-1][0] > strength:
+                depth -= chains.pop()[1]
+            if chains and chains[-1][0] == strength:
+                chains[-1][1] += 1
+            else:
+                chains.append([strength, 1])
             depth += 1
-        elif kind == "open":
-            chain[-1] += 1  # a call or subscript on what precedes it nests like an operator
-            depth += 1
-            brackets += 1
-            chain.append(0)
-            depth += 1
-            if brackets > MAX_BRACKETS:
-                return f"too deeply nested: more than {MAX_BRACKETS} nested brackets at line {line}"
+            if kind == "open":
+                brackets += 1
+                depth += 1
+                items.append([])
+                if brackets > MAX_BRACKETS:
+                    return f"too deeply nested: more than {MAX_BRACKETS} nested brackets at line {line}"
+            if depth > MAX_DEPTH:
+                return f"too deeply nested: expression more than {MAX_DEPTH} levels deep at line {line}"
         elif kind == "close":
-            if len(chain) > 1:
-                depth -= chain.pop() + 1
+            if brackets:
+                depth -= sum(length for _, length in items.pop()) + 1
                 brackets -= 1
         elif kind == "sep":
-            depth -= chain[-1]
-            chain[-1] = 0
+            depth -= sum(length for _, length in items[-1])
+            items[-1] = []
         elif kind == "newline":
             line += 1
             if brackets == 0:
-                depth, chain[0] = 0, 0
-        else:  # string: an f-string's replacement fields nest too, count their brackets
-            token = match.group()
-            line += token.count("\n") + token.count("\r") - token.count("\r\n")
+                depth, items[0] = 0, []
+        elif kind == "skip":
+            if token.startswith("\\"):
+                line += 1
+        else:  # a string: an f-string's replacement fields nest too, count their brackets
             if "{" in token and re.match(r"(?i)[rb]?f", token):
                 inner = _fstring_depth(token)
                 if brackets + inner > MAX_BRACKETS:
                     return f"too deeply nested: more than {MAX_BRACKETS} nested brackets at line {line}"
-                if depth + inner > MAX_DEPTH:
+                if depth + 2 * inner > MAX_DEPTH:
                     return f"too deeply nested: expression more than {MAX_DEPTH} levels deep at line {line}"
-            continue
-        if depth > MAX_DEPTH:
-            return f"too deeply nested: expression more than {MAX_DEPTH} levels deep at line {line}"
+            line += token.count("\n") + token.count("\r") - token.count("\r\n")
     return ""
 
 

@@ -36,10 +36,15 @@ def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
         fixed, analysis = fix_source(original, settings, path)
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
+    except RecursionError:  # writing the fixed tree back recurses as deep as the analysis did
+        return FileResult(path, error="too deeply nested to fix")
+    except Exception as error:  # one file's failure must not end the run (nor leave files half done)
+        return FileResult(path, error=f"internal error: {type(error).__name__}: {error} (please report it)")
     reported = analysis.reported
     unfixed = [dataclasses.replace(f, edit=None) for f in reported if not f.fixable]
     result = FileResult(path, unfixed, fixed=len(reported) - len(unfixed))
-    result.changed = fixed != original
+    # Only an applied edit may change a file (never a parser's round trip on its own).
+    result.changed = fixed != original and any(f.edit is not None and not f.noqa for f in analysis.findings)
     if mode == DIFF and result.changed:
         result.diff = _diff(path, analysis.module, fixed)
     if mode == WRITE and result.changed:
