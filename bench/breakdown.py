@@ -8,9 +8,11 @@ construct one whatever its imports say. For each such file this times, in proces
 ``time.process_time``):
 
 - ``libcst.parse_module`` of its bytes (once);
-- ``initlint.analysis.analyze`` of its bytes (what ``initlint check`` does per file), N times;
-- the flake8 plugin on the lines flake8 has already decoded (``Plugin(tree, lines, filename).run()``),
-  N times.
+- ``initlint.analysis.analyze`` of its bytes (what ``initlint check`` does per file);
+- the flake8 plugin on the lines flake8 has already decoded (``Plugin(tree, lines, filename).run()``);
+
+the last two averaged over N runs when a single one is too quick to time (the pre-filter skipped
+the file), else timed once.
 
 It also reports, over all files: how many pass initlint's own pre-filter (``may_hold_layers``),
 how many of those have no layer name (pre-filter false positives), how many have a layer name
@@ -32,6 +34,20 @@ from __future__ import annotations
 import json
 import sys
 import time
+
+
+def timed(job, repeat: int) -> float:
+    """CPU seconds of one ``job()``: timed once, and averaged over ``repeat`` runs when it is too
+    quick for the clock (a file the pre-filter skips); a file that gets parsed is timed once."""
+    start = time.process_time()
+    job()
+    once = time.process_time() - start
+    if once > 0.005 or repeat <= 1:
+        return once
+    start = time.process_time()
+    for _ in range(repeat):
+        job()
+    return (time.process_time() - start) / repeat
 
 
 def main() -> None:
@@ -117,22 +133,20 @@ def main() -> None:
         out["no_layer_name"] += 1
         out["no_layer_name_lines"] += len(lines)
         out["no_layer_name_parse_cpu"] += parse_cpu
-        start = clock()
-        for _ in range(repeat):
+
+        def check() -> None:
             try:
                 analyze(source)
             except SourceError:
                 pass
-        analyze_cpu = (clock() - start) / repeat
+
+        analyze_cpu = timed(check, repeat)
         out["no_layer_name_analyze_cpu"] += analyze_cpu
         if not passes:
             out["no_layer_name_skipped"] += 1
             out["no_layer_name_skipped_parse_cpu"] += parse_cpu
             out["no_layer_name_skipped_analyze_cpu"] += analyze_cpu
-        start = clock()
-        for _ in range(repeat):
-            list(Plugin(None, lines, path).run())
-        out["no_layer_name_plugin_cpu"] += (clock() - start) / repeat
+        out["no_layer_name_plugin_cpu"] += timed(lambda: list(Plugin(None, lines, path).run()), repeat)
     print(json.dumps(out))
 
 

@@ -37,8 +37,8 @@ def _unusable(path: str) -> str:
             return "no such file or directory"
         if error.errno == errno.ELOOP:
             return "symbolic link loop"
-        if error.errno == errno.ENOENT:
-            return f"broken symbolic link (to {os.readlink(path)})" if os.path.islink(path) else "no such file or directory"
+        if error.errno == errno.ENOENT and os.path.islink(path):
+            return f"broken symbolic link (to {os.readlink(path)})"
         return _message(error)
     return ""
 
@@ -104,7 +104,12 @@ def read(path: str) -> bytes:
             os.close(fd)
 
 
-_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 # ------------------------------------------------------------------------------- source text

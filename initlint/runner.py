@@ -72,6 +72,8 @@ def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileR
         analysis = analyze(read(path), settings, path)
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
+    except Exception as error:  # a bug in initlint: that file's error line, never a traceback
+        return FileResult(path, error=f"internal error: {type(error).__name__}: {error} (please report it)")
     reported = analysis.reported
     # Edits hold syntax-tree nodes: useless to the caller, costly to send between processes.
     result = FileResult(path, [dataclasses.replace(f, edit=None) for f in reported])

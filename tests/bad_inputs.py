@@ -55,7 +55,13 @@ def _nested_ifs(levels: int) -> bytes:
 
 
 CASES: List[Case] = [
-    Case("syntax_error.py", "syntax error", _write(TORCH + b"def f(:\n    nn.Linear(2, 2)\n"), "syntax error at 3:7: invalid syntax", flake8_code="E999"),
+    Case(
+        "syntax_error.py",
+        "syntax error",
+        _write(TORCH + b"def f(:\n    nn.Linear(2, 2)\n"),
+        "syntax error at 3:7: invalid syntax",
+        flake8_code="E999",
+    ),
     Case(
         "python2_print.py",
         'Python 2 code (`print "x"`)',
@@ -77,7 +83,13 @@ CASES: List[Case] = [
         "syntax error at 5:1: inconsistent use of tabs and spaces in indentation",
         flake8_code="E999",
     ),
-    Case("too_many_indents.py", "101 nested blocks", _write(_nested_ifs(101)), "syntax error at 103:1: too many levels of indentation", flake8_code="E999"),
+    Case(
+        "too_many_indents.py",
+        "101 nested blocks",
+        _write(_nested_ifs(101)),
+        "syntax error at 103:1: too many levels of indentation",
+        flake8_code="E999",
+    ),
     Case(
         "not_utf8.py",
         "not UTF-8, no coding cookie (latin-1 bytes)",
@@ -108,7 +120,9 @@ CASES: List[Case] = [
     ),
     Case("utf8_bom.py", "UTF-8 BOM", _write(b"\xef\xbb\xbf" + FLAGGED), finding=True, flake8_code="INI001"),
     Case("crlf.py", "CRLF line endings", _write(FLAGGED.replace(b"\n", b"\r\n")), finding=True, flake8_code="INI001"),
-    Case("cr_only.py", "CR line endings (classic Mac)", _write(FLAGGED.replace(b"\n", b"\r")), finding=True, flake8_code="INI001"),
+    Case(
+        "cr_only.py", "CR line endings (classic Mac)", _write(FLAGGED.replace(b"\n", b"\r")), finding=True, flake8_code="INI001"
+    ),
     Case(
         "mixed_endings.py",
         "mixed LF / CRLF / CR line endings",

@@ -89,7 +89,7 @@ def test_a_killed_fix_leaves_every_file_whole_and_a_second_run_finishes(tmp_path
     mid_write = attempt % 2 == 0
     folders = sorted({path.parent for path in expected})
     deadline = time.monotonic() + 300
-    some_fixed = False
+    some_fixed, spin_until = False, 0.0
     while process.poll() is None and time.monotonic() < deadline:
         if mid_write and some_fixed:  # spin on the folders: a write lasts about a millisecond
             if any(e.name.startswith(TEMPORARY_PREFIX) for f in folders for e in os.scandir(f)):

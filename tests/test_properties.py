@@ -9,6 +9,7 @@ Example counts stay modest by default; INITLINT_EXAMPLES=N sets them all to N, a
 ``slow`` twins (``-m slow``) run 2000 each unless INITLINT_EXAMPLES says otherwise.
 """
 
+import collections
 import functools
 import math
 import os
@@ -39,6 +40,9 @@ SLOW_EXAMPLES = _ENV or 2000
 TAIL = "\nimport torch.nn as nn\nnet = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\n"
 # Files without "torch" and "Linear"/"Conv" are never parsed: a comment gets programs parsed.
 HEAD = "# torch Linear\n"
+
+
+RAN = collections.Counter()  # examples run, per kind: the long runs print it (pytest -s)
 
 
 def _examples(default: int) -> dict:
@@ -94,10 +98,11 @@ def _program_bytes(text: str) -> bytes:
 # ------------------------------------------------------------------------ generated programs
 
 
-def _program_test(strategy, examples):
+def _program_test(strategy, examples, name="grammar"):
     @settings(**examples)
     @given(strategy, st.booleans())
     def run(program, with_finding):
+        RAN[f"program ({name})"] += 1
         source = _program_bytes((HEAD + program + TAIL) if with_finding else (HEAD + program))
         analysis = fix_properties(source)
         if with_finding and analysis is not None and _compiles(source):
@@ -110,6 +115,7 @@ def _program_and_model_test(examples):
     @settings(**examples)
     @given(hypothesmith.from_grammar(), st.data())
     def run(program, data):
+        RAN["grammar program + model"] += 1
         generated = _model(data)
         fix_properties(_program_bytes(program + "\n" + generated.source))
 
@@ -117,30 +123,35 @@ def _program_and_model_test(examples):
 
 
 def test_generated_programs_from_the_grammar():
-    _program_test(hypothesmith.from_grammar(), _examples(25))()
+    _program_test(hypothesmith.from_grammar(), _examples(15))()
 
 
 def test_generated_programs_from_libcst_nodes():
-    _program_test(hypothesmith.from_node(), _examples(3))()
+    _program_test(hypothesmith.from_node(), _examples(3), "libcst nodes")()
 
 
 def test_generated_programs_followed_by_generated_models():
-    _program_and_model_test(_examples(6))()
+    _program_and_model_test(_examples(5))()
 
 
 @pytest.mark.slow
 def test_generated_programs_long_run():
     examples = dict(_examples(0), max_examples=SLOW_EXAMPLES)
     _program_test(hypothesmith.from_grammar(), examples)()
-    _program_test(hypothesmith.from_node(), dict(examples, max_examples=max(1, SLOW_EXAMPLES // 10)))()
+    nodes = dict(examples, max_examples=max(1, SLOW_EXAMPLES // 10))
+    _program_test(hypothesmith.from_node(), nodes, "libcst nodes")()
     _program_and_model_test(dict(examples, max_examples=max(1, SLOW_EXAMPLES // 4)))()
+    print("examples run:", dict(RAN))
 
 
 # -------------------------------------------------------------------------- generated models
 
 
 def _model(data) -> model_gen.Generated:
-    return model_gen.model(lambda options: data.draw(st.sampled_from(list(options))), lambda lo, hi: data.draw(st.integers(lo, hi)))
+    def pick(options):
+        return data.draw(st.sampled_from(list(options)))
+
+    return model_gen.model(pick, lambda lo, hi: data.draw(st.integers(lo, hi)))
 
 
 @functools.lru_cache(maxsize=None)
@@ -194,18 +205,20 @@ def _model_test(examples):
     @settings(**examples)
     @given(st.data())
     def run(data):
+        RAN["model"] += 1
         model_properties(_model(data))
 
     return run
 
 
 def test_generated_models():
-    _model_test(_examples(15))()
+    _model_test(_examples(12))()
 
 
 @pytest.mark.slow
 def test_generated_models_long_run():
     _model_test(dict(_examples(0), max_examples=SLOW_EXAMPLES))()
+    print("examples run:", dict(RAN))
 
 
 def test_the_model_generator_makes_findings_and_fixes_them():
