@@ -1,39 +1,31 @@
-"""Child of bench/run.py: where the parse CPU lies, and what a file without a layer name costs.
+"""Child of bench/run.py: where the parse CPU lies along initlint's pipeline, whether the cheap
+stages ever skip a file the full analysis reports on, and what a file without a layer name costs.
 
     python bench/breakdown.py FILELIST [--repeat N]
 
-A file "without any torch layer name" is one whose text contains none of the short names of the
-layer classes in ``initlint.catalog.LAYERS`` (Linear, Bilinear, Conv2d, LazyConv1d, ...): it cannot
-construct one whatever its imports say. For each such file this times, in process (CPU time,
-``time.process_time``):
+In process, CPU time (``time.process_time``), for every file:
 
-- ``libcst.parse_module`` of its bytes (once);
-- ``initlint.analysis.analyze`` of its bytes (what ``initlint check`` does per file);
-- the flake8 plugin on the lines flake8 has already decoded (``Plugin(tree, lines, filename).run()``);
-
-the last two averaged over N runs when a single one is too quick to time (the pre-filter skipped
-the file), else timed once.
-
-It also reports, over all files: how many pass initlint's own pre-filter (``may_hold_layers``),
-how many of those have no layer name (pre-filter false positives), how many have a layer name
-but fail the pre-filter (pre-filter false negatives: a file using only ``nn.Bilinear``, say), and
-the share of the total parse CPU that lies in files passing the pre-filter — a floor for
-``initlint check`` as long as every such file is parsed.
-
-And, in process, for every file passing the pre-filter: its parse CPU and the CPU of the rest of
-the analysis on the parsed module (``analyze_module``), and whether it has findings; so the share
-of the total parse CPU in files that pass the pre-filter, that contain ``torch`` and a layer name
-(a tighter pre-filter), and that have findings (a floor for "parse with libcst only where there is
-something to report").
+- ``libcst.parse_module`` of its bytes (once): the parse CPU;
+- the stage where ``initlint.analyze`` stops: the text pre-filter (``prefilter.may_report``), the
+  framework check on Python's ``ast`` (``outline_of_ast``), or libcst's parse and the analysis;
+- for every file that a cheap stage skips, and that libcst can parse: the full analysis without
+  those stages (``analyze_module`` on the parsed module). A finding there is a file the pre-filter
+  wrongly skipped: counted as ``missed_findings`` (must be 0);
+- for a file whose text holds no torch layer name (none of ``catalog.LAYERS``' short names, as
+  whole words): ``analyze`` of its bytes (what ``initlint check`` does per file) and the flake8
+  plugin on the lines flake8 has already decoded, each averaged over N runs when one run is too
+  quick for the clock.
 
 Prints one JSON object.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 import time
+import warnings
 
 
 def timed(job, repeat: int) -> float:
@@ -57,43 +49,37 @@ def main() -> None:
 
     import libcst
 
-    from initlint import catalog
-    from initlint.analysis import SourceError, analyze, analyze_module, may_hold_layers
+    from initlint.analysis import SourceError, analyze, analyze_module
+    from initlint.facts.framework import framework_reason, outline_of_ast
     from initlint.flake8_plugin import Plugin
-
-    names = sorted({qualified.rsplit(".", 1)[-1].encode() for qualified in catalog.LAYERS})
+    from initlint.prefilter import may_hold_layers, may_report
+    from initlint.settings import DEFAULT
 
     clock = time.process_time
+    stages = ("text", "framework", "parsed")
     out = {
         "files": len(paths),
-        "layer_names": [n.decode() for n in names],
+        "parse_cpu_all": 0.0,
+        "parse_failed": 0,
+        **{f"{s}_files": 0 for s in stages},  # where analyze() stops
+        **{f"{s}_parse_cpu": 0.0 for s in stages},
+        "ast_cpu": 0.0,  # ast.parse of the files passing the text pre-filter (the framework check)
+        "own_cpu_parsed": 0.0,  # analyze_module after libcst's parse, files that reach it
+        "findings": 0,
+        "with_findings": 0,
+        "parse_cpu_with_findings": 0.0,
+        "missed_findings": 0,
+        "missed_files": [],
         "no_layer_name": 0,
+        "no_layer_name_lines": 0,
         "no_layer_name_parse_cpu": 0.0,
         "no_layer_name_analyze_cpu": 0.0,
         "no_layer_name_plugin_cpu": 0.0,
-        "no_layer_name_lines": 0,
-        "no_layer_name_skipped": 0,  # ... of which the pre-filter skips (never parsed)
-        "no_layer_name_skipped_parse_cpu": 0.0,
-        "no_layer_name_skipped_analyze_cpu": 0.0,
-        "prefilter_pass": 0,
-        "prefilter_pass_without_layer_name": 0,
-        "layer_name_but_prefilter_fails": [],
-        "parse_cpu_all": 0.0,
-        "parse_cpu_prefilter_pass": 0.0,
-        "parse_failed": 0,
-        "own_cpu_prefilter_pass": 0.0,  # analyze_module after parsing, files passing the pre-filter
-        "tight_pass": 0,  # files with "torch" and a layer name
-        "parse_cpu_tight_pass": 0.0,
-        "with_findings": 0,
-        "parse_cpu_with_findings": 0.0,
-        "findings": 0,
         "repeat": repeat,
     }
     for path in paths:
         with open(path, "rb") as handle:
             source = handle.read()
-        has_name = any(name in source for name in names)
-        passes = may_hold_layers(source)
         start = clock()
         try:
             module = libcst.parse_module(source)
@@ -102,28 +88,37 @@ def main() -> None:
             out["parse_failed"] += 1
         parse_cpu = clock() - start
         out["parse_cpu_all"] += parse_cpu
-        if has_name and b"torch" in source:
-            out["tight_pass"] += 1
-            out["parse_cpu_tight_pass"] += parse_cpu
-        if passes:
-            out["prefilter_pass"] += 1
-            out["parse_cpu_prefilter_pass"] += parse_cpu
-            if module is not None:
-                start = clock()
+
+        stage = "text"
+        if may_report(source, DEFAULT):
+            start = clock()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 try:
-                    found = len(analyze_module(module).findings)
-                except SourceError:
-                    found = 0
-                out["own_cpu_prefilter_pass"] += clock() - start
+                    tree = ast.parse(source)
+                except Exception:
+                    tree = None
+            out["ast_cpu"] += clock() - start
+            framework = tree is not None and framework_reason(outline_of_ast(tree), DEFAULT.framework_bases, path)
+            stage = "framework" if framework else "parsed"
+        out[f"{stage}_files"] += 1
+        out[f"{stage}_parse_cpu"] += parse_cpu
+        if module is not None:
+            start = clock()
+            try:
+                found = len(analyze_module(module, DEFAULT, path).findings)
+            except SourceError:
+                found = 0
+            if stage == "parsed":
+                out["own_cpu_parsed"] += clock() - start
                 out["findings"] += found
-                if found:
-                    out["with_findings"] += 1
-                    out["parse_cpu_with_findings"] += parse_cpu
-            if not has_name:
-                out["prefilter_pass_without_layer_name"] += 1
-        elif has_name:
-            out["layer_name_but_prefilter_fails"].append(path)
-        if has_name:
+                out["with_findings"] += bool(found)
+                out["parse_cpu_with_findings"] += parse_cpu if found else 0.0
+            elif found:
+                out["missed_findings"] += found
+                out["missed_files"].append(path)
+
+        if may_hold_layers(source):
             continue
         try:
             text = source.decode("utf-8")
@@ -136,16 +131,11 @@ def main() -> None:
 
         def check() -> None:
             try:
-                analyze(source)
+                analyze(source, DEFAULT, path)
             except SourceError:
                 pass
 
-        analyze_cpu = timed(check, repeat)
-        out["no_layer_name_analyze_cpu"] += analyze_cpu
-        if not passes:
-            out["no_layer_name_skipped"] += 1
-            out["no_layer_name_skipped_parse_cpu"] += parse_cpu
-            out["no_layer_name_skipped_analyze_cpu"] += analyze_cpu
+        out["no_layer_name_analyze_cpu"] += timed(check, repeat)
         out["no_layer_name_plugin_cpu"] += timed(lambda: list(Plugin(None, lines, path).run()), repeat)
     print(json.dumps(out))
 

@@ -454,9 +454,6 @@ def report(info: Dict[str, str], versions: Dict[str, str], result: Dict[str, obj
         r = ratio(no_layer, 1.0)
         out.append(f"| file without a layer name: initlint check's per-file work / its parse "
                    f"({pre.get('no_layer_name', '?')} files) | {_pct(r)} | ≤ 5% | {_ok(r, TARGETS['no_layer_share'])} |")
-        skipped = ratio(pre.get("no_layer_name_skipped_analyze_cpu"), pre.get("no_layer_name_skipped_parse_cpu"))
-        out.append(f"| ... of which skipped by the pre-filter ({pre.get('no_layer_name_skipped', '?')} files) | "
-                   f"{_pct(skipped)} | ≤ 5% | {_ok(skipped, TARGETS['no_layer_share'])} |")
         r = ratio(no_layer_plugin, 1.0)
         out.append(f"| file without a layer name: flake8 plugin's work / its parse | {_pct(r)} | ≤ 5% | "
                    f"{_ok(r, TARGETS['no_layer_share'])} |")
@@ -466,25 +463,25 @@ def report(info: Dict[str, str], versions: Dict[str, str], result: Dict[str, obj
         out.append(f"| libcst.parse_module / ast.parse | {_fmt(ratio(parse, cpu('ast.parse (reference)')))} | (info) | |")
         out.append("")
         if pre:
-            share = ratio(pre.get("parse_cpu_prefilter_pass"), pre.get("parse_cpu_all"))
             all_parse = pre.get("parse_cpu_all")
-            out.append("| where the libcst parse CPU lies (in process) | files | share of parse CPU |")
+            out.append("| where initlint check stops (in process) | files | their share of the parse CPU of all files |")
             out.append("|---|---:|---:|")
             out.append(f"| all files | {pre['files']:,} | 100% |")
-            out.append(f"| pass `may_hold_layers` (parsed today) | {pre['prefilter_pass']:,} | {_pct(share)} |")
-            out.append(f"| ... of which hold no layer name at all | {pre['prefilter_pass_without_layer_name']:,} | |")
-            out.append(f"| contain `torch` and a catalog layer name (a tighter pre-filter) | {pre['tight_pass']:,} | "
-                       f"{_pct(ratio(pre.get('parse_cpu_tight_pass'), all_parse))} |")
-            out.append(f"| have findings | {pre['with_findings']:,} | "
+            out.append(f"| text pre-filter: no layer, or no checked activation or init call | {pre['text_files']:,} | "
+                       f"{_pct(ratio(pre.get('text_parse_cpu'), all_parse))} |")
+            out.append(f"| framework check on Python's `ast` (ast.parse: {_pct(ratio(pre.get('ast_cpu'), all_parse))}) | "
+                       f"{pre['framework_files']:,} | {_pct(ratio(pre.get('framework_parse_cpu'), all_parse))} |")
+            out.append(f"| parsed by libcst and analysed | {pre['parsed_files']:,} | "
+                       f"{_pct(ratio(pre.get('parsed_parse_cpu'), all_parse))} |")
+            out.append(f"| ... of which have findings | {pre['with_findings']:,} | "
                        f"{_pct(ratio(pre.get('parse_cpu_with_findings'), all_parse))} |")
             out.append("")
-            out.append(f"initlint's own work after parsing (`analyze_module`, files passing the pre-filter): "
-                       f"{_pct(ratio(pre.get('own_cpu_prefilter_pass'), all_parse))} of the parse CPU of all files, "
-                       f"{_fmt(ratio(pre.get('own_cpu_prefilter_pass'), pre.get('parse_cpu_prefilter_pass')))} x the "
-                       f"parse of the files it runs on; {pre['findings']:,} findings. Files with a layer name that "
-                       f"the pre-filter skips: {len(pre['layer_name_but_prefilter_fails'])}"
-                       + (f" (e.g. {pre['layer_name_but_prefilter_fails'][0]})" if pre['layer_name_but_prefilter_fails'] else "")
-                       + ".")
+            out.append(f"initlint's own work after libcst's parse (`analyze_module`): "
+                       f"{_pct(ratio(pre.get('own_cpu_parsed'), all_parse))} of the parse CPU of all files, "
+                       f"{_fmt(ratio(pre.get('own_cpu_parsed'), pre.get('parsed_parse_cpu')))} x the parse of the files "
+                       f"it runs on; {pre['findings']:,} findings. Findings the cheap stages would have skipped (full "
+                       f"analysis of every skipped file): {pre['missed_findings']}"
+                       + (f" (e.g. {pre['missed_files'][0]})" if pre['missed_files'] else "") + ".")
             out.append("")
     if rows:
         out.append("| generated file | lines | check CPU s | µs/line | µs/line net of start-up | wall s | peak RSS MB "

@@ -14,7 +14,8 @@ import sys
 from typing import Iterator, List, Tuple, Type
 
 from . import __version__, config
-from .analysis import SourceError, analyze, may_hold_layers
+from .analysis import SourceError, analyze
+from .prefilter import may_report
 from .config import FileConfig
 from .rules import BY_CODE
 from .settings import CHOICES, DEFAULT, Settings
@@ -32,9 +33,10 @@ class Plugin:
     version = __version__
     settings: Settings = DEFAULT  # set by parse_options
 
-    # flake8 hands tree plugins the parsed `ast`; initlint needs libcst's tree, so it takes the
-    # decoded lines (already read by flake8) and ignores `tree`.
+    # flake8 hands tree plugins the parsed `ast`: the analysis uses it for its framework check
+    # before paying for libcst's parse, which needs the decoded lines (already read by flake8).
     def __init__(self, tree: ast.AST, lines: List[str], filename: str) -> None:
+        self.tree = tree
         self.lines = lines
         self.filename = filename
 
@@ -84,10 +86,11 @@ class Plugin:
         if FileConfig(settings, os.getcwd()).excludes(self.filename):
             return
         source = "".join(self.lines)
-        if not may_hold_layers(source):
+        if not may_report(source, settings):
             return
         try:
-            analysis = analyze(source, settings, self.filename)
+            tree = self.tree if isinstance(self.tree, ast.Module) else None
+            analysis = analyze(source, settings, self.filename, tree)
         except SourceError as error:
             # flake8 reports unparseable files itself (E999); never a traceback from here.
             LOG.warning("initlint: %s: %s", self.filename, error)

@@ -125,7 +125,8 @@ def _describe(error: BaseException) -> str:
 
 def count_layers(source: bytes) -> int:
     """Linear/Conv constructions in ``source``, whether or not anything is reported on them."""
-    from initlint.analysis import may_hold_layers, parse
+    from initlint.analysis import parse
+    from initlint.prefilter import may_hold_layers
     from initlint.facts.collect import collect
     from initlint.imports import ImportTable
     from initlint.settings import Settings

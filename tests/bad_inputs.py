@@ -1,7 +1,7 @@
 """The bad inputs of tests/test_reliability.py (and of docs/reliability.md's table), generated.
 
-Every file holds "torch" and "Linear": files without them are never parsed (the pre-filter), so
-they could not show what the parser makes of them.
+Every file holds "torch", "Linear" and "ReLU": files without a layer and an activation are never
+parsed (the pre-filter), so they could not show what the parser makes of them.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ CASES: List[Case] = [
     Case(
         "syntax_error.py",
         "syntax error",
-        _write(TORCH + b"def f(:\n    nn.Linear(2, 2)\n"),
+        _write(TORCH + b"def f(:\n    nn.Sequential(nn.Linear(2, 2), nn.ReLU())\n"),
         "syntax error at 3:7: invalid syntax",
         flake8_code="E999",
     ),
@@ -79,7 +79,7 @@ CASES: List[Case] = [
     Case(
         "tabs_and_spaces.py",
         "tabs and spaces mixed",
-        _write(TORCH + b"if x:\n\tif y:\n        z = nn.Linear(2, 2)\n"),
+        _write(TORCH + b"if x:\n\tif y:\n        z = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\n"),
         "syntax error at 5:1: inconsistent use of tabs and spaces in indentation",
         flake8_code="E999",
     ),
@@ -173,9 +173,17 @@ CASES: List[Case] = [
     ),
     Case(
         "deep_calls.py",
-        "150 nested calls `f(f(...))` (parses; the analysis' recursion overflows)",
+        "150 nested calls `f(f(...))`",
         _write(FLAGGED + b"x = " + b"f(" * 150 + b")" * 150 + b"\n"),
+        finding=True,
+        flake8_code="INI001",
+    ),
+    Case(
+        "deep_chain.py",
+        "`x = a + a + ...` (990 `+`: under the limit, yet the analysis' recursion overflows)",
+        _write(FLAGGED + b"x = " + b"a + " * 990 + b"1\n"),
         "too deeply nested to analyse",
+        flake8=False,  # pyflakes dies of RecursionError on it, and flake8 stops the whole run
     ),
     Case(
         "deep_but_fine.py",

@@ -64,9 +64,9 @@ def test_github_format_is_a_workflow_annotation(tree, capsys):
 
 
 def test_bad_files_get_one_line_each_and_the_rest_is_still_checked(tree):
-    (tree / "broken.py").write_text("import torch.nn as nn\ndef f(:\n    nn.Linear(2, 2)\n")
-    (tree / "py2.py").write_text('import torch\nprint "x", torch.nn.Linear\n')
-    (tree / "latin.py").write_bytes(b"import torch\nx = '\xe9'\nnn.Linear\n")
+    (tree / "broken.py").write_text("import torch.nn as nn\ndef f(:\n    nn.Linear(2, 2), nn.ReLU()\n")
+    (tree / "py2.py").write_text('import torch\nprint "x", torch.nn.Linear, torch.relu\n')
+    (tree / "latin.py").write_bytes(b"import torch\nx = '\xe9'\nnn.Linear, nn.ReLU\n")
     result = run("check", str(tree), str(tree / "missing.py"))
     assert result.returncode == 2
     assert "flagged.py:3:21: INI001" in result.stdout
@@ -88,8 +88,9 @@ def test_a_folder_named_like_a_python_file_is_a_folder(tree):
 
 
 def test_files_that_cannot_hold_a_torch_layer_are_not_parsed(tmp_path):
-    """The pre-filter: a syntax error in a file without 'torch' and 'Linear'/'Conv' is flake8's business."""
+    """The pre-filter: a syntax error in a file that cannot produce a finding is flake8's business."""
     (tmp_path / "other.py").write_text("def f(:\n")
+    (tmp_path / "no_activation.py").write_text("import torch\nlayer = torch.nn.Linear(2, 2)\ndef f(:\n")
     assert run("check", str(tmp_path)).returncode == 0
 
 
@@ -148,7 +149,7 @@ def test_fix_writes_keeps_the_mode_and_a_second_run_changes_nothing(tree):
 
 
 def test_fix_skips_unparseable_files_and_fixes_the_rest(tree):
-    (tree / "broken.py").write_text("import torch\nnn.Linear(\n")
+    (tree / "broken.py").write_text("import torch\nnn.Linear(nn.ReLU(\n")
     result = run("fix", str(tree))
     assert result.returncode == 2
     assert "broken.py: error: syntax error" in result.stderr

@@ -149,39 +149,3 @@ def writes_weight(block: cst.CSTNode, imports: ImportTable, any_tensor: bool = F
 def iterates_parameters(node: cst.For) -> bool:
     call = node.iter
     return isinstance(call, cst.Call) and call_name(call.func) in catalog.PARAMETER_ITERATORS
-
-
-# ------------------------------------------------------------- framework models
-
-
-def framework_reason(module: cst.Module, bases: Tuple[str, ...], path: Optional[str]) -> str:
-    """Why this file's models get their init from a framework (HuggingFace), or ""."""
-    if path is not None and path.replace("\\", "/").rsplit("/", 1)[-1].startswith("modular_"):
-        return "a transformers modular_* file"
-    for statement in module.body:
-        # A helper file of a transformers model package (`from .configuration_idefics import ...`):
-        # its blocks are built inside the package's PreTrainedModel, which initialises them.
-        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-            # One dot: the model's own package, not the library-wide configuration_utils (which
-            # diffusers' plain ModelMixin files import too).
-            if isinstance(small, cst.ImportFrom) and len(small.relative) == 1 and small.module is not None:
-                name = dotted(small.module) or ""
-                if name.startswith("configuration_") and name != "configuration_utils":
-                    return f"imports {name}: part of a transformers model package"
-    managed: Set[str] = set()
-    classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
-    changed = True
-    while changed:  # through same-file classes, in any order
-        changed = False
-        for cls in classes:
-            if cls.name.value in managed:
-                continue
-            for base in cls.bases:
-                name = (dotted(base.value) or "").rsplit(".", 1)[-1]
-                if name in managed or any(name.endswith(b) for b in bases):
-                    managed.add(cls.name.value)
-                    changed = True
-                    break
-    if managed:
-        return f"{sorted(managed)[0]} derives from {', '.join(bases)}"
-    return ""

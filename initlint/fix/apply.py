@@ -6,11 +6,12 @@ Only the statements that get an init are touched; every other byte of the module
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Sequence, Set, Union
 
 import libcst as cst
 
 from ..edits import Edit, Rewrite
+from ..facts.walk import child_nodes
 from ..findings import Finding
 
 Body = Union[cst.Module, cst.IndentedBlock]
@@ -55,10 +56,35 @@ class _Replace(cst.CSTTransformer):
         return cst.Name(name) if name is not None else updated
 
 
+def _paths_to(module: cst.Module, targets: Set[int]) -> Set[int]:
+    """ids of the nodes on the way from ``module`` to each of ``targets`` (targets included)."""
+    parent: Dict[int, int] = {}
+    stack: List[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        for child in child_nodes(node):
+            parent[id(child)] = id(node)
+            stack.append(child)
+    on_path: Set[int] = set()
+    for target in targets:
+        node_id = target
+        while node_id is not None and node_id not in on_path:
+            on_path.add(node_id)
+            node_id = parent.get(node_id)
+    return on_path
+
+
 class _Inserter(cst.CSTTransformer):
-    def __init__(self, by_statement: Dict[int, List[Edit]], rewrites: Dict[int, str]) -> None:
+    """Descends only towards the statements and calls it changes: the rest of the module is
+    returned as it is, unvisited (faster, and a deep expression elsewhere cannot overflow it)."""
+
+    def __init__(self, module: cst.Module, by_statement: Dict[int, List[Edit]], rewrites: Dict[int, str]) -> None:
         self.by_statement = by_statement
         self.rewrites = rewrites
+        self.on_path = _paths_to(module, set(by_statement) | set(rewrites))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.on_path and super().on_visit(node)
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
         code = self.rewrites.get(id(original))
@@ -105,7 +131,7 @@ def apply_edits(module: cst.Module, findings: Sequence[Finding]) -> cst.Module:
     by_statement: Dict[int, List[Edit]] = {}
     for edit in edits:
         by_statement.setdefault(id(edit.statement), []).append(edit)
-    fixed = module.visit(_Inserter(by_statement, rewrites))
+    fixed = module.visit(_Inserter(module, by_statement, rewrites))
     if any(edit.import_torch for edit in edits):
         at = _import_position(fixed)
         fixed = fixed.with_changes(body=[*fixed.body[:at], _statement("import torch"), *fixed.body[at:]])
