@@ -18,6 +18,7 @@ import libcst as cst
 from .edits import EditPlanner
 from .facts.collect import collect
 from .facts.dataflow import method_follows
+from .facts.evidence import Evidence
 from .facts.framework import framework_reason, outline_of_ast, outline_of_cst
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
@@ -27,7 +28,7 @@ from .imports import ImportTable
 from .noqa import suppresses
 from .prefilter import may_report
 from .positions import physical_lines, start_positions
-from .rules import RULES, Context
+from .rules import RULES, Context, UsersLookup
 from .settings import DEFAULT, Settings
 
 Source = Union[str, bytes]
@@ -145,10 +146,17 @@ def _syntax_error(text: str, error: cst.ParserSyntaxError) -> str:
 
 
 def analyze(
-    source: Source, settings: Settings = DEFAULT, path: Optional[str] = None, tree: Optional[ast.Module] = None
+    source: Source,
+    settings: Settings = DEFAULT,
+    path: Optional[str] = None,
+    tree: Optional[ast.Module] = None,
+    users: Optional[UsersLookup] = None,
 ) -> Analysis:
     """``path`` only names the file (some policies go by file name); nothing is read from it.
-    ``tree`` is Python's ``ast`` of the source when the caller has it (flake8 does).
+    ``tree`` is Python's ``ast`` of the source when the caller has it (flake8 does). ``users``
+    answers for the file's blocks whether their users in other files initialise them
+    (project.py: the front ends build it, since it reads those files); asked only about layers
+    that would otherwise be reported.
 
     Cheap before expensive: a text pre-filter, then the framework check on Python's own tree,
     and only then libcst's parse (13x ``ast.parse``)."""
@@ -159,21 +167,39 @@ def analyze(
         tree = _python_tree(source)
     if tree is not None and framework_reason(outline_of_ast(tree), settings.framework_bases, path):
         return Analysis()
-    return analyze_module(_parse(source, text, encoding), settings, path, text)
+    del tree  # not needed any more: do not hold it next to libcst's tree (~10x its size)
+    return analyze_module(_parse(source, text, encoding), settings, path, text, users)
 
 
 def analyze_module(
-    module: cst.Module, settings: Settings = DEFAULT, path: Optional[str] = None, code: Optional[str] = None
+    module: cst.Module,
+    settings: Settings = DEFAULT,
+    path: Optional[str] = None,
+    code: Optional[str] = None,
+    users: Optional[UsersLookup] = None,
 ) -> Analysis:
     """The analysis of an already parsed module (the libcst codemod hands one over). ``code``, when
     known, is ``module.code``: it spares generating it again."""
     try:
-        return Analysis(module, _findings(module, settings, path, code))
+        return Analysis(module, _findings(module, settings, path, code, users))
     except RecursionError:
         raise SourceError("too deeply nested to analyse") from None
 
 
-def _findings(module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str]) -> List[Finding]:
+def file_evidence(source: Source, settings: Settings = DEFAULT) -> Evidence:
+    """The file-wide init evidence of a source (type dispatches, loops over parameters, ...), as
+    the analysis collects it: what a block defined in another file may rely on (project.py).
+    SourceError when it cannot be parsed."""
+    module = parse(source)
+    try:
+        return collect(module, ImportTable.of(module), settings).evidence
+    except RecursionError:
+        raise SourceError("too deeply nested to analyse") from None
+
+
+def _findings(
+    module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str], users: Optional[UsersLookup]
+) -> List[Finding]:
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
         return []
@@ -187,7 +213,9 @@ def _findings(module: cst.Module, settings: Settings, path: Optional[str], code:
     link_containers(facts)
     sequential_follows(facts, resolver, log)
     method_follows(facts, resolver, log)
-    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings))
+    if not settings.users_initialise:
+        users = None
+    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), users)
     reports = [report for rule in RULES if settings.selects(rule.code) for report in rule.check(ctx)]
     if not reports:
         return []

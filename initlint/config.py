@@ -36,6 +36,7 @@ HELP: Mapping[str, str] = {
     "activations": "check only these activations (torch class names); default: all hidden ones",
     "init_helpers": "extra names of functions that initialise the layers they are given",
     "framework_bases": "extra base classes whose models a framework initialises (built in: PreTrainedModel)",
+    "users_initialise": "skip a block whose every importer in its package re-initialises that layer type",
     "select": "report only these rule codes (prefixes); default: all",
     "ignore": "do not report these rule codes (prefixes)",
     "exclude": "skip files matching these globs (also files named on the command line)",

@@ -16,6 +16,7 @@ from typing import Iterator, List, Tuple, Type
 from . import __version__, config
 from .analysis import SourceError, analyze
 from .prefilter import may_report
+from .project import users_lookup
 from .config import FileConfig
 from .rules import BY_CODE
 from .settings import CHOICES, DEFAULT, Settings
@@ -90,7 +91,8 @@ class Plugin:
             return
         try:
             tree = self.tree if isinstance(self.tree, ast.Module) else None
-            analysis = analyze(source, settings, self.filename, tree)
+            users = users_lookup(self.filename, settings)
+            analysis = analyze(source, settings, self.filename, tree, users)
         except SourceError as error:
             # flake8 reports unparseable files itself (E999); never a traceback from here.
             LOG.warning("initlint: %s: %s", self.filename, error)

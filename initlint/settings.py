@@ -34,6 +34,9 @@ class Settings:
     # Base classes whose models get their init elsewhere (a class deriving from one, directly or
     # through classes of the same file, makes the file framework-managed).
     framework_bases: Tuple[str, ...] = ("PreTrainedModel",)
+    # A block (a module-level class or function) whose every user in the other files of its
+    # package re-initialises the layer's type is not reported (project.py). Off: each file alone.
+    users_initialise: bool = True
     # Front-end filters: rule codes (prefixes) to report or drop; path globs to skip.
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()

@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
 from ..analysis import analyze_module
+from ..project import users_lookup
 from ..settings import CHOICES, Settings
 from .apply import apply_edits
 
@@ -30,5 +31,6 @@ class AddInitCommand(VisitorBasedCodemodCommand):
         self.settings = Settings(**{k: v for k, v in options.items() if k in CHOICES})
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        analysis = analyze_module(tree, self.settings)
+        path = self.context.filename
+        analysis = analyze_module(tree, self.settings, path, users=users_lookup(path, self.settings))
         return apply_edits(tree, analysis.findings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..catalog import GATE, HIDDEN
 from ..edits import EditPlanner
@@ -12,6 +12,10 @@ from ..facts.model import Follow, LayerSite
 from ..findings import Report
 from ..settings import Settings
 
+# (block name, layer name) -> whether every user of this file's module-level class or function
+# ``block``, in the other files of its package, re-initialises layers of that type ("Conv2d").
+UsersLookup = Callable[[str, str], bool]
+
 
 @dataclass
 class Context:
@@ -19,6 +23,7 @@ class Context:
     follows: List[Follow]
     settings: Settings
     planner: EditPlanner
+    users: Optional[UsersLookup] = None  # None: the file is judged alone
     _checked: Optional[Dict[int, Follow]] = field(default=None, repr=False)
 
     def activation_after(self, site: LayerSite) -> Optional[Follow]:
@@ -39,6 +44,23 @@ class Context:
         if follow.head:
             return False
         return self.settings.norm_in_between or not follow.via_norm
+
+    def initialised_by_users(self, site: LayerSite) -> bool:
+        """Whether the block that builds ``site`` (the module-level class or function around it) is
+        only used by files that re-initialise its layer type. Reading other files costs: ask
+        only about a layer that would otherwise be reported."""
+        if self.users is None:
+            return False
+        block = self._block(site)
+        return block is not None and self.users(block, site.layer.name)
+
+    def _block(self, site: LayerSite) -> Optional[str]:
+        # Only a top-level definition can be imported by name; a method's block is its class.
+        top_level = self.facts.module.body
+        for definition in (site.owner_class, site.function):
+            if definition is not None:
+                return definition.name.value if any(statement is definition for statement in top_level) else None
+        return None
 
 
 class Rule:

@@ -18,7 +18,9 @@ class DefaultInitBeforeActivation(Rule):
         "Reports an `nn.Linear`, `nn.Bilinear`, `nn.Conv*` or `nn.ConvTranspose*` layer whose output goes "
         "straight into an activation (next in an `nn.Sequential`, or through `forward`) while nothing in "
         "the file sets its weight explicitly. The message names the `torch.nn.init` call that matches the "
-        "activation."
+        "activation. A block (a module-level class or function) is not reported when every other file of "
+        "its package that imports and uses it re-initialises that layer type (an `isinstance` dispatch "
+        "applied with `.apply` or a `self.modules()` loop, a loop over all parameters)."
     )
     why = (
         "torch initialises these layers with `kaiming_uniform_(w, a=math.sqrt(5))`: gain 1/sqrt(3), weight "
@@ -43,6 +45,7 @@ class DefaultInitBeforeActivation(Rule):
         ("mode", "fan_in (default) or fan_out"),
         ("bias", "keep (default) or zeros: also zero the layer's bias"),
         ("gain", "exact (default) or torch: nearest torch nonlinearity where torch has no exact one"),
+        ("users_initialise", "true (default) or false: judge each file alone, ignoring the block's importers"),
     )
     valid = (
         # Explicitly initialised.
@@ -87,7 +90,7 @@ class DefaultInitBeforeActivation(Rule):
     def check(self, ctx: Context) -> Iterator[Report]:
         for site in ctx.facts.sites:
             follow = ctx.activation_after(site)
-            if follow is None or overridden(ctx.facts, site):
+            if follow is None or overridden(ctx.facts, site) or ctx.initialised_by_users(site):
                 continue
             use = follow.use
             rec = recommend(use, ctx.settings, site)
