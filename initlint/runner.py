@@ -8,6 +8,7 @@ import difflib
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -113,9 +114,18 @@ def run(job: Job, files: Sequence[File], jobs: Optional[int] = None) -> Iterator
         return
     paths = [path for path, _ in files]
     settings = [s for _, s in files]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        chunk = max(1, min(32, len(files) // (jobs * 4)))
-        yield from pool.map(_selected, [job] * len(files), paths, settings, chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            chunk = max(1, min(32, len(files) // (jobs * 4)))
+            for result in pool.map(_selected, [job] * len(files), paths, settings, chunksize=chunk):
+                yield result
+                done += 1
+    except BrokenProcessPool:
+        # A worker was killed (the OOM killer, a signal) or crashed in native code: the pool is
+        # gone, so every file without a result gets an error line; the results so far stand.
+        for path in paths[done:]:
+            yield FileResult(path, error="internal error: a worker process died (killed, or out of memory): no result for this file")
 
 
 def split_errors(discovered: Sequence[Tuple[str, str]]) -> Tuple[List[str], List[FileResult]]:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -182,3 +183,24 @@ def test_transformers_modular_files_are_framework_managed(tmp_path):
     path.write_text(FLAGGED)
     assert run("check", str(path)).returncode == 0
     assert run("fix", str(path)).returncode == 0 and path.read_text() == FLAGGED
+
+
+def _dies_on_die_py(path, settings):
+    from initlint.runner import FileResult
+
+    if path.endswith("die.py"):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return FileResult(path)
+
+
+def test_a_killed_worker_gives_error_lines_not_a_traceback():
+    from initlint.runner import run as run_files
+    from initlint.settings import DEFAULT
+
+    paths = [f"f{i}.py" for i in range(6)] + ["die.py"] + [f"g{i}.py" for i in range(6)]
+    results = list(run_files(_dies_on_die_py, [(p, DEFAULT) for p in paths], jobs=2))
+    assert [r.path for r in results] == paths  # every file has a result, in order
+    died = [r for r in results if r.error]
+    assert "die.py" in [r.path for r in died]
+    assert all(r.error == "internal error: a worker process died (killed, or out of memory): no result for this file" for r in died)
+    assert results[0].error == ""  # what finished before the death stands

@@ -34,3 +34,22 @@ def test_codemod_settings_options(tmp_path):
     text = target.read_text()
     assert 'nn.init.kaiming_normal_(self.fc1.weight, nonlinearity="relu")' in text
     assert "nn.init.zeros_(self.fc1.bias)" in text and "zeros_(self.fc2.bias)" not in text
+
+
+def test_codemod_keeps_indented_comment_lines_at_the_end_of_a_file(tmp_path):
+    """libcst's own parse drops them; the codemod must not delete them, fixing or not."""
+    tail = "    # the end\n  \n"
+    clean = tmp_path / "clean.py"
+    clean.write_text("import torch.nn as nn\n\nhead = nn.Sequential(nn.Linear(4, 4), nn.Softmax(-1))\n" + tail)
+    flagged = tmp_path / "flagged.py"
+    flagged.write_text("import torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n" + tail)
+    before = clean.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "-x", "initlint.fix.codemod.AddInitCommand",
+         "--no-format", "--hide-progress", "-j", "1", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert clean.read_bytes() == before
+    fixed = flagged.read_text()
+    assert fixed.endswith("nn.ReLU())\nnn.init.kaiming_uniform_(net[0].weight, nonlinearity=\"relu\")\n" + tail)

@@ -8,11 +8,13 @@ libcst's own runner then brings its ``-j``, ``--unified-diff`` and progress outp
 from __future__ import annotations
 
 import argparse
+from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
-from ..analysis import analyze_module
+from ..analysis import SourceError, analyze_module, parse
+from ..files import FileError, TextError, read, source_text
 from ..project import users_lookup
 from ..settings import CHOICES, Settings
 from .apply import apply_edits
@@ -32,5 +34,21 @@ class AddInitCommand(VisitorBasedCodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename
+        tree = _as_written(tree, path)
         analysis = analyze_module(tree, self.settings, path, users=users_lookup(path, self.settings))
         return apply_edits(tree, analysis.findings)
+
+
+def _as_written(tree: cst.Module, path: Optional[str]) -> cst.Module:
+    """The module as the file holds it. libcst's runner parses with libcst alone, which drops a
+    file's last lines when they are indented blanks or comments (its output would delete them,
+    even with nothing to fix); initlint's own parse keeps them."""
+    if not path:
+        return tree
+    try:
+        source = read(path)
+        if tree.code != source_text(source)[0]:
+            return parse(source)
+    except (FileError, TextError, SourceError):
+        pass
+    return tree
