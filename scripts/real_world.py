@@ -142,12 +142,16 @@ def analyse_file(job: Tuple[str, str]) -> FileResult:
     """Run initlint on one file. Never raises: every failure is recorded on the result."""
     root, relative = job
     import initlint
+    from initlint.project import users_lookup
+    from initlint.settings import DEFAULT
 
     result = FileResult(relative)
-    source = (Path(root) / relative).read_bytes()
+    path = Path(root) / relative
+    source = path.read_bytes()
     try:
         start = time.perf_counter()
-        analysis = initlint.analyze(source, path=relative)  # some policies go by file name (modular_*)
+        # As `initlint check` does: a block's users elsewhere in its package are consulted.
+        analysis = initlint.analyze(source, DEFAULT, str(path), users=users_lookup(str(path), DEFAULT))
         result.seconds = time.perf_counter() - start  # the public call only, not the counting below
         result.findings = [f.as_dict(relative) for f in analysis.reported]
         result.layers = count_layers(source)
