@@ -112,7 +112,10 @@ ACTIVATION_LIST = (
     _A("LogSoftmax", OUTPUT),
     _A("Softmin", OUTPUT),
 )
-ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in ACTIVATION_LIST}
+# An activation whose output the code squares at once (`torch.relu(h).square()`, `relu(h) ** 2`:
+# Primer's, RWKV's and StarReLU's ReLU²) is another function, with its own gain. Not torch classes.
+SQUARED: Mapping[str, Activation] = {"ReLU": Activation("ReLUSquared", HIDDEN)}
+ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *SQUARED.values())}
 
 # Module classes: torch.nn.<Name>.
 ACTIVATION_MODULES: Mapping[str, Activation] = {NN + a.name: a for a in ACTIVATION_LIST}
@@ -156,6 +159,12 @@ ACTIVATION_METHODS: Mapping[str, Activation] = {
         "sigmoid": "Sigmoid", "sigmoid_": "Sigmoid", "softmax": "Softmax", "log_softmax": "LogSoftmax",
     }.items()
 }
+
+
+# How code squares a tensor: torch functions and tensor methods, with the exponent (if any)
+# given as their second positional argument (``torch.pow(x, 2)``, ``x.pow(2)``); and ``x ** 2``.
+SQUARING_FUNCTIONS: Mapping[str, bool] = {"torch.square": False, "torch.pow": True}
+SQUARING_METHODS: Mapping[str, bool] = {"square": False, "pow": True}
 
 
 # --------------------------------------------------------- what may sit in between

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .catalog import ACTIVATION_LIST, HIDDEN
+from .catalog import ACTIVATION_LIST, HIDDEN, SQUARED
 from .facts.model import ActivationUse
 from .recommend import recommend
 from .rules import BY_CODE, RULES, Rule
@@ -40,7 +40,7 @@ def gains_markdown() -> str:
         "| activation | init call initlint writes | exact gain | torch default keeps, per layer |",
         "|---|---|---|---|",
     ]
-    for activation in ACTIVATION_LIST:
+    for activation in (*ACTIVATION_LIST, *SQUARED.values()):
         if activation.role != HIDDEN:
             continue
         use = ActivationUse(activation, None, dict(activation.params))

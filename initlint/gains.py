@@ -46,6 +46,7 @@ def function(name: str, p: Mapping[str, object]) -> Callable[[float], float]:
     makers = {
         "ReLU": lambda: lambda z: max(z, 0.0),
         "ReLU6": lambda: lambda z: min(max(z, 0.0), 6.0),
+        "ReLUSquared": lambda: lambda z: max(z, 0.0) ** 2,
         "LeakyReLU": lambda: _leaky(p["negative_slope"]),
         "PReLU": lambda: _leaky(p["init"]),
         # RReLU draws its slope from U(lower, upper) in training and uses the mean in eval.

@@ -32,6 +32,7 @@ CASES = [
     ("Sigmoid", {}, nn.Sigmoid()),
     ("Hardsigmoid", {}, nn.Hardsigmoid()),
     ("LogSigmoid", {}, nn.LogSigmoid()),
+    ("ReLUSquared", {}, lambda z: torch.relu(z).square()),  # relu(h).square(): no torch module
 ]
 
 

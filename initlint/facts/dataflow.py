@@ -10,8 +10,9 @@ other side: its name carries the flows at its tail, and appending a module appli
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -19,7 +20,7 @@ from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, apply
 from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Held, Resolver
-from .literals import activation_params, bind_args
+from .literals import activation_params, bind_args, literal
 from .model import ActivationUse
 from .walk import child_nodes, descendants
 
@@ -53,6 +54,7 @@ class MethodFlow:
         self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
         self.loops: List[_Loop] = []
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
+        self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
 
     def run(self) -> None:
         self.block(self.method.body, {})
@@ -166,6 +168,13 @@ class MethodFlow:
             self.expr(node.elt, env)
             self.loops = self.loops[:-1] if loop is not None else self.loops
             return NONE
+        if (
+            isinstance(node, cst.BinaryOperation)
+            and isinstance(node.operator, cst.Power)
+            and _is_two(node.right)
+            and isinstance(node.left, cst.Call)
+        ):
+            self.squared.add(id(node.left))  # relu(h) ** 2
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):
@@ -183,6 +192,9 @@ class MethodFlow:
                 self.walk(child, env)
 
     def call(self, node: cst.Call, env: Env) -> Flows:
+        operand = self._squared_operand(node)
+        if isinstance(operand, cst.Call):
+            self.squared.add(id(operand))
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _LIST_EXTENDERS:
             if self._list_operation(node, func.value.value, func.attr.value, env):
@@ -196,6 +208,8 @@ class MethodFlow:
         first = positional[0].value if positional else None
         held = self.callee(node)
         if held is not None:
+            if id(node) in self.squared and held.kind == ACTIVATION:
+                held = Held(ACTIVATION, use=_squared(held.use))
             flows = self.expr(first, env) if first is not None else NONE
             self._rest(node, first, env)
             return apply(held, flows, self.log, at_end=node is self.returning)
@@ -211,6 +225,8 @@ class MethodFlow:
                 flows = self.expr(func.value, env)
                 self._rest(node, None, env)
                 use = ActivationUse(activation, node, dict(activation.params))
+                if id(node) in self.squared:
+                    use = _squared(use)
                 self.log.emit(flows, use, head=node is self.returning)
                 return NONE
             if method in catalog.TRANSPARENT_METHODS:
@@ -225,6 +241,22 @@ class MethodFlow:
         for arg in node.args:
             if arg.value is not skip:
                 self.expr(arg.value, env)
+
+    def _squared_operand(self, node: cst.Call) -> Optional[cst.BaseExpression]:
+        """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        qualified = self.facts.imports.resolve(node.func)
+        if qualified in catalog.SQUARING_FUNCTIONS:
+            operand, rest = (positional[0], positional[1:]) if positional else (None, [])
+            takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
+            operand, rest = node.func.value, positional
+            takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
+        else:
+            return None
+        if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
+            return None
+        return operand if not takes_exponent or _is_two(rest[0]) else None
 
     def callee(self, node: cst.Call) -> Optional[Held]:
         """What ``node.func`` applies: a torch function or a module held by name or built inline."""
@@ -268,7 +300,7 @@ class MethodFlow:
             head = self._list_value(value.left, env, name) if not isinstance(value.left, cst.Name) else env.get(value.left.value, NONE)
             if isinstance(value.right, (cst.List, cst.Tuple)):
                 return self._extend(name, [e.value for e in value.right.elements], head, env)
-        self.walk(value, env)
+        self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
         return NONE
 
     def _extend(self, name: str, items: List[cst.BaseExpression], tail: Flows, env: Env) -> Flows:
@@ -318,6 +350,19 @@ class MethodFlow:
             yield
         finally:
             self.log.excluded = excluded
+
+
+def _is_two(node: Optional[cst.BaseExpression]) -> bool:
+    value = literal(node) if node is not None else None
+    return value == 2 and not isinstance(value, bool)
+
+
+def _squared(use: ActivationUse) -> ActivationUse:
+    """The use of the squared activation (ReLU -> ReLUSquared), when initlint knows it."""
+    squared = catalog.SQUARED.get(use.activation.name)
+    if squared is None:
+        return use
+    return dataclasses.replace(use, activation=squared, params={}, unresolved=())
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:

@@ -18,7 +18,8 @@ class DefaultInitBeforeActivation(Rule):
         "Reports an `nn.Linear`, `nn.Bilinear`, `nn.Conv*` or `nn.ConvTranspose*` layer whose output goes "
         "straight into an activation (next in an `nn.Sequential`, or through `forward`) while nothing in "
         "the file sets its weight explicitly. The message names the `torch.nn.init` call that matches the "
-        "activation. A block (a module-level class or function) is not reported when every other file of "
+        "activation; an activation squared at once (`torch.relu(h).square()`, `relu(h) ** 2`) is judged as "
+        "that function (ReLUSquared, gain sqrt(2/3)). A block (a module-level class or function) is not reported when every other file of "
         "its package that imports and uses it re-initialises that layer type (an `isinstance` dispatch "
         "applied with `.apply` or a `self.modules()` loop, a loop over all parameters)."
     )
