@@ -7,8 +7,20 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from .analysis import Analysis, SourceError, analyze
-from .findings import Finding
 from .settings import Settings
 
 __all__ = ["__version__", "Analysis", "Finding", "Settings", "SourceError", "analyze"]
+
+
+def __getattr__(name: str):
+    # The analysis imports libcst (~0.5 s of CPU): loaded on first use, so that the flake8 plugin,
+    # which flake8 loads in every run, costs nothing on files that cannot produce a finding.
+    if name in ("Analysis", "SourceError", "analyze"):
+        from . import analysis
+
+        return getattr(analysis, name)
+    if name == "Finding":
+        from .findings import Finding
+
+        return Finding
+    raise AttributeError(f"module 'initlint' has no attribute {name!r}")

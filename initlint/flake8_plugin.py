@@ -13,12 +13,12 @@ import os
 import sys
 from typing import Iterator, List, Tuple, Type
 
+# Only what every flake8 run needs: the analysis (and libcst, ~0.5 s of CPU to import) is loaded
+# when a file passes the pre-filter, so a run over files without torch layers never pays for it.
 from . import __version__, config
-from .analysis import SourceError, analyze
-from .prefilter import may_report
-from .project import users_lookup
+from .codes import CODES
 from .config import FileConfig
-from .rules import BY_CODE
+from .prefilter import may_report
 from .settings import CHOICES, DEFAULT, Settings
 
 LOG = logging.getLogger("flake8.initlint")
@@ -81,7 +81,7 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         settings = self.settings
-        if not any(settings.selects(code) for code in BY_CODE):
+        if not any(settings.selects(code) for code in CODES):
             return
         # Globs are relative to where flake8 runs (its config sits there too, usually).
         if FileConfig(settings, os.getcwd()).excludes(self.filename):
@@ -89,6 +89,9 @@ class Plugin:
         source = "".join(self.lines)
         if not may_report(source, settings):
             return
+        from .analysis import SourceError, analyze
+        from .project import users_lookup
+
         try:
             tree = self.tree if isinstance(self.tree, ast.Module) else None
             users = users_lookup(self.filename, settings)

@@ -38,3 +38,26 @@ def test_the_plugin_is_registered_under_INI():
     result = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
     assert "initlint" in result.stdout
     assert (FIXTURES / "check").is_dir()
+
+
+def test_the_plugin_codes_are_the_rules_codes():
+    from initlint.codes import CODES
+    from initlint.rules import RULES
+
+    assert CODES == tuple(rule.code for rule in RULES)
+
+
+def test_the_plugin_imports_libcst_only_for_a_file_that_may_have_a_finding():
+    """flake8 loads every installed plugin in every run: on files without torch layers initlint
+    must not even import libcst (~0.5 s of CPU)."""
+    script = (
+        "import sys\n"
+        "from initlint.flake8_plugin import Plugin\n"
+        "assert list(Plugin(None, ['import os\\n', 'x = 1\\n'], 'a.py').run()) == []\n"
+        "assert 'libcst' not in sys.modules, 'imported for a file without layers'\n"
+        "lines = ['import torch.nn as nn\\n', 'net = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\\n']\n"
+        "assert [f[2][:6] for f in Plugin(None, lines, 'b.py').run()] == ['INI001']\n"
+        "assert 'libcst' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
