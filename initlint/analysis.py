@@ -80,7 +80,7 @@ def _parse(source: Source, text: str, encoding: str) -> cst.Module:
         raise SourceError(f"libcst cannot parse this file: {type(error).__name__}: {detail}") from None
 
 
-def _python_tree(source: Source) -> Optional[ast.Module]:
+def python_tree(source: Source) -> Optional[ast.Module]:
     """Python's own tree, or None where Python cannot parse the source (libcst then says why)."""
     if isinstance(source, str) and source.startswith("\ufeff"):
         source = source[1:]  # Python reads a BOM in bytes only
@@ -164,7 +164,7 @@ def analyze(
         return Analysis()
     text, encoding = _decoded(source)
     if tree is None:
-        tree = _python_tree(source)
+        tree = python_tree(source)
     if tree is not None and framework_reason(outline_of_ast(tree), settings.framework_bases, path):
         return Analysis()
     del tree  # not needed any more: do not hold it next to libcst's tree (~10x its size)

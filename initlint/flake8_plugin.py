@@ -87,6 +87,8 @@ class Plugin:
         if FileConfig(settings, os.getcwd()).excludes(self.filename):
             return
         source = "".join(self.lines)
+        # analyze() runs this test again: checked here first so that a file that fails it never
+        # imports the analysis (a second regex search on the few files that pass is cheaper).
         if not may_report(source, settings):
             return
         from .analysis import SourceError, analyze

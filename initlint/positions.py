@@ -10,6 +10,7 @@ the text generated since the last one, and stops as soon as it has them all.
 
 from __future__ import annotations
 
+import io
 import re
 from contextlib import contextmanager
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
@@ -74,7 +75,8 @@ def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[in
     return state.found
 
 
-def physical_lines(code: str) -> List[str]:
-    """The lines as libcst and flake8 number them: only ``\\r\\n``, ``\\r`` and ``\\n`` end a line
-    (``str.splitlines`` also splits at form feeds and other separators)."""
-    return _NEWLINE.split(code)
+def physical_lines(code: str, keepends: bool = False) -> List[str]:
+    """The lines as the tokenizer, libcst and flake8 number them: only ``\\r\\n``, ``\\r`` and
+    ``\\n`` end a line (``str.splitlines`` also splits at form feeds and other separators)."""
+    lines = io.StringIO(code, newline="").readlines()
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]

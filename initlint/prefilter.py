@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Pattern, Tuple, Union
+from typing import Iterable, Pattern, Tuple, Union
 
 from . import catalog
 from .settings import Settings
@@ -21,9 +21,11 @@ from .settings import Settings
 Source = Union[str, bytes]
 
 
-def _words(names) -> str:
-    # Longest first so that `relu6` is not cut to `relu`; whole identifiers only.
-    return r"(?<![A-Za-z0-9_])(?:" + "|".join(sorted(set(names), key=lambda n: (-len(n), n))) + r")(?![A-Za-z0-9_])"
+def whole_words(names: Iterable[str]) -> str:
+    """A pattern for any of ``names`` as a whole identifier (not ``ReLU`` in ``ReLUish``)."""
+    # Longest first so that `relu6` is not cut to `relu`.
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return r"(?<![A-Za-z0-9_])(?:" + alternatives + r")(?![A-Za-z0-9_])"
 
 
 def _short(qualified: str) -> str:
@@ -41,8 +43,8 @@ def _patterns(gates: bool, kind: type) -> Tuple[Pattern, Pattern]:
     second += [_short(q) for q in (*catalog.KAIMING_FUNCTIONS, catalog.CALCULATE_GAIN)]
     second += [_short(q) for q, layer in catalog.LAYERS.items() if layer.lazy]
     if kind is bytes:
-        return re.compile(_words(layers).encode()), re.compile(_words(second).encode())
-    return re.compile(_words(layers)), re.compile(_words(second))
+        return re.compile(whole_words(layers).encode()), re.compile(whole_words(second).encode())
+    return re.compile(whole_words(layers)), re.compile(whole_words(second))
 
 
 def may_report(source: Source, settings: Settings) -> bool:

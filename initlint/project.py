@@ -18,12 +18,12 @@ from __future__ import annotations
 import ast
 import os
 import re
-import warnings
 from functools import lru_cache
 from typing import Dict, Iterator, List, Optional, Pattern, Set, Tuple
 
-from .analysis import SourceError, file_evidence
+from .analysis import SourceError, file_evidence, python_tree
 from .files import FileError, read
+from .prefilter import whole_words
 from .rules import UsersLookup
 from .settings import Settings
 
@@ -187,7 +187,7 @@ class Package:
 
 @lru_cache(maxsize=None)
 def _word(name: str) -> Pattern[bytes]:
-    return re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+    return re.compile(whole_words([name]).encode())
 
 
 def _names(text: bytes, name: str) -> bool:
@@ -207,7 +207,7 @@ def _may_import(text: bytes, name: str) -> bool:
 def _import_listing(name: str) -> Pattern[bytes]:
     # `from M import (a,  # comment (with parentheses)\n name)`, `from M import a, \\\n name`
     listed = rb"(?<![\w.])from\s+[\w.]+\s+import\s*(?:\((?:[^)#]|#[^\n]*)*?|(?:[^\n\\]|\\.)*?)"
-    return re.compile(listed + rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])", re.S)
+    return re.compile(listed + whole_words([name]).encode(), re.S)
 
 
 @lru_cache(maxsize=None)
@@ -217,16 +217,10 @@ def _through_module(name: str) -> Pattern[bytes]:
 
 @lru_cache(maxsize=2)
 def _python_tree(text: bytes) -> Optional[ast.Module]:
-    """Python's own tree (13x cheaper than libcst's), or None when Python cannot parse it. The
-    last two are kept: finding a block's users reads a file's imports, then its uses (more would
-    hold many big trees alive, and the garbage collector's passes over them cost more than
-    parsing again)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text)
-    except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
-        return None
+    """The analysis' ``python_tree``, the last two kept: finding a block's users reads a file's
+    imports, then its uses (more would hold many big trees alive, and the garbage collector's
+    passes over them cost more than parsing again)."""
+    return python_tree(text)
 
 
 def _statements(tree: ast.Module) -> Iterator[ast.stmt]:

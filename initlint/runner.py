@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import io
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -18,6 +17,7 @@ from .analysis import SourceError, analyze
 from .config import Configs
 from .files import FileError, discover, read
 from .findings import Finding
+from .positions import physical_lines
 from .project import users_lookup
 from .rules import BY_CODE
 from .settings import Settings
@@ -49,17 +49,12 @@ File = Tuple[str, Settings]  # a path and the settings that apply to it
 Job = Callable[[str, Settings], FileResult]
 
 
-def _source_lines(code: str) -> List[str]:
-    # Split where the tokenizer (and so libcst's line numbers) does: \n, \r\n and \r only.
-    return io.StringIO(code, newline="").readlines()
-
-
 def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ...]:
     """The finding's own edit as line replacements: the fix applied alone, compared by line."""
     from .fix.apply import apply_edits  # the fix package imports this module
 
-    before = _source_lines(module.code)
-    after = _source_lines(apply_edits(module, [finding]).code)
+    before = physical_lines(module.code, keepends=True)
+    after = physical_lines(apply_edits(module, [finding]).code, keepends=True)
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return tuple(
         Replacement(i1 + 1, i2 + 1, "".join(after[j1:j2]))
@@ -80,8 +75,8 @@ def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileR
     # Edits hold syntax-tree nodes: useless to the caller, costly to send between processes.
     result = FileResult(path, [dataclasses.replace(f, edit=None) for f in reported])
     if reported:
-        lines = _source_lines(analysis.module.code)
-        result.lines = {f.line: lines[f.line - 1].rstrip("\r\n") for f in reported if f.line <= len(lines)}
+        lines = physical_lines(analysis.module.code)
+        result.lines = {f.line: lines[f.line - 1] for f in reported if f.line <= len(lines)}
     if with_fixes:
         result.fixes = {
             dataclasses.replace(f, edit=None): _replacements(analysis.module, f) for f in reported if f.fixable
