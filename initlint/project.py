@@ -171,9 +171,33 @@ class Package:
         return any(isinstance(node, ast.Name) and node.id == name for s in outside for node in ast.walk(s))
 
     def reinitialises(self, path: str, layer: str, settings: Settings) -> bool:
-        """Whether the file's own init evidence covers every layer of type ``layer`` ("Conv2d"):
-        a type dispatch that writes weights, or a loop over all parameters (the analysis' own
-        evidence, collect()). A file that cannot be parsed covers nothing."""
+        """Whether the file's init evidence covers every layer of type ``layer`` ("Conv2d"), or
+        the evidence of a package file its classes take a base class from: a model subclassing
+        another inherits its init loop (torchvision's quantized ``QuantizableMobileNetV3`` runs
+        ``MobileNetV3.__init__``, whose ``self.modules()`` loop re-initialises every Conv2d)."""
+        return self._own_evidence_covers(path, layer, settings) or any(
+            self._own_evidence_covers(base, layer, settings) for base in self._base_class_files(path)
+        )
+
+    def _base_class_files(self, path: str) -> List[str]:
+        """The package's files defining the bases of ``path``'s top-level classes, imported by
+        name (``from ..mobilenetv3 import MobileNetV3``); one level, not their own bases."""
+        tree, imports = self.tree(path), self.imports(path)
+        if tree is None or not imports:
+            return []
+        origin = {as_name or name: source for source, name, as_name in imports if source and name != "*"}
+        files = {self.module(other): other for other in self.texts()}
+        bases = [
+            base.id for node in tree.body if isinstance(node, ast.ClassDef)
+            for base in node.bases if isinstance(base, ast.Name) and base.id in origin
+        ]
+        found = [files.get(origin[base]) for base in bases]
+        return sorted({other for other in found if other is not None and other != path})
+
+    def _own_evidence_covers(self, path: str, layer: str, settings: Settings) -> bool:
+        """Whether the file's own init evidence covers every layer of type ``layer``: a type
+        dispatch that writes weights, or a loop over all parameters (the analysis' own evidence,
+        collect()). A file that cannot be parsed covers nothing."""
         key = (path, settings)
         if key not in self._evidence:
             try:

@@ -30,6 +30,8 @@ EXPECTED = {
     "other_layer_type": [BLOCK],  # the model re-initialises Conv2d only
     "through_module_attribute": [BLOCK],  # blocks.Block(...) without init, beside a covering user
     "used_in_own_file": [BLOCK],  # blocks.py builds it too, without init
+    "inherited_init": [],  # the user's model inherits an init loop from another file's class
+    "inherited_without_init": [BLOCK],  # ... from a class that has none
     "outside_package": ["scripts/blocks.py:9:19"],  # no __init__.py: judged alone, as before
 }
 # With the setting off every file is judged alone.
