@@ -21,7 +21,8 @@ class DefaultInitBeforeActivation(Rule):
         "activation; an activation squared at once (`torch.relu(h).square()`, `relu(h) ** 2`) is judged as "
         "that function (ReLUSquared, gain sqrt(2/3)). A block (a module-level class or function) is not reported when every other file of "
         "its package that imports and uses it re-initialises that layer type (an `isinstance` dispatch "
-        "applied with `.apply` or a `self.modules()` loop, a loop over all parameters)."
+        "applied with `.apply` or a `self.modules()` loop, a loop over all parameters), itself or in the "
+        "package file of a class it derives from."
     )
     why = (
         "torch initialises these layers with `kaiming_uniform_(w, a=math.sqrt(5))`: gain 1/sqrt(3), weight "
