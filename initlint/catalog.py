@@ -163,8 +163,8 @@ ACTIVATION_METHODS: Mapping[str, Activation] = {
 
 # How code squares a tensor: torch functions and tensor methods, with the exponent (if any)
 # given as their second positional argument (``torch.pow(x, 2)``, ``x.pow(2)``); and ``x ** 2``.
-SQUARING_FUNCTIONS: Mapping[str, bool] = {"torch.square": False, "torch.pow": True}
 SQUARING_METHODS: Mapping[str, bool] = {"square": False, "pow": True}
+SQUARING_FUNCTIONS: Mapping[str, bool] = {"torch." + name: takes_exponent for name, takes_exponent in SQUARING_METHODS.items()}
 
 
 # --------------------------------------------------------- what may sit in between

@@ -8,7 +8,6 @@ import libcst as cst
 import pytest
 from fixtures_fix import CASES, fixed_path, settings_of
 
-from initlint import analyze
 from initlint.fix import fix_source
 
 

@@ -244,8 +244,12 @@ class MethodFlow:
 
     def _squared_operand(self, node: cst.Call) -> Optional[cst.BaseExpression]:
         """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
+            return None  # (spares resolving every call of the method twice)
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        qualified = self.facts.imports.resolve(node.func)
+        qualified = self.facts.imports.resolve(func)
         if qualified in catalog.SQUARING_FUNCTIONS:
             operand, rest = (positional[0], positional[1:]) if positional else (None, [])
             takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]

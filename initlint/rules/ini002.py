@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Iterator, Optional, Tuple
 
-import libcst as cst
 
 from .. import catalog
 from ..facts.collect import site_of
