@@ -18,17 +18,17 @@ import libcst as cst
 from .edits import EditPlanner
 from .facts.collect import collect
 from .facts.dataflow import method_follows
-from .facts.evidence import Evidence
 from .facts.framework import framework_reason, outline_of_ast, outline_of_cst
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
-from .files import TextError, nesting_problem, source_text, trailing_lines
+from .files import TextError, nesting_problem, python_tree, source_text, trailing_lines
 from .findings import Finding
 from .imports import ImportTable
 from .noqa import suppresses
-from .prefilter import may_report
+from .prefilter import may_build_through_helpers, may_report
 from .positions import physical_lines, start_positions
-from .rules import RULES, Context, UsersLookup
+from .index import FileIndex
+from .rules import RULES, Context
 from .settings import DEFAULT, Settings
 
 Source = Union[str, bytes]
@@ -78,18 +78,6 @@ def _parse(source: Source, text: str, encoding: str) -> cst.Module:
     except Exception as error:  # libcst's own limits on valid code (e.g. node validation)
         detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise SourceError(f"libcst cannot parse this file: {type(error).__name__}: {detail}") from None
-
-
-def python_tree(source: Source) -> Optional[ast.Module]:
-    """Python's own tree, or None where Python cannot parse the source (libcst then says why)."""
-    if isinstance(source, str) and source.startswith("\ufeff"):
-        source = source[1:]  # Python reads a BOM in bytes only
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarnings are flake8's to report
-            return ast.parse(source)
-    except Exception:  # SyntaxError, ValueError (null bytes), RecursionError, MemoryError
-        return None
 
 
 def _keeping_last_lines(source: Source, text: str, encoding: str) -> cst.Module:
@@ -150,25 +138,32 @@ def analyze(
     settings: Settings = DEFAULT,
     path: Optional[str] = None,
     tree: Optional[ast.Module] = None,
-    users: Optional[UsersLookup] = None,
+    index: Optional[FileIndex] = None,
 ) -> Analysis:
     """``path`` only names the file (some policies go by file name); nothing is read from it.
-    ``tree`` is Python's ``ast`` of the source when the caller has it (flake8 does). ``users``
-    answers for the file's blocks whether their users in other files initialise them
-    (project.py: the front ends build it, since it reads those files); asked only about layers
-    that would otherwise be reported.
+    ``tree`` is Python's ``ast`` of the source when the caller has it (flake8 does). ``index``
+    is the repository index as seen from this file (the front ends build it with
+    ``index_for``, since it reads other files); None: the source is judged alone.
 
     Cheap before expensive: a text pre-filter, then the framework check on Python's own tree,
     and only then libcst's parse (13x ``ast.parse``)."""
     if not may_report(source, settings):
-        return Analysis()
+        # A file whose layers all come from another file's helpers names no layer itself.
+        if index is None or not may_build_through_helpers(source, settings):
+            return Analysis()
+        tree = tree or python_tree(source)
+        index.use_text(source, tree)
+        if not index.factories():
+            return Analysis()
     text, encoding = _decoded(source)
     if tree is None:
         tree = python_tree(source)
     if tree is not None and framework_reason(outline_of_ast(tree), settings.framework_bases, path):
         return Analysis()
+    index = index or FileIndex.alone(settings)
+    index.use_text(source, tree)  # the summary of this very text, from the tree at hand
     del tree  # not needed any more: do not hold it next to libcst's tree (~10x its size)
-    return analyze_module(_parse(source, text, encoding), settings, path, text, users)
+    return analyze_module(_parse(source, text, encoding), settings, path, text, index)
 
 
 def analyze_module(
@@ -176,36 +171,29 @@ def analyze_module(
     settings: Settings = DEFAULT,
     path: Optional[str] = None,
     code: Optional[str] = None,
-    users: Optional[UsersLookup] = None,
+    index: Optional[FileIndex] = None,
 ) -> Analysis:
     """The analysis of an already parsed module (the libcst codemod hands one over). ``code``, when
-    known, is ``module.code``: it spares generating it again."""
+    known, is ``module.code``: it spares generating it again. ``index``: as for ``analyze``; one
+    given here must already have this file's summary, else it is made from ``module``."""
+    if index is None or not index.has_summary():
+        index = index or FileIndex.alone(settings)
+        index.use_text(module.code if code is None else code, None)
     try:
-        return Analysis(module, _findings(module, settings, path, code, users))
-    except RecursionError:
-        raise SourceError("too deeply nested to analyse") from None
-
-
-def file_evidence(source: Source, settings: Settings = DEFAULT) -> Evidence:
-    """The file-wide init evidence of a source (type dispatches, loops over parameters, ...), as
-    the analysis collects it: what a block defined in another file may rely on (project.py).
-    SourceError when it cannot be parsed."""
-    module = parse(source)
-    try:
-        return collect(module, ImportTable.of(module), settings).evidence
+        return Analysis(module, _findings(module, settings, path, code, index))
     except RecursionError:
         raise SourceError("too deeply nested to analyse") from None
 
 
 def _findings(
-    module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str], users: Optional[UsersLookup]
+    module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str], index: FileIndex
 ) -> List[Finding]:
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
         return []
     if framework_reason(outline_of_cst(module), settings.framework_bases, path):
         return []  # the models' init comes from a framework base class (checked before any walk)
-    facts = collect(module, imports, settings)
+    facts = collect(module, imports, settings, index.factories())
     if not facts.sites or facts.evidence.framework:
         return []
     resolver = Resolver(facts)
@@ -213,9 +201,7 @@ def _findings(
     link_containers(facts)
     sequential_follows(facts, resolver, log)
     method_follows(facts, resolver, log)
-    if not settings.users_initialise:
-        users = None
-    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), users)
+    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), index)
     reports = [report for rule in RULES if settings.selects(rule.code) for report in rule.check(ctx)]
     if not reports:
         return []

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 from . import __version__
 from . import config
+from .index import reset
 from .config import ConfigError, Configs
 from .output import FORMATS, use_colour, write, write_errors, write_statistics
 from .plot import DEFAULT_ACTIVATIONS
@@ -121,6 +122,7 @@ def check(args: argparse.Namespace, configs: Configs) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    reset()  # a new run reads the repository afresh (an edited file changes others' verdicts)
     try:
         if args.command == "explain":
             from .explain import explain

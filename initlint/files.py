@@ -4,6 +4,7 @@ libcst's native parser)."""
 
 from __future__ import annotations
 
+import ast
 import codecs
 import errno
 import io
@@ -11,7 +12,8 @@ import os
 import re
 import stat
 import tokenize
-from typing import Iterator, List, Tuple, Union
+import warnings
+from typing import Iterator, List, Optional, Tuple, Union
 
 # Folders that hold no code of the project's own.
 _SKIP = frozenset(("__pycache__", "node_modules", "site-packages", "venv"))
@@ -21,7 +23,7 @@ class FileError(Exception):
     """A path that cannot be read; the message is one line."""
 
 
-def _skipped(folder: str, name: str) -> bool:
+def skipped_folder(folder: str, name: str) -> bool:
     if name.startswith(".") or name in _SKIP:
         return True
     # Any virtual environment, whatever its name.
@@ -58,7 +60,7 @@ def discover(paths: List[str]) -> Iterator[Tuple[str, str]]:
             # it cannot list is an error (os.walk would skip it silently).
             unlisted: List[OSError] = []
             for folder, dirs, files in os.walk(path, onerror=unlisted.append):
-                dirs[:] = sorted(d for d in dirs if not _skipped(folder, d))
+                dirs[:] = sorted(d for d in dirs if not skipped_folder(folder, d))
                 for name in sorted(files):
                     if name.endswith(".py"):
                         yield os.path.join(folder, name), ""
@@ -291,3 +293,15 @@ def _fstring_depth(token: str) -> int:
         elif char in ")]}":
             level = max(0, level - 1)
     return deepest
+
+
+def python_tree(source: Union[str, bytes]) -> Optional[ast.Module]:
+    """Python's own tree, or None where Python cannot parse the source (libcst then says why)."""
+    if isinstance(source, str) and source.startswith("\ufeff"):
+        source = source[1:]  # Python reads a BOM in bytes only
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are flake8's to report
+            return ast.parse(source)
+    except Exception:  # SyntaxError, ValueError (null bytes), RecursionError, MemoryError
+        return None

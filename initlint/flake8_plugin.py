@@ -18,7 +18,7 @@ from typing import Iterator, List, Tuple, Type
 from . import __version__, config
 from .codes import CODES
 from .config import FileConfig
-from .prefilter import may_report
+from .prefilter import may_build_through_helpers, may_report
 from .settings import CHOICES, DEFAULT, Settings
 
 LOG = logging.getLogger("flake8.initlint")
@@ -89,15 +89,14 @@ class Plugin:
         source = "".join(self.lines)
         # analyze() runs this test again: checked here first so that a file that fails it never
         # imports the analysis (a second regex search on the few files that pass is cheaper).
-        if not may_report(source, settings):
+        if not may_report(source, settings) and not may_build_through_helpers(source, settings):
             return
         from .analysis import SourceError, analyze
-        from .project import users_lookup
+        from .index import index_for
 
         try:
             tree = self.tree if isinstance(self.tree, ast.Module) else None
-            users = users_lookup(self.filename, settings)
-            analysis = analyze(source, settings, self.filename, tree, users)
+            analysis = analyze(source, settings, self.filename, tree, index_for(self.filename, settings))
         except SourceError as error:
             # flake8 reports unparseable files itself (E999); never a traceback from here.
             LOG.warning("initlint: %s: %s", self.filename, error)

@@ -55,6 +55,15 @@ def may_report(source: Source, settings: Settings) -> bool:
     return layers.search(source) is not None and second.search(source) is not None
 
 
+def may_build_through_helpers(source: Source, settings: Settings) -> bool:
+    """Whether the text might build layers only through another file's factory helpers
+    (``linear(64, 256)``): torch and a checked activation, whatever names the helpers have.
+    The repository index then says whether any call in it is such a helper."""
+    if ("torch" if isinstance(source, str) else b"torch") not in source:
+        return False
+    return _patterns(settings.gates, type(source))[1].search(source) is not None
+
+
 def may_hold_layers(source: Source) -> bool:
     """False when the text cannot construct a torch Linear/Conv layer (for counting layers)."""
     if ("torch" if isinstance(source, str) else b"torch") not in source:

@@ -18,7 +18,7 @@ from .config import Configs
 from .files import FileError, discover, read
 from .findings import Finding
 from .positions import physical_lines
-from .project import users_lookup
+from .index import index_for
 from .rules import BY_CODE
 from .settings import Settings
 
@@ -66,7 +66,7 @@ def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ..
 def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
     """The file's reported findings with their lines; ``with_fixes``: each edit as replacements."""
     try:
-        analysis = analyze(read(path), settings, path, users=users_lookup(path, settings))
+        analysis = analyze(read(path), settings, path, index=index_for(path, settings))
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except Exception as error:  # a bug in initlint: that file's error line, never a traceback

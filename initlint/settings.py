@@ -34,9 +34,13 @@ class Settings:
     # Base classes whose models get their init elsewhere (a class deriving from one, directly or
     # through classes of the same file, makes the file framework-managed).
     framework_bases: Tuple[str, ...] = ("PreTrainedModel",)
-    # A block (a module-level class or function) whose every user in the other files of its
-    # package re-initialises the layer's type is not reported (project.py). Off: each file alone.
-    users_initialise: bool = True
+    # Judge each layer with the evidence of the whole repository (initlint/index/): an init in a
+    # training script, a base class or a builder in another file counts. Off: each file alone.
+    repository: bool = True
+    # The repository index's summaries are cached by content under <root>/.initlint_cache/, or
+    # under cache_dir when it is set.
+    cache: bool = True
+    cache_dir: str = ""
     # Front-end filters: rule codes (prefixes) to report or drop; path globs to skip.
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
@@ -121,6 +125,10 @@ def validated(name: str, value: object) -> object:
     if isinstance(getattr(DEFAULT, name), bool):
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, not {value!r}")
+        return value
+    if isinstance(getattr(DEFAULT, name), str) and name not in CHOICES:
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, not {value!r}")
         return value
     if name in CHOICES:
         if value not in CHOICES[name]:

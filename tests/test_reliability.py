@@ -349,7 +349,7 @@ def test_fix_replaces_atomically_and_keeps_mode_and_owner(tmp_path, monkeypatch)
         return real_replace(source, target)
 
     monkeypatch.setattr(write.os, "replace", spy)
-    result = command.fix_file(str(path), Settings())
+    result = command.fix_file(str(path), Settings(cache=False))  # the cache renames its entries into place too
     assert result.error == "" and result.changed
     (temporary, target, data), = renames
     assert Path(temporary).parent == tmp_path and Path(temporary).name.startswith(".initlint-")
@@ -430,13 +430,15 @@ def test_diff_and_check_never_write(tmp_path, monkeypatch, flag, capsys):
     for i in range(6):
         _flagged_file(tmp_path, f"flagged{i}.py", mode=0o444 if i == 0 else 0o644)
     before = bad_inputs.snapshot(tmp_path)
-    result = run("fix", flag, "-j", "2", str(tmp_path))
+    # The repository index's cache is initlint's own, not the project's: kept outside the snapshot.
+    cache = str(tmp_path.parent / f"{tmp_path.name}-cache")
+    result = run("fix", flag, "-j", "2", "--cache-dir", cache, str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr  # 2: the bad files
     assert bad_inputs.snapshot(tmp_path) == before
     # in-process too, with the writer replaced by a tripwire
     monkeypatch.setattr(command, "replace_atomically", lambda *a: pytest.fail("wrote a file"))
     for path in sorted(tmp_path.glob("flagged*.py")):
-        assert command.fix_file(str(path), Settings(), command.DIFF if flag == "--diff" else command.CHECK).changed
+        assert command.fix_file(str(path), Settings(cache_dir=cache), command.DIFF if flag == "--diff" else command.CHECK).changed
     assert bad_inputs.snapshot(tmp_path) == before
 
 

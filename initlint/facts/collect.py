@@ -7,11 +7,9 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from .. import catalog
-from ..imports import ImportTable
+from ..imports import ImportTable, dotted
 from ..settings import Settings
-from .evidence import (
-    Evidence, call_name, dispatched_layers, init_helper_name, iterates_parameters, writes_weight,
-)
+from .evidence import Evidence, call_name, init_helper_name
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
 from .walk import child_nodes
 from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
@@ -33,8 +31,12 @@ _HOOKS: Dict[type, tuple] = {}  # node type -> (visit, leave, is a statement, is
 class Facts:
     """Everything the rules need to know about one module."""
 
-    def __init__(self, module: cst.Module, imports: ImportTable, settings: Settings) -> None:
+    def __init__(
+        self, module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None
+    ) -> None:
         self.module = module
+        # Refs of other files' helpers that return a torch layer -> the layers it may return (index).
+        self.factories: Dict[str, List[str]] = factories or {}
         self.imports = imports
         self.settings = settings
         self.sites: List[LayerSite] = []
@@ -133,6 +135,14 @@ class Collector:
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.imports.resolve(node.func)
         local = self.facts.local_layers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+        if qualified is None and local is None and self.facts.factories:
+            # linear(64, 256) with util.py's `def linear(*a, **k): return nn.Linear(*a, **k)`
+            layers = self.facts.factories.get(dotted(node.func) or "")
+            if layers:
+                site = LayerSite(call=node, **self._context(), layer=_factory_layer(layers, node), args={})
+                self.facts.sites.append(site)
+                self.facts.constructs[id(node)] = site
+                return
         if qualified is None and local is None:
             self._other_call(node)
             return
@@ -196,10 +206,6 @@ class Collector:
             self._note_scale(node, func.value)
         elif name == "post_init":
             self.facts.evidence.framework = self.facts.evidence.framework or "calls post_init()"
-        elif name == "apply" and isinstance(func, cst.Attribute) and node.args:
-            applied = call_name(node.args[0].value)
-            if applied is not None and init_helper_name(applied, self.facts.settings.init_helpers):
-                self._note_class_initialised(func.value)
         elif name == "__init__" and self._in_sequential_subclass(func):
             # class Block(nn.Sequential): super().__init__(conv, relu) -- the items of `self`.
             container = Construct(call=node, **self._context(), ref="self")
@@ -208,8 +214,6 @@ class Collector:
         elif init_helper_name(name, self.facts.settings.init_helpers):
             for arg in node.args:
                 self._note_evidence(ref_text(arg.value))
-                if isinstance(arg.value, cst.Name) and arg.value.value == "self":
-                    self._note_class_initialised(arg.value)
 
     def leave_Call(self, node: cst.Call) -> None:
         # Runs after the arguments' own visit_Call, so their constructs exist by now.
@@ -243,24 +247,9 @@ class Collector:
             and self.classes[-1].name.value in self.facts.sequential_classes
         )
 
-    def _note_class_initialised(self, receiver: cst.BaseExpression) -> None:
-        if isinstance(receiver, cst.Name) and receiver.value == "self" and self.classes:
-            self.facts.evidence.classes.add(id(self.classes[-1]))
-
-    # ------------------------------------------------------------- type dispatch
-
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):
             self.facts.statement_calls.add(id(node.value))
-
-    def visit_If(self, node: cst.If) -> None:
-        names = dispatched_layers(node.test, self.imports)
-        if names and writes_weight(node.body, self.imports):
-            self.facts.evidence.layer_names |= names
-
-    def visit_For(self, node: cst.For) -> None:
-        if iterates_parameters(node) and writes_weight(node.body, self.imports, any_tensor=True):
-            self.facts.evidence.all_layers = True
 
     def _context(self) -> dict:
         return dict(
@@ -328,25 +317,32 @@ def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, c
     return found
 
 
-def collect(module: cst.Module, imports: ImportTable, settings: Settings) -> Facts:
-    facts = Facts(module, imports, settings)
+def _factory_layer(layers: List[str], call: cst.Call) -> catalog.Layer:
+    """The layer a factory call builds: ``conv_nd(2, ...)`` the Conv2d of the Conv1d/2d/3d it
+    may return, by its literal first argument; otherwise the first the helper returns."""
+    candidates = [catalog.LAYERS[q] for q in layers]
+    first = literal(call.args[0].value) if call.args and call.args[0].keyword is None else None
+    chosen = [layer for layer in candidates if isinstance(first, int) and layer.spatial_dims == first]
+    return chosen[0] if len(candidates) > 1 and chosen else candidates[0]
+
+
+def collect(module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None) -> Facts:
+    facts = Facts(module, imports, settings, factories)
     facts.local_layers = local_layer_classes(module, imports)
     Collector(facts).walk(module)
     return facts
 
 
 def overridden(facts: Facts, site: LayerSite) -> bool:
-    """Whether the file sets this layer's weight explicitly somewhere it can be seen."""
+    """Whether the file sets this layer's weight itself: a write on the layer by one of its names,
+    or an init helper wrapping it. (Type dispatches, parameter loops and applied init functions
+    reach instances, in any file: the repository index answers for those.)"""
     evidence = facts.evidence
-    if evidence.all_layers or site.layer.name in evidence.layer_names:
-        return True
     node = site
     while node is not None:  # the construction, or a container holding it, wrapped by an init helper
         if id(node.call) in evidence.wrapped:
             return True
         node = node.container
-    if site.owner_class is not None and id(site.owner_class) in evidence.classes:
-        return True
     for ref in site.refs():
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
         if (id(owner), ref) in evidence.refs:

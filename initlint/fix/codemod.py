@@ -15,7 +15,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
 from ..analysis import SourceError, analyze_module, parse
 from ..files import FileError, TextError, read, source_text
-from ..project import users_lookup
+from ..index import index_for
 from ..settings import CHOICES, Settings
 from .apply import apply_edits
 
@@ -35,7 +35,7 @@ class AddInitCommand(VisitorBasedCodemodCommand):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename
         tree = _as_written(tree, path)
-        analysis = analyze_module(tree, self.settings, path, users=users_lookup(path, self.settings))
+        analysis = analyze_module(tree, self.settings, path, index=index_for(path, self.settings))
         return apply_edits(tree, analysis.findings)
 
 

@@ -12,7 +12,7 @@ from typing import List
 from ..analysis import SourceError
 from ..config import Configs
 from ..files import FileError, read
-from ..project import users_lookup
+from ..index import index_for
 from ..runner import FileResult, gather, run
 from ..settings import Settings
 from . import fix_source
@@ -34,7 +34,7 @@ def add_fix_parser(commands, jobs_type) -> argparse.ArgumentParser:
 def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
     try:
         original = read(path)
-        fixed, analysis = fix_source(original, settings, path, users_lookup(path, settings))
+        fixed, analysis = fix_source(original, settings, path, index_for(path, settings))
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except RecursionError:  # writing the fixed tree back recurses as deep as the analysis did

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from ..catalog import GATE, HIDDEN
 from ..edits import EditPlanner
 from ..facts.collect import Facts
 from ..facts.model import Follow, LayerSite
 from ..findings import Report
+from ..index import MODULE_SCOPE, FileIndex, Reason
 from ..settings import Settings
 
-# (block name, layer name) -> whether every user of this file's module-level class or function
-# ``block``, in the other files of its package, re-initialises layers of that type ("Conv2d").
-UsersLookup = Callable[[str, str], bool]
 
 
 @dataclass
@@ -23,7 +21,7 @@ class Context:
     follows: List[Follow]
     settings: Settings
     planner: EditPlanner
-    users: Optional[UsersLookup] = None  # None: the file is judged alone
+    index: FileIndex
     _checked: Optional[Dict[int, Follow]] = field(default=None, repr=False)
 
     def activation_after(self, site: LayerSite) -> Optional[Follow]:
@@ -45,14 +43,19 @@ class Context:
             return False
         return self.settings.norm_in_between or not follow.via_norm
 
-    def initialised_by_users(self, site: LayerSite) -> bool:
-        """Whether the block that builds ``site`` (the module-level class or function around it) is
-        only used by files that re-initialise its layer type. Reading other files costs: ask
-        only about a layer that would otherwise be reported."""
-        if self.users is None:
-            return False
+    def initialised_elsewhere(self, site: LayerSite) -> Optional[Reason]:
+        """What initialises ``site``'s layer beyond a write on the layer itself, as the repository
+        index sees it: an init reaching the instances of the class or function that builds it,
+        or one applied to the local it is bound to. Ask only about a layer that would otherwise
+        be reported: the first question reads the repository."""
         block = self._block(site)
-        return block is not None and self.users(block, site.layer.name)
+        top_level_function = block is not None and site.owner_class is None
+        scope = block if top_level_function else MODULE_SCOPE
+        anchor = site.anchor().ref
+        bound = None
+        if anchor and (top_level_function or (site.function is None and site.owner_class is None)):
+            bound = anchor.split(".", 1)[0].split("[", 1)[0]
+        return self.index.covers_site(block, scope, bound, site.layer.name)
 
     def _block(self, site: LayerSite) -> Optional[str]:
         # Only a top-level definition can be imported by name; a method's block is its class.

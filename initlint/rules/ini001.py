@@ -19,10 +19,13 @@ class DefaultInitBeforeActivation(Rule):
         "straight into an activation (next in an `nn.Sequential`, or through `forward`) while nothing in "
         "the file sets its weight explicitly. The message names the `torch.nn.init` call that matches the "
         "activation; an activation squared at once (`torch.relu(h).square()`, `relu(h) ** 2`) is judged as "
-        "that function (ReLUSquared, gain sqrt(2/3)). A block (a module-level class or function) is not reported when every other file of "
-        "its package that imports and uses it re-initialises that layer type (an `isinstance` dispatch "
-        "applied with `.apply` or a `self.modules()` loop, a loop over all parameters), itself or in the "
-        "package file of a class it derives from."
+        "that function (ReLUSquared, gain sqrt(2/3)). Init evidence counts wherever in the repository it "
+        "is written, for the instances it reaches: the class's own methods and its ancestors' in any file "
+        "(a type dispatch, a `self.modules()` loop, `self.apply(fn)` with an init function from any file), "
+        "the classes and functions that build it, and scripts that build the model and apply an init to it "
+        "(`generator.apply(weights_init)`). A class every builder of which is covered is not reported; one "
+        "nothing in the repository builds keeps its finding. `initlint explain PATH:LINE` says what was "
+        "concluded and from where."
     )
     why = (
         "torch initialises these layers with `kaiming_uniform_(w, a=math.sqrt(5))`: gain 1/sqrt(3), weight "
@@ -47,7 +50,7 @@ class DefaultInitBeforeActivation(Rule):
         ("mode", "fan_in (default) or fan_out"),
         ("bias", "keep (default) or zeros: also zero the layer's bias"),
         ("gain", "exact (default) or torch: nearest torch nonlinearity where torch has no exact one"),
-        ("users_initialise", "true (default) or false: judge each file alone, ignoring the block's importers"),
+        ("repository", "true (default) or false: judge each file alone, without the repository's other files"),
     )
     valid = (
         # Explicitly initialised.
@@ -92,7 +95,7 @@ class DefaultInitBeforeActivation(Rule):
     def check(self, ctx: Context) -> Iterator[Report]:
         for site in ctx.facts.sites:
             follow = ctx.activation_after(site)
-            if follow is None or overridden(ctx.facts, site) or ctx.initialised_by_users(site):
+            if follow is None or overridden(ctx.facts, site) or ctx.initialised_elsewhere(site):
                 continue
             use = follow.use
             rec = recommend(use, ctx.settings, site)

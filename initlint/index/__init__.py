@@ -1,0 +1,87 @@
+"""The repository index: every Python file of a project summarised as plain data (summary.py),
+cached by content (cache.py), resolved by path (repository.py), and the questions that cross
+files (coverage.py). The per-file analysis asks it through a ``FileIndex``, the index as seen
+from the one file being checked; it never reads other files itself.
+
+Front ends build one with ``index_for(path, settings)``; ``analyze(text)`` without a path gets
+``FileIndex.alone()``: the same questions, answered from that text only. Indexes live for the
+process (a flake8 worker, a ``check`` worker, the codemod); ``reset()`` starts a new run.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Dict, List, Optional, Tuple
+
+from ..settings import DEFAULT, Settings
+from .coverage import Index, Reason
+from .repository import Repository, project_root
+from .summary import MODULE_SCOPE
+
+__all__ = ["FileIndex", "MODULE_SCOPE", "Reason", "index_for", "reset"]
+
+_INDEXES: Dict[Tuple, Index] = {}
+_ALONE = "<source>"
+
+
+class FileIndex:
+    def __init__(self, index: Index, path: str) -> None:
+        self.index = index
+        self.path = path
+        self._factories: Optional[Dict[str, List[str]]] = None
+        self._text = None
+
+    @classmethod
+    def alone(cls, settings: Settings = DEFAULT) -> "FileIndex":
+        return cls(Index(Repository(None, settings)), _ALONE)
+
+    def use_text(self, text, tree: Optional[ast.Module]) -> None:
+        """Summarise the checked file from the text being checked (not from disk)."""
+        if self._text is text:
+            return  # summarised already (the pre-filter's second chance asked first)
+        self._text = text
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        self.index.repo.use_text(self.path, data, tree)
+
+    def has_summary(self) -> bool:
+        return self.path in self.index.repo.summaries_made()
+
+    def covers_site(self, block: Optional[str], scope: str, bound: Optional[str], layer: str) -> Optional[Reason]:
+        """What initialises a ``layer`` built in the module-level class or function ``block``
+        (None: at module level), in ``scope``, as the local ``bound`` (or None)."""
+        if bound is not None:
+            reason = self.index.applied_in_scope(self.path, scope, bound, layer)
+            if reason is not None:
+                return reason
+        if block is not None:
+            return self.index.covered((self.path, block), layer)
+        return self.index.file_wide(self.path, layer)
+
+    def factories(self) -> Dict[str, List[str]]:
+        if self._factories is None:
+            self._factories = self.index.factories(self.path)
+        return self._factories
+
+    def where(self, reason: Reason) -> str:
+        root = self.index.repo.root
+        return reason.where(root) if root else f"line {reason.line}"
+
+
+def index_for(path: Optional[str], settings: Settings) -> Optional[FileIndex]:
+    """The index of the project holding the file at ``path``; None when it is not a real file
+    (flake8's stdin) or the setting is off: the file is then judged alone."""
+    if not settings.repository or not path or not os.path.isfile(path):
+        return None
+    path = os.path.abspath(path)
+    root = project_root(os.path.dirname(path))
+    key = (root, settings.init_helpers, settings.cache, settings.cache_dir)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = Index(Repository(root, settings))
+    return FileIndex(index, path)
+
+
+def reset() -> None:
+    """Forget every index: the next question reads the files again (cached summaries stay)."""
+    _INDEXES.clear()

@@ -1,0 +1,97 @@
+"""Summaries on disk, keyed by what they are a function of: the file's bytes, the summariser's
+own code and the settings it reads. A key either finds the summary of exactly that text or
+nothing, so a cache can be stale only by being absent: edit a file and its key changes.
+
+One small JSON file per summary under ``<root>/.initlint_cache/`` (with its own ``.gitignore``
+and ``CACHEDIR.TAG``, as ruff and mypy keep theirs), or under the ``cache_dir`` setting. Writes
+go to a temporary file renamed into place, so concurrent flake8 workers never see half an
+entry; an entry that does not parse, or whose stored key is not the one asked for (a foreign
+or corrupt file), is ignored and rebuilt. A folder that cannot be written means no cache, not
+an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from .. import __version__
+from . import summary as _summary_module
+
+FOLDER = ".initlint_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# initlint's cache (https://bford.info/cachedir/)\n"
+# The summariser's own source is part of every key: a changed summariser never reads old entries.
+_CODE = hashlib.sha256(Path(_summary_module.__file__).read_bytes() + __version__.encode()).hexdigest()[:16]
+
+
+def key_of(text: bytes, init_helpers: tuple) -> str:
+    digest = hashlib.sha256(_CODE.encode())
+    digest.update(repr(init_helpers).encode())
+    digest.update(b"\0")
+    digest.update(text)
+    return digest.hexdigest()
+
+
+class SummaryCache:
+    def __init__(self, folder: Optional[str]) -> None:
+        self.folder = folder  # None: no cache
+        self._prepared = False
+
+    def get(self, key: str) -> Optional[dict]:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as stream:
+                entry = json.loads(stream.read())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("summary"), dict):
+            return None
+        return entry["summary"]
+
+    def put(self, key: str, summary: dict) -> None:
+        if self.folder is None or not self._prepare():
+            return
+        path = self._path(key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump({"key": key, "summary": summary}, stream, separators=(",", ":"))
+                os.replace(temporary, path)
+            except BaseException:
+                _remove(temporary)
+                raise
+        except OSError:
+            self.folder = None  # read-only, full, gone: run on without a cache
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, "summaries", key[:2], key[2:] + ".json")
+
+    def _prepare(self) -> bool:
+        if self._prepared:
+            return True
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            for name, text in ((".gitignore", "# initlint's cache: nothing here belongs in git\n*\n"), ("CACHEDIR.TAG", _TAG)):
+                path = os.path.join(self.folder, name)
+                if not os.path.exists(path):
+                    with open(path, "w", encoding="utf-8") as stream:
+                        stream.write(text)
+        except OSError:
+            self.folder = None
+            return False
+        self._prepared = True
+        return True
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,244 @@
+"""The questions that cross files: which init reaches the instances built from a class or a
+function, and which helpers of the repository return a torch layer.
+
+An init reaches the instances of a class when the class initialises its own modules (a type
+dispatch or parameter loop in a method, ``self.apply(fn)`` with an init function from any
+file, an ancestor in any file that does), or when every place the repository builds it is
+covered: inside a class that is covered itself, or in a function or script that applies an init
+to what it built (``g = Generator(); g.apply(weights_init)``), or inside a function whose every
+caller is covered. A subclass's instances are instances too. Nothing built anywhere: nothing
+reaches it. Evidence whose reach is unknown (summary.py's ``fallback``) covers its whole file,
+as one file's evidence always did.
+
+Every answer that silences is a ``Reason``: what covers it and where (``initlint explain``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+from ..facts.evidence import init_helper_name
+from .repository import Definition, Repository
+from .summary import ALL, MODULE_SCOPE
+
+Creation = Tuple[str, str, str, int, Optional[str]]  # (path, "class" | "scope", its name, line, bound name)
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    path: str
+    line: int
+
+    def where(self, relative_to: str = "") -> str:
+        path = os.path.relpath(self.path, relative_to) if relative_to and os.path.isabs(self.path) else self.path
+        return f"{path}:{self.line}"
+
+
+def _covers(types: Dict[str, int], layer: str) -> Optional[int]:
+    return types.get(layer) or types.get(ALL)
+
+
+class Index:
+    def __init__(self, repository: Repository) -> None:
+        self.repo = repository
+        self._creations: Optional[Dict[Definition, List[Creation]]] = None
+        self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
+        self._applied_functions: Optional[set] = None
+        self._memo: Dict[Tuple[Definition, str], Optional[Reason]] = {}
+
+    # ---------------------------------------------------------------- the question
+
+    def covered(self, definition: Definition, layer: str, seen: FrozenSet[Definition] = frozenset()) -> Optional[Reason]:
+        """What initialises ``layer`` in every instance of the class or function ``definition``."""
+        key = (definition, layer)
+        if key in self._memo:
+            return self._memo[key]
+        if definition in seen:
+            return None  # a cycle (A builds B builds A): no evidence from going round
+        reason = self._covered(definition, layer, seen | {definition})
+        if not seen:  # answers inside a cycle depend on where it was entered: keep only top-level ones
+            self._memo[key] = reason
+        return reason
+
+    def _covered(self, definition: Definition, layer: str, seen) -> Optional[Reason]:
+        path, name = definition
+        summary = self.repo.summary(path)
+        if summary is None or name not in summary["defs"]:
+            return None
+        reason = self.file_wide(path, layer)
+        if reason is None and summary["defs"][name]["kind"] == "class":
+            reason = self.own(definition, layer)
+        if reason is not None:
+            return reason
+        creations = self.creations().get(definition, [])
+        subclasses = self.subclasses().get(definition, [])
+        if not creations and not subclasses:
+            return None
+        reasons = []
+        for creation in creations:
+            found = self._creation_covered(creation, layer, seen)
+            if found is None:
+                return None
+            reasons.append(found)
+        for subclass in subclasses:
+            found = self.covered(subclass, layer, seen)
+            if found is None:
+                return None
+            reasons.append(found)
+        return reasons[0]
+
+    def own(self, definition: Definition, layer: str, depth: int = 0) -> Optional[Reason]:
+        """A class's own init of its modules: its methods, what they apply, its ancestors'."""
+        path, name = definition
+        summary = self.repo.summary(path)
+        if summary is None or name not in summary["defs"] or depth > 12:
+            return None
+        own = summary["defs"][name]
+        line = _covers(own["covers"], layer)
+        if line:
+            return Reason(f"{name} initialises {layer} layers of its modules", path, line)
+        for fn, line in own["applies"]:
+            reason = self._init_applied(path, fn, layer, line, f"{name} applies")
+            if reason is not None:
+                return reason
+        for base in own["bases"]:
+            target = self.repo.resolve(path, base)
+            if target is not None and target != definition:
+                reason = self.own(target, layer, depth + 1)
+                if reason is not None:
+                    return reason
+        return None
+
+    def applied_in_scope(self, path: str, scope: str, name: str, layer: str) -> Optional[Reason]:
+        """An init applied, in the same function (or at module level), to the model bound to ``name``."""
+        summary = self.repo.summary(path)
+        found = summary["scopes"].get(scope) if summary else None
+        for bound, fn, types, line in found["applies"] if found else ():
+            if bound != name:
+                continue
+            if _covers(types, layer):
+                return Reason(f"a loop over {name}.modules() initialises {layer} layers", path, line)
+            if fn is not None:
+                reason = self._init_applied(path, fn, layer, line, f"applied to {name}:")
+                if reason is not None:
+                    return reason
+        return None
+
+    def file_wide(self, path: str, layer: str) -> Optional[Reason]:
+        """Evidence in the file whose reach is unknown: it covers every layer of the file."""
+        summary = self.repo.summary(path)
+        if summary is None:
+            return None
+        line = _covers(summary["fallback"], layer)
+        if line:
+            return Reason(f"an init of {layer} layers in this file whose target is unknown", path, line)
+        for fn in summary["unapplied"]:  # applied by no file of the repository: maybe by its users
+            if (path, fn) not in self.applied_functions():
+                line = _covers(summary["defs"][fn]["covers"], layer)
+                if line:
+                    return Reason(f"{fn} initialises {layer} layers (applied nowhere in the repository)", path, line)
+        return None
+
+    def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str) -> Optional[Reason]:
+        target = self.repo.resolve(path, fn)
+        if target is None:
+            # Another library's init function (`self.apply(weight_init)` from a pip package):
+            # known by its name only, as a file's own evidence always was.
+            if init_helper_name(fn.rsplit(".", 1)[-1], self.repo.init_helpers):
+                return Reason(f"{what} {fn}, an init function from outside the repository", path, line)
+            return None
+        summary = self.repo.summary(target[0])
+        defined = summary["defs"][target[1]] if summary else None
+        covers = _covers(defined["covers"], layer) if defined and defined["kind"] == "function" else None
+        if covers:
+            where = os.path.basename(target[0])
+            return Reason(f"{what} {fn} ({where}:{covers}), which initialises {layer} layers", path, line)
+        return None
+
+    def _creation_covered(self, creation: Creation, layer: str, seen) -> Optional[Reason]:
+        path, kind, name, line, bound = creation
+        if kind == "class":
+            return self.covered((path, name), layer, seen)
+        if bound is not None:
+            reason = self.applied_in_scope(path, name, bound, layer)
+            if reason is not None:
+                return reason
+        if name == MODULE_SCOPE:
+            return None
+        return self.covered((path, name), layer, seen)  # built in a function: its callers decide
+
+    # ------------------------------------------------------------- reverse maps
+
+    def creations(self) -> Dict[Definition, List[Creation]]:
+        """Where the repository builds each of its classes and calls each of its functions."""
+        if self._creations is None:
+            self._creations = {}
+            for path in sorted(self.repo.paths):
+                summary = self.repo.summary(path)
+                if summary is None:
+                    continue
+                for name, definition in summary["defs"].items():
+                    for ref, line in definition["builds"]:
+                        self._add_creation(path, ref, (path, "class" if definition["kind"] == "class" else "scope", name, line, None))
+                for scope_name, scope in summary["scopes"].items():
+                    for ref, line, bound in scope["builds"]:
+                        self._add_creation(path, ref, (path, "scope", scope_name, line, bound))
+        return self._creations
+
+    def _add_creation(self, path: str, ref: str, creation: Creation) -> None:
+        target = self.repo.resolve(path, ref)
+        if target is not None and target != (path, creation[2]):  # recursion is no creation
+            self._creations.setdefault(target, []).append(creation)
+
+    def subclasses(self) -> Dict[Definition, List[Definition]]:
+        if self._subclasses is None:
+            self._subclasses = {}
+            for path in sorted(self.repo.paths):
+                summary = self.repo.summary(path)
+                for name, definition in (summary or {}).get("defs", {}).items():
+                    for base in definition["bases"]:
+                        target = self.repo.resolve(path, base)
+                        if target is not None and target != (path, name):
+                            self._subclasses.setdefault(target, []).append((path, name))
+        return self._subclasses
+
+    def applied_functions(self) -> set:
+        """Every module-level function some file applies (``.apply(fn)``, ``fn(model)``, ...)."""
+        if self._applied_functions is None:
+            self._applied_functions = set()
+            for path in sorted(self.repo.paths):
+                summary = self.repo.summary(path)
+                if summary is None:
+                    continue
+                refs = [fn for d in summary["defs"].values() for fn, _ in d["applies"]]
+                refs += [a[1] for s in summary["scopes"].values() for a in s["applies"] if a[1]]
+                for ref in refs:
+                    target = self.repo.resolve(path, ref)
+                    if target is not None:
+                        self._applied_functions.add(target)
+        return self._applied_functions
+
+    # ---------------------------------------------------------------- factories
+
+    def factories(self, path: str) -> Dict[str, List[str]]:
+        """Calls in ``path`` that build a torch layer through another file's helper
+        (``linear(64, 256)`` with ``def linear(*a, **k): return nn.Linear(*a, **k)`` in util.py):
+        the ref as the file spells it -> the torch layers it may return (qualified names)."""
+        summary = self.repo.summary(path)
+        if summary is None:
+            return {}
+        refs = {ref for d in summary["defs"].values() for ref, _ in d["builds"]}
+        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"]}
+        found = {}
+        for ref in refs:
+            target = self.repo.resolve(path, ref)
+            if target is None or target[0] == path:
+                continue  # the file's own helpers: the analysis follows their returns itself
+            summary_of = self.repo.summary(target[0])
+            layers = summary_of["defs"][target[1]]["layers"] if summary_of else None
+            if layers:
+                found[ref] = layers
+        return found

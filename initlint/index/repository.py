@@ -1,0 +1,187 @@
+"""A project's Python files, their summaries (cached), and what a name in one of them refers to.
+
+The project root of a file is the nearest folder upward holding ``pyproject.toml``,
+``setup.cfg``, ``setup.py`` or ``.git``; failing that, the folder above its outermost package
+(a folder of ``__init__.py`` files), or its own folder (a loose folder of scripts). Every
+``.py`` file under the root is summarised, skipping what ``initlint check`` skips (hidden
+folders, virtual environments, ``__pycache__``).
+
+Names are resolved by path, as Python would find them from the importing file: relative
+imports from its folder; absolute ones from its own folder (a script's ``sys.path[0]``), from
+the folder above its outermost package, from the root and from ``root/src``. Re-exports
+(``from .mlp import *`` in a package's ``__init__.py``) are followed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from ..files import FileError, python_tree, read, skipped_folder
+from ..settings import Settings
+from .cache import FOLDER, SummaryCache, key_of
+from .summary import summarize
+
+MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+Definition = Tuple[str, str]  # (path, module-level name)
+_MAX_DEPTH = 12  # re-exports of re-exports: finite for cycles
+
+
+@lru_cache(maxsize=None)
+def project_root(folder: str) -> str:
+    current = folder
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in MARKERS):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    top = _package_top(folder)
+    return os.path.dirname(top) if top is not None else folder
+
+
+@lru_cache(maxsize=None)
+def _package_top(folder: str) -> Optional[str]:
+    """The outermost folder of the run of ``__init__.py`` folders holding ``folder``."""
+    top = None
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        top = folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return top
+
+
+class Repository:
+    def __init__(self, root: Optional[str], settings: Settings) -> None:
+        """``root`` None: a repository of the one text being checked (no files, no cache)."""
+        self.root = root
+        self.init_helpers = settings.init_helpers
+        folder = settings.cache_dir or os.path.join(root, FOLDER) if root else None
+        self.cache = SummaryCache(folder if settings.cache else None)
+        self.paths = _python_files(root) if root else set()
+        self._summaries: Dict[str, Optional[dict]] = {}
+        self._modules: Dict[Tuple[str, int, str], Optional[str]] = {}
+
+    # ------------------------------------------------------------------ summaries
+
+    def summary(self, path: str) -> Optional[dict]:
+        """The file's summary; None when it cannot be read or parsed (it then vouches for nothing)."""
+        if path not in self._summaries:
+            self._summaries[path] = self._load(path) if path in self.paths else None
+        return self._summaries[path]
+
+    def summaries_made(self) -> Dict[str, Optional[dict]]:
+        return self._summaries
+
+    def use_text(self, path: str, text: bytes, tree: Optional[ast.Module]) -> dict:
+        """The checked file's summary from the text being checked (flake8's, maybe unsaved),
+        not from disk; its tree when the caller has one."""
+        self._summaries[path] = summary = self._summarise(text, tree)
+        self.paths.add(path)
+        return summary
+
+    def _load(self, path: str) -> Optional[dict]:
+        try:
+            text = read(path)
+        except FileError:
+            return None
+        return self._summarise(text, None)
+
+    def _summarise(self, text: bytes, tree: Optional[ast.Module]) -> Optional[dict]:
+        key = key_of(text, self.init_helpers)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        if tree is None:
+            tree = python_tree(text)
+            if tree is None:
+                return None
+        found = summarize(tree, self.init_helpers)
+        self.cache.put(key, found)
+        return found
+
+    # ----------------------------------------------------------------- resolution
+
+    def resolve(self, path: str, ref: str, depth: int = 0) -> Optional[Definition]:
+        """The module-level class or function ``ref`` (``Block``, ``blocks.Block``) names in ``path``."""
+        summary = self.summary(path)
+        if summary is None or depth > _MAX_DEPTH:
+            return None
+        head, _, rest = ref.partition(".")
+        if head in summary["defs"]:
+            return (path, head) if not rest else None
+        target = summary["imports"].get(head)
+        if target is not None:
+            level, module, name = target
+            if name is None:  # import pkg.sub as s / import pkg
+                module_path = self.module_file(path, level, module)
+                return self._member(module_path, rest, depth) if module_path and rest else None
+            module_path = self.module_file(path, level, module)
+            if module_path is not None:
+                found = self._member(module_path, name + ("." + rest if rest else ""), depth)
+                if found is not None:
+                    return found
+            submodule = self.module_file(path, level, (module + "." if module else "") + name)
+            return self._member(submodule, rest, depth) if submodule and rest else None
+        for level, module in summary["stars"]:
+            module_path = self.module_file(path, level, module)
+            found = self._member(module_path, ref, depth) if module_path else None
+            if found is not None:
+                return found
+        return None
+
+    def _member(self, path: str, dotted: str, depth: int) -> Optional[Definition]:
+        """``dotted`` looked up in the module at ``path``: its own definitions, its imports, its
+        submodules (``pkg.sub.Name`` from ``pkg/__init__.py``)."""
+        found = self.resolve(path, dotted, depth + 1)
+        if found is not None or not path.endswith("__init__.py"):
+            return found
+        head, _, rest = dotted.partition(".")
+        submodule = self._file_in(os.path.dirname(path), [head])
+        return self._member(submodule, rest, depth + 1) if submodule and rest else None
+
+    def module_file(self, importer: str, level: int, module: str) -> Optional[str]:
+        key = (importer, level, module)
+        if key not in self._modules:
+            self._modules[key] = self._find_module(importer, level, module)
+        return self._modules[key]
+
+    def _find_module(self, importer: str, level: int, module: str) -> Optional[str]:
+        parts = [part for part in module.split(".") if part]
+        if level:
+            base = os.path.dirname(importer)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return self._file_in(base, parts)
+        if self.root is None:
+            return None  # the text alone: no other modules
+        folder = os.path.dirname(importer)
+        top = _package_top(folder)
+        bases = [folder, os.path.dirname(top) if top else folder, self.root, os.path.join(self.root, "src")]
+        for base in dict.fromkeys(bases):
+            found = self._file_in(base, parts)
+            if found is not None:
+                return found
+        return None
+
+    def _file_in(self, base: str, parts: List[str]) -> Optional[str]:
+        stem = os.path.join(base, *parts) if parts else base
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            if candidate in self.paths:
+                return candidate
+        return None
+
+
+def _python_files(root: str) -> set:
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not skipped_folder(folder, d)]
+        found.update(os.path.join(folder, name) for name in files if name.endswith(".py"))
+    return found
+
+

@@ -1,0 +1,435 @@
+"""One file of the repository as plain data: what it imports, defines, builds and initialises.
+
+Built from Python's own ``ast`` (a twelfth of libcst's parse), so every file of a repository
+can be summarised cheaply, and stored as JSON in the cache. The summary is a function of the
+file's text alone (relative imports stay relative; the index resolves them by path), which is
+what lets the cache key it by content hash.
+
+This is where init evidence that is not a write on one named layer is recognised, for the
+checked file and for every other file alike: type dispatches (``isinstance(m, nn.Conv2d)``,
+``classname.find("Conv") != -1``) that write weights, loops over all parameters, and where an
+init function is applied to what (``self.apply(fn)``, ``model.apply(fn)``, ``fn(model)``,
+``for m in model.modules()``). Which instances that evidence reaches is the index's question
+(coverage.py); here it is only recorded, with the line it is on.
+
+Shape (every key always present; lines are 1-based)::
+
+    imports:   {local: [level, module, name or None]}   # `from .m import x as y`: y -> [1, "m", "x"]
+    stars:     [[level, module]]
+    torch:     {local: qualified torch name}            # the names that mean torch objects
+    defs:      {name: Def}                              # module-level classes and functions
+    scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
+    fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
+    unapplied: [function name]                         # init functions this file never applies
+
+    Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
+            applies: [[fn ref, line]], builds: [[ref, line]], layers: [torch layer a factory returns]}
+    Scope: {locals: {name: ref}, builds: [[ref, line, bound name or None]],
+            applies: [[name, fn ref or None, {type: line}, line]]}
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from .. import catalog
+from ..facts.evidence import init_helper_name
+
+MODULE_SCOPE = "<module>"
+_BUILTINS = frozenset(dir(builtins))
+ALL = "*"  # every layer type
+_LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
+_MODULE_ITERATORS = frozenset(("modules", "named_modules", "children", "named_children"))
+# Calls that return the module they are called on: `Generator().to(device)` is a Generator.
+_CHAINABLE = frozenset(("to", "cuda", "cpu", "float", "double", "half", "bfloat16", "train", "eval", "requires_grad_"))
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def summarize(tree: ast.Module, init_helpers: Tuple[str, ...] = ()) -> dict:
+    return _Summarizer(tree, init_helpers).summary
+
+
+class _Summarizer:
+    def __init__(self, tree: ast.Module, init_helpers: Tuple[str, ...]) -> None:
+        self.init_helpers = init_helpers
+        self.imports: Dict[str, list] = {}
+        self.stars: List[list] = []
+        self.torch: Dict[str, str] = {}
+        self.torch_stars: Set[str] = set()
+        self.defs: Dict[str, dict] = {}
+        self.scopes: Dict[str, dict] = {}
+        self.fallback: Dict[str, int] = {}
+        self.applied_functions: Set[str] = set()  # names an application refers to
+        self.unapplied: List[str] = []
+        self._imports(tree)
+        self.local_names = {n for n in self.imports} | _top_level_names(tree)
+        # `from models import *` may bind any name that is not a builtin.
+        self.starred = any(level or not _is_torch(module) for level, module in self.stars)
+        module_scope = self._scope(MODULE_SCOPE)
+        for statement in tree.body:
+            if isinstance(statement, ast.ClassDef):
+                self._class(statement)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(statement)
+            else:
+                self._code([statement], module_scope, None)
+        self._unresolved_references(tree)
+        self.summary = {
+            "imports": self.imports,
+            "stars": self.stars,
+            "torch": self.torch,
+            "defs": self.defs,
+            "scopes": {name: scope for name, scope in self.scopes.items() if any(scope.values())},
+            "fallback": self.fallback,
+            "unapplied": self.unapplied,
+        }
+
+    # ------------------------------------------------------------------ imports
+
+    def _imports(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self._bind(alias.asname, [0, alias.name, None])
+                    else:  # `import a.b` binds `a`
+                        head = alias.name.split(".", 1)[0]
+                        self._bind(head, [0, head, None])
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.stars.append([node.level, module])
+                        if node.level == 0 and _is_torch(module):
+                            self.torch_stars.add(module)
+                    else:
+                        self._bind(alias.asname or alias.name, [node.level, module, alias.name])
+
+    def _bind(self, local: str, target: list) -> None:
+        self.imports[local] = target
+        level, module, name = target
+        if level == 0 and _is_torch(module):
+            self.torch[local] = module + ("." + name if name else "")
+
+    def torch_name(self, node: ast.AST) -> Optional[str]:
+        text = dotted(node)
+        if text is None:
+            return None
+        head, _, rest = text.partition(".")
+        base = self.torch.get(head)
+        if base is not None:
+            return catalog.canonical(base + "." + rest if rest else base)
+        if head not in self.local_names:
+            for star in sorted(self.torch_stars):
+                candidate = catalog.canonical(star + "." + text)
+                if catalog.is_known(candidate):
+                    return candidate
+        return None
+
+    # ---------------------------------------------------------------- definitions
+
+    def _class(self, node: ast.ClassDef) -> None:
+        definition = self._def("class", node)
+        definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
+        for statement in node.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._evidence(statement.body, definition, None)
+        self._builds(node.body, definition["builds"])
+
+    def _function(self, node: ast.AST) -> None:
+        definition = self._def("function", node)
+        scope = self._scope(node.name)
+        self._code(node.body, scope, definition)
+        definition["layers"] = self._returned_layers(node) if not definition["covers"] else []
+
+    def _def(self, kind: str, node: ast.AST) -> dict:
+        definition = {"kind": kind, "line": node.lineno, "bases": [], "covers": {}, "applies": [], "builds": [], "layers": []}
+        self.defs[node.name] = definition
+        return definition
+
+    def _scope(self, name: str) -> dict:
+        return self.scopes.setdefault(name, {"locals": {}, "builds": [], "applies": []})
+
+    def _code(self, body: List[ast.stmt], scope: dict, definition: Optional[dict]) -> None:
+        """Code outside classes: a module-level function's body, or the module's own statements."""
+        for node in _walk(body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ref = self._built(node.value)
+                if ref is not None:
+                    scope["locals"][node.targets[0].id] = ref
+                    scope["builds"].append([ref, node.lineno, node.targets[0].id])
+        seen = {id(_unchained(n.value)) for n in _walk(body) if isinstance(n, ast.Assign)}
+        for node in _walk(body):
+            if isinstance(node, ast.Call) and id(_unchained(node)) not in seen:
+                seen.add(id(_unchained(node)))  # `Model().to(device)`: one construction, not two
+                ref = self._built(node)
+                if ref is not None:
+                    scope["builds"].append([ref, node.lineno, None])
+        self._evidence(body, definition, scope)
+
+    def _built(self, value: ast.AST) -> Optional[str]:
+        """The ref of the class or function a call builds, when it may be the repository's own:
+        its name is imported from outside torch or defined at module level."""
+        call = _unchained(value)
+        if not isinstance(call, ast.Call):
+            return None
+        ref = dotted(call.func)
+        if ref is None or self.torch_name(call.func):
+            return None
+        head = ref.split(".", 1)[0]
+        if head in self.local_names or (self.starred and head not in _BUILTINS and head not in ("self", "super")):
+            return ref
+        return None
+
+    def _builds(self, body: List[ast.stmt], into: list) -> None:
+        for node in _walk(body):
+            if isinstance(node, ast.Call):
+                ref = self._built(node)
+                if ref is not None:
+                    into.append([ref, node.lineno])
+
+    def _returned_layers(self, node: ast.AST) -> List[str]:
+        """The torch layers a helper returns as it builds them (``return nn.Linear(*a, **k)``;
+        ``conv_nd`` returns Conv1d, Conv2d or Conv3d), in source order: a factory, whose call
+        sites are layer constructions. Every return must build a layer of one family."""
+        returns = sorted((n for n in _walk(node.body) if isinstance(n, ast.Return)), key=lambda n: n.lineno)
+        layers = []
+        for ret in returns:
+            qualified = self.torch_name(ret.value.func) if isinstance(ret.value, ast.Call) else None
+            layer = catalog.LAYERS.get(qualified or "")
+            if layer is None:
+                return []
+            layers.append((layer.family, qualified))
+        if len({family for family, _ in layers}) != 1:
+            return []
+        return [qualified for _, qualified in layers]
+
+    # ------------------------------------------------------------------ evidence
+
+    def _evidence(self, body: List[ast.stmt], definition: Optional[dict], scope: Optional[dict]) -> None:
+        """Type dispatches and parameter loops that write weights, and applications of init
+        functions. In a class, all of it covers the class's instances; in a function, what the
+        function covers for what it is given; loops over a local model's modules are
+        applications to that model; at module level, evidence with no known target is the
+        fallback: the whole file."""
+        for node in _walk(body):
+            if isinstance(node, ast.If):
+                names = self._dispatched(node.test)
+                if names and self._writes(node.body):
+                    self._cover(definition, scope, node, {name: node.lineno for name in sorted(names)})
+            elif isinstance(node, ast.For):
+                loop = _iterated(node.iter, _MODULE_ITERATORS)
+                if loop:  # the dispatches inside test the modules of `loop`
+                    for inner in _walk(node.body):
+                        if isinstance(inner, ast.If):
+                            inner._initlint_loop = loop
+                receiver = _iterated(node.iter, catalog.PARAMETER_ITERATORS)
+                if receiver is not None and self._writes(node.body, any_tensor=True):
+                    self._cover(definition, scope, node, {ALL: node.lineno}, receiver)
+            elif isinstance(node, ast.Call):
+                self._application(node, definition, scope)
+
+    def _cover(self, definition, scope, node, types: Dict[str, int], receiver: Optional[str] = None) -> None:
+        if definition is not None:
+            _merge(definition["covers"], types)
+        loop = receiver or _loop_receiver(node)
+        if scope is not None and loop is not None and loop in scope["locals"]:
+            scope["applies"].append([loop, None, types, node.lineno])
+        elif definition is None:
+            _merge(self.fallback, types)
+
+    def _application(self, node: ast.Call, definition: Optional[dict], scope: Optional[dict]) -> None:
+        """``R.apply(fn)``, ``named_apply(fn, R)``, ``fn(R)`` with R ``self`` (in a class) or a local
+        model (in a function or at module level)."""
+        func = node.func
+        pairs: List[Tuple[ast.AST, ast.AST]] = []
+        if isinstance(func, ast.Attribute) and func.attr == "apply" and len(node.args) == 1:
+            pairs.append((func.value, node.args[0]))
+        elif len(node.args) >= 2 and "apply" in (dotted(func) or "").rsplit(".", 1)[-1]:
+            pairs.append((node.args[1], node.args[0]))  # timm's named_apply(fn, module)
+        elif node.args and dotted(func) and not self.torch_name(func):
+            receiver = dotted(node.args[0])
+            if receiver == "self" or (scope is not None and receiver in scope["locals"]):
+                pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
+        for receiver, applied in pairs:
+            target = dotted(receiver)
+            fn = _applied_function(applied)
+            if target is None or fn is None or fn.startswith(("self.", "super")):
+                continue  # a method's evidence is the class's own already
+            if scope is None and definition is not None and (target == "self" or target.startswith("self.")):
+                definition["applies"].append([fn, node.lineno])
+                self.applied_functions.add(fn)
+            elif scope is not None and target in scope["locals"]:
+                scope["applies"].append([target, fn, {}, node.lineno])
+                self.applied_functions.add(fn)
+
+    def _dispatched(self, test: ast.AST) -> Set[str]:
+        """Layer names an ``if`` test selects: isinstance, type() comparisons, class-name strings."""
+        names: Set[str] = set()
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call) and dotted(node.func) == "isinstance" and len(node.args) == 2:
+                names |= self._layer_types(node.args[1])
+            elif isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+                for operand in operands:
+                    names |= self._layer_types(operand)
+                    if _string(operand) is not None and any(_mentions_class_name(o) for o in operands if o is not operand):
+                        names |= _names_matching(_string(operand))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                # classname.find("Conv") != -1, classname.startswith("Linear")
+                if node.func.attr in ("find", "startswith", "endswith", "count") and node.args:
+                    if _mentions_class_name(node.func):
+                        names |= _names_matching(_string(node.args[0]))
+        return names
+
+    def _layer_types(self, node: ast.AST) -> Set[str]:
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return {n for element in node.elts for n in self._layer_types(element)}
+        qualified = self.torch_name(node)
+        if qualified in catalog.LAYERS:
+            return {qualified.rsplit(".", 1)[1]}
+        if qualified in catalog.LAYER_BASES:
+            return {q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES[qualified]}
+        return set()
+
+    def _writes(self, body: List[ast.stmt], any_tensor: bool = False) -> bool:
+        """Whether a block writes some ``X.weight`` (or, in a loop over parameters, any tensor):
+        a torch.nn.init call, an in-place method, an assignment, another library's init function."""
+        for node in _walk(body):
+            if isinstance(node, ast.Call):
+                qualified = self.torch_name(node.func)
+                weight_arg = any(_weight_owner(arg) for arg in node.args)
+                if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
+                    if any_tensor or weight_arg:
+                        return True
+                elif isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS:
+                    if any_tensor or _weight_owner(node.func.value):
+                        return True
+                elif qualified is None and weight_arg:
+                    # timm's trunc_normal_(m.weight), lecun_normal_(...), c2_xavier_fill(...)
+                    name = (dotted(node.func) or "").rsplit(".", 1)[-1]
+                    if name.endswith("_") or init_helper_name(name, self.init_helpers):
+                        return True
+            elif isinstance(node, ast.Assign) and any(_weight_owner(t) for t in node.targets):
+                return True
+        return False
+
+    # ---------------------------------------------------------------- references
+
+    def _unresolved_references(self, tree: ast.Module) -> None:
+        """A module-level init function also used in a way no application records (stored in a
+        dict, passed to a helper, returned) may reach anything: its evidence covers the whole
+        file. One this file never names may be applied by another file, or by the library's
+        users: the index decides (coverage.py)."""
+        counted: Dict[str, int] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                counted[node.id] = counted.get(node.id, 0) + 1
+        for name, definition in self.defs.items():
+            if definition["kind"] != "function" or not definition["covers"]:
+                continue
+            applications = sum(1 for s in self.scopes.values() for a in s["applies"] if a[1] == name)
+            applications += sum(1 for d in self.defs.values() for a in d["applies"] if a[0] == name)
+            if counted.get(name, 0) > applications:
+                _merge(self.fallback, definition["covers"])
+            elif applications == 0:
+                self.unapplied.append(name)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _merge(into: Dict[str, int], types: Dict[str, int]) -> None:
+    for name, line in types.items():
+        into.setdefault(name, line)
+
+
+def _is_torch(module: str) -> bool:
+    return module == "torch" or module.startswith("torch.")
+
+
+def _walk(body: Iterable[ast.AST]) -> Iterable[ast.AST]:
+    """Every node under the statements, without entering nested classes."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.ClassDef))
+
+
+def _top_level_names(tree: ast.Module) -> Set[str]:
+    names = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(statement.name)
+    return names
+
+
+def _unchained(node: ast.AST) -> ast.AST:
+    """``Generator().to(device).eval()`` -> ``Generator()``."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _CHAINABLE
+        and isinstance(node.func.value, ast.Call)
+    ):
+        node = node.func.value
+    return node
+
+
+def _applied_function(node: ast.AST) -> Optional[str]:
+    """``fn``, ``mod.fn``, ``partial(fn, ...)``, ``lambda m: fn(m, ...)``, ``self._init_weights``."""
+    if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith("partial") and node.args:
+        return _applied_function(node.args[0])
+    if isinstance(node, ast.Lambda) and isinstance(node.body, ast.Call):
+        return dotted(node.body.func)
+    return dotted(node)
+
+
+def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
+    """``R`` in ``R.modules()`` (for ``methods``), or ``""`` when R is not a dotted name."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in methods:
+        return dotted(node.func.value) or ""
+    return None
+
+
+def _loop_receiver(node: ast.AST) -> Optional[str]:
+    """For a dispatch inside ``for m in R.modules():``, R (marked by _evidence on the loop)."""
+    return getattr(node, "_initlint_loop", None)
+
+
+def _weight_owner(node: ast.AST) -> bool:
+    while isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr == "data"):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == "weight"
+
+
+def _string(node: ast.AST) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _mentions_class_name(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return False
+    text = (dotted(node) or "").lower()
+    if isinstance(node, ast.Attribute):
+        text = (dotted(node.value) or text).lower() + "." + node.attr.lower()
+    return "class" in text or "name" in text or "type" in text
+
+
+def _names_matching(value: Optional[str]) -> Set[str]:
+    if not value:
+        return set()
+    return {name for name in _LAYER_NAMES if value in name}
