@@ -185,23 +185,33 @@ def analyze_module(
         raise SourceError("too deeply nested to analyse") from None
 
 
-def _findings(
-    module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str], index: FileIndex
-) -> List[Finding]:
+def context(module: cst.Module, settings: Settings, path: Optional[str], index: FileIndex) -> Union[Context, str]:
+    """What the rules read about the module, or why there is nothing to check in it."""
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
-        return []
-    if framework_reason(outline_of_cst(module), settings.framework_bases, path):
-        return []  # the models' init comes from a framework base class (checked before any walk)
+        return "the file imports nothing from torch"
+    framework = framework_reason(outline_of_cst(module), settings.framework_bases, path)
+    if framework:
+        return f"framework-managed: {framework}"  # the models' init comes from a framework base class
     facts = collect(module, imports, settings, index.factories())
-    if not facts.sites or facts.evidence.framework:
-        return []
+    if not facts.sites:
+        return "the file constructs no torch Linear/Conv layer"
+    if facts.evidence.framework:
+        return f"framework-managed: {facts.evidence.framework}"
     resolver = Resolver(facts)
     log = FollowLog()
     link_containers(facts)
     sequential_follows(facts, resolver, log)
     method_follows(facts, resolver, log)
-    ctx = Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), index)
+    return Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), index)
+
+
+def _findings(
+    module: cst.Module, settings: Settings, path: Optional[str], code: Optional[str], index: FileIndex
+) -> List[Finding]:
+    ctx = context(module, settings, path, index)
+    if isinstance(ctx, str):
+        return []
     reports = [report for rule in RULES if settings.selects(rule.code) for report in rule.check(ctx)]
     if not reports:
         return []

@@ -91,8 +91,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_settings(add_fix_parser(commands, _jobs))
 
-    explain = commands.add_parser("explain", help="print a rule's documentation, or the gain table")
-    explain.add_argument("code", nargs="?", help="a rule code, e.g. INI001")
+    explain = commands.add_parser(
+        "explain", help="print a rule's documentation or the gain table, or what the analysis concluded about PATH:LINE"
+    )
+    explain.add_argument("code", nargs="?", help="a rule code (INI001), or PATH:LINE of a layer construction")
     explain.add_argument("--gains", action="store_true", help="print the activation table with exact gains")
     explain.add_argument("--markdown", action="store_true", help="print every rule and the gains (docs/rules.md)")
     explain.add_argument(

@@ -64,6 +64,12 @@ def explain(args: argparse.Namespace) -> int:
     if args.gains:
         sys.stdout.write(gains_markdown())
         return 0
+    if args.code is not None and ":" in args.code:
+        from .config import Configs
+        from .why import explain_location
+
+        path = args.code.rpartition(":")[0]
+        return explain_location(args.code, Configs().for_file(path).settings)
     if args.code is None:
         for rule in RULES:
             sys.stdout.write(f"{rule.code}  {rule.summary}\n")

@@ -11,7 +11,7 @@ from ..imports import ImportTable, dotted
 from ..settings import Settings
 from .evidence import Evidence, call_name, init_helper_name
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
-from .walk import child_nodes
+from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
@@ -251,6 +251,16 @@ class Collector:
         if isinstance(node.value, cst.Call):
             self.facts.statement_calls.add(id(node.value))
 
+    def visit_For(self, node: cst.For) -> None:
+        """``for m in [self.p6, self.p7]: nn.init.kaiming_uniform_(m.weight, a=1)``: a write on
+        each listed layer's weight."""
+        if not isinstance(node.target, cst.Name) or not isinstance(node.iter, (cst.List, cst.Tuple)):
+            return
+        name = node.target.value
+        if any(weight_owner(n) == name for n in descendants(node.body) if isinstance(n, cst.Attribute)):
+            for element in node.iter.elements:
+                self._note_evidence(ref_text(element.value))
+
     def _context(self) -> dict:
         return dict(
             statement=self.statements[-1],
@@ -333,26 +343,26 @@ def collect(module: cst.Module, imports: ImportTable, settings: Settings, factor
     return facts
 
 
-def overridden(facts: Facts, site: LayerSite) -> bool:
-    """Whether the file sets this layer's weight itself: a write on the layer by one of its names,
-    or an init helper wrapping it. (Type dispatches, parameter loops and applied init functions
-    reach instances, in any file: the repository index answers for those.)"""
+def overridden(facts: Facts, site: LayerSite) -> str:
+    """How the file sets this layer's weight itself ("" when it does not): a write on the layer by
+    one of its names, or an init helper wrapping it. (Type dispatches, parameter loops and applied
+    init functions reach instances, in any file: the repository index answers for those.)"""
     evidence = facts.evidence
     node = site
     while node is not None:  # the construction, or a container holding it, wrapped by an init helper
         if id(node.call) in evidence.wrapped:
-            return True
+            return "its construction is wrapped by an init helper"
         node = node.container
     for ref in site.refs():
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
         if (id(owner), ref) in evidence.refs:
-            return True
+            return f"this file writes {ref}.weight"
         # Reached from elsewhere in the file: `nn.init.zeros_(self.encoder.fc.weight)` in the owning
         # model, or `model.fc.weight.data.normal_()` at module level.
         tail = ref.rsplit(".", 1)[-1]
         if "." in ref and tail in evidence.reached_attributes:
-            return True
-    return False
+            return f"this file writes the weight of some ….{tail}"
+    return ""
 
 
 def site_of(facts: Facts, owner: int, ref: str) -> Optional[LayerSite]:

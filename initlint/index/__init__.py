@@ -58,6 +58,10 @@ class FileIndex:
             return self.index.covered((self.path, block), layer)
         return self.index.file_wide(self.path, layer)
 
+    def gap(self, block: Optional[str], layer: str) -> str:
+        """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""
+        return self.index.gap((self.path, block) if block else None, layer, self.where)
+
     def factories(self) -> Dict[str, List[str]]:
         if self._factories is None:
             self._factories = self.index.factories(self.path)

@@ -23,7 +23,8 @@ from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
 from .summary import ALL, MODULE_SCOPE
 
-Creation = Tuple[str, str, str, int, Optional[str]]  # (path, "class" | "scope", its name, line, bound name)
+# (path, "class" | "scope", the class's or function's name, line, bound name, handed to, called)
+Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
 
 
 @dataclass(frozen=True)
@@ -142,12 +143,24 @@ class Index:
                     return Reason(f"{fn} initialises {layer} layers (applied nowhere in the repository)", path, line)
         return None
 
+    def _file_covers(self, path: str, layer: str) -> Optional[Reason]:
+        """Some class of the file initialises ``layer`` layers of its own modules."""
+        summary = self.repo.summary(path)
+        for name, definition in (summary or {}).get("defs", {}).items():
+            if definition["kind"] == "class":
+                reason = self.own((path, name), layer)
+                if reason is not None:
+                    return reason
+        return self.file_wide(path, layer)
+
     def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str) -> Optional[Reason]:
         target = self.repo.resolve(path, fn)
         if target is None:
             # Another library's init function (`self.apply(weight_init)` from a pip package):
-            # known by its name only, as a file's own evidence always was.
-            if init_helper_name(fn.rsplit(".", 1)[-1], self.repo.init_helpers):
+            # known by its name only, as a file's own evidence always was. A method of one of
+            # the repository's classes (`HookRegistry.check_if_exists_or_initialize(self)`) is not.
+            outside = self.repo.resolve(path, fn.split(".", 1)[0]) is None
+            if outside and init_helper_name(fn.rsplit(".", 1)[-1], self.repo.init_helpers):
                 return Reason(f"{what} {fn}, an init function from outside the repository", path, line)
             return None
         summary = self.repo.summary(target[0])
@@ -159,7 +172,19 @@ class Index:
         return None
 
     def _creation_covered(self, creation: Creation, layer: str, seen) -> Optional[Reason]:
-        path, kind, name, line, bound = creation
+        path, kind, name, line, bound, handed, called = creation
+        if handed is not None:  # VGG(make_layers(cfg)): part of what VGG builds
+            target = self.repo.resolve(path, handed)
+            if target is not None and target not in seen:
+                reason = self.covered(target, layer, seen)
+                if reason is not None:
+                    return reason
+        if not called:
+            # Named, not called (a partial, a default argument, a config's `block = MBConv`):
+            # where it is built is not known; the file's own evidence vouches, as it always did.
+            reason = self._file_covers(path, layer)
+            if reason is not None:
+                return reason
         if kind == "class":
             return self.covered((path, name), layer, seen)
         if bound is not None:
@@ -169,6 +194,29 @@ class Index:
         if name == MODULE_SCOPE:
             return None
         return self.covered((path, name), layer, seen)  # built in a function: its callers decide
+
+    def gap(self, definition: Optional[Definition], layer: str, where, depth: int = 0) -> str:
+        """Why ``covered`` found nothing: the first place that builds it without an init, followed
+        up the builders a few steps."""
+        if definition is None:
+            return "it is built at module level and no init is applied to it there"
+        name = definition[1]
+        uncovered = [c for c in self.creations().get(definition, []) if self._creation_covered(c, layer, frozenset()) is None]
+        uncovered_subclasses = [s for s in self.subclasses().get(definition, []) if self.covered(s, layer) is None]
+        if not self.creations().get(definition) and not self.subclasses().get(definition):
+            return f"nothing in the repository builds {name}, and {name} does not initialise {layer} layers itself"
+        if uncovered_subclasses and not uncovered:
+            sub = uncovered_subclasses[0]
+            return f"subclass {sub[1]} ({where(Reason('', sub[0], 1)).rsplit(':', 1)[0]}) is not covered"
+        path, kind, scope, line = uncovered[0][:4]
+        at = where(Reason("", path, line))
+        if kind == "class":
+            text = f"{name} is built in class {scope} ({at}), which no init reaches"
+            return text + (": " + self.gap((path, scope), layer, where, depth + 1) if depth < 3 else "")
+        if scope == MODULE_SCOPE:
+            return f"{name} is built at module level ({at}) with no init applied to it"
+        text = f"{name} is built in function {scope} ({at}) with no init applied to it"
+        return text + (": " + self.gap((path, scope), layer, where, depth + 1) if depth < 3 else "")
 
     # ------------------------------------------------------------- reverse maps
 
@@ -181,11 +229,12 @@ class Index:
                 if summary is None:
                     continue
                 for name, definition in summary["defs"].items():
-                    for ref, line in definition["builds"]:
-                        self._add_creation(path, ref, (path, "class" if definition["kind"] == "class" else "scope", name, line, None))
+                    if definition["kind"] == "class":
+                        for ref, line, bound, handed, called in definition["builds"]:
+                            self._add_creation(path, ref, (path, "class", name, line, bound, handed, called))
                 for scope_name, scope in summary["scopes"].items():
-                    for ref, line, bound in scope["builds"]:
-                        self._add_creation(path, ref, (path, "scope", scope_name, line, bound))
+                    for ref, line, bound, handed, called in scope["builds"]:
+                        self._add_creation(path, ref, (path, "scope", scope_name, line, bound, handed, called))
         return self._creations
 
     def _add_creation(self, path: str, ref: str, creation: Creation) -> None:
@@ -230,8 +279,8 @@ class Index:
         summary = self.repo.summary(path)
         if summary is None:
             return {}
-        refs = {ref for d in summary["defs"].values() for ref, _ in d["builds"]}
-        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"]}
+        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
+        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
         found = {}
         for ref in refs:
             target = self.repo.resolve(path, ref)

@@ -65,6 +65,7 @@ class Repository:
         self.cache = SummaryCache(folder if settings.cache else None)
         self.paths = _python_files(root) if root else set()
         self._summaries: Dict[str, Optional[dict]] = {}
+        self._keys: Dict[str, str] = {}  # path -> the key of the text its summary was made from
         self._modules: Dict[Tuple[str, int, str], Optional[str]] = {}
 
     # ------------------------------------------------------------------ summaries
@@ -81,19 +82,22 @@ class Repository:
     def use_text(self, path: str, text: bytes, tree: Optional[ast.Module]) -> dict:
         """The checked file's summary from the text being checked (flake8's, maybe unsaved),
         not from disk; its tree when the caller has one."""
-        self._summaries[path] = summary = self._summarise(text, tree)
+        key = key_of(text, self.init_helpers)
+        if self._keys.get(path) != key:  # not the text already summarised from disk
+            self._summaries[path] = self._summarise(text, tree, key)
+            self._keys[path] = key
         self.paths.add(path)
-        return summary
+        return self._summaries[path]
 
     def _load(self, path: str) -> Optional[dict]:
         try:
             text = read(path)
         except FileError:
             return None
-        return self._summarise(text, None)
+        self._keys[path] = key = key_of(text, self.init_helpers)
+        return self._summarise(text, None, key)
 
-    def _summarise(self, text: bytes, tree: Optional[ast.Module]) -> Optional[dict]:
-        key = key_of(text, self.init_helpers)
+    def _summarise(self, text: bytes, tree: Optional[ast.Module], key: str) -> Optional[dict]:
         found = self.cache.get(key)
         if found is not None:
             return found

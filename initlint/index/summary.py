@@ -23,9 +23,9 @@ Shape (every key always present; lines are 1-based)::
     unapplied: [function name]                         # init functions this file never applies
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
-            applies: [[fn ref, line]], builds: [[ref, line]], layers: [torch layer a factory returns]}
-    Scope: {locals: {name: ref}, builds: [[ref, line, bound name or None]],
-            applies: [[name, fn ref or None, {type: line}, line]]}
+            applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns]}
+    Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
+    Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .. import catalog
 from ..facts.evidence import init_helper_name
 
 MODULE_SCOPE = "<module>"
+_DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _BUILTINS = frozenset(dir(builtins))
 ALL = "*"  # every layer type
 _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
@@ -73,19 +74,21 @@ class _Summarizer:
         self.fallback: Dict[str, int] = {}
         self.applied_functions: Set[str] = set()  # names an application refers to
         self.unapplied: List[str] = []
-        self._imports(tree)
+        # One walk per top-level statement: every step below reads these node lists.
+        nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
+        self._imports(node for _, found in nodes for node in found)
         self.local_names = {n for n in self.imports} | _top_level_names(tree)
         # `from models import *` may bind any name that is not a builtin.
         self.starred = any(level or not _is_torch(module) for level, module in self.stars)
         module_scope = self._scope(MODULE_SCOPE)
-        for statement in tree.body:
+        for statement, found in nodes:
             if isinstance(statement, ast.ClassDef):
-                self._class(statement)
-            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._function(statement)
+                self._class(statement, found)
+            elif isinstance(statement, _DEFS):
+                self._function(statement, found)
             else:
-                self._code([statement], module_scope, None)
-        self._unresolved_references(tree)
+                self._code(found, module_scope, None)
+        self._unresolved_references(node for _, found in nodes for node in found)
         self.summary = {
             "imports": self.imports,
             "stars": self.stars,
@@ -98,8 +101,8 @@ class _Summarizer:
 
     # ------------------------------------------------------------------ imports
 
-    def _imports(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+    def _imports(self, nodes: Iterable[ast.AST]) -> None:
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -140,19 +143,17 @@ class _Summarizer:
 
     # ---------------------------------------------------------------- definitions
 
-    def _class(self, node: ast.ClassDef) -> None:
+    def _class(self, node: ast.ClassDef, nodes: List[ast.AST]) -> None:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
-        for statement in node.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._evidence(statement.body, definition, None)
-        self._builds(node.body, definition["builds"])
+        self._evidence(nodes, definition, None)
+        self._builds(nodes, definition["builds"])
 
-    def _function(self, node: ast.AST) -> None:
+    def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
         scope = self._scope(node.name)
-        self._code(node.body, scope, definition)
-        definition["layers"] = self._returned_layers(node) if not definition["covers"] else []
+        self._code(nodes, scope, definition)
+        definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
 
     def _def(self, kind: str, node: ast.AST) -> dict:
         definition = {"kind": kind, "line": node.lineno, "bases": [], "covers": {}, "applies": [], "builds": [], "layers": []}
@@ -162,22 +163,49 @@ class _Summarizer:
     def _scope(self, name: str) -> dict:
         return self.scopes.setdefault(name, {"locals": {}, "builds": [], "applies": []})
 
-    def _code(self, body: List[ast.stmt], scope: dict, definition: Optional[dict]) -> None:
+    def _code(self, nodes: List[ast.AST], scope: dict, definition: Optional[dict]) -> None:
         """Code outside classes: a module-level function's body, or the module's own statements."""
-        for node in _walk(body):
+        for node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 ref = self._built(node.value)
                 if ref is not None:
                     scope["locals"][node.targets[0].id] = ref
-                    scope["builds"].append([ref, node.lineno, node.targets[0].id])
-        seen = {id(_unchained(n.value)) for n in _walk(body) if isinstance(n, ast.Assign)}
-        for node in _walk(body):
-            if isinstance(node, ast.Call) and id(_unchained(node)) not in seen:
-                seen.add(id(_unchained(node)))  # `Model().to(device)`: one construction, not two
-                ref = self._built(node)
+        self._builds(nodes, scope["builds"], scope["locals"])
+        self._evidence(nodes, definition, scope)
+
+    def _builds(self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None) -> None:
+        """Every construction ``[ref, line, bound name, ref of the call it is handed to, called]``:
+        ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG),
+        ``partial(SqueezeExcitation, ...)`` or ``block=Bottleneck`` (named, not called: what is
+        built from it is built here, as far as anything can tell)."""
+        bound: Dict[int, str] = {}
+        handed: Dict[int, str] = {}
+        called, inner, seen = set(), set(), set()
+        for node in nodes:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if local is not None:
+                    bound[id(_unchained(node.value))] = node.targets[0].id
+            elif isinstance(node, ast.Call):
+                called.add(id(node.func))
+                receiver = self._named(node.func)
+                if receiver is not None:
+                    for arg in (*node.args, *(k.value for k in node.keywords)):
+                        handed[id(_unchained(arg))] = receiver
+                call = _unchained(node)
+                if id(call) in seen:
+                    continue  # `Model().to(device)`: one construction, not two
+                seen.add(id(call))
+                ref = self._built(call)
                 if ref is not None:
-                    scope["builds"].append([ref, node.lineno, None])
-        self._evidence(body, definition, scope)
+                    into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
+                continue
+            elif isinstance(node, ast.Attribute):
+                inner.add(id(node.value))
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                if id(node) not in called and id(node) not in inner:
+                    ref = self._named(node)
+                    if ref is not None:
+                        into.append([ref, node.lineno, None, None, False])
 
     def _built(self, value: ast.AST) -> Optional[str]:
         """The ref of the class or function a call builds, when it may be the repository's own:
@@ -185,26 +213,22 @@ class _Summarizer:
         call = _unchained(value)
         if not isinstance(call, ast.Call):
             return None
-        ref = dotted(call.func)
-        if ref is None or self.torch_name(call.func):
+        return self._named(call.func)
+
+    def _named(self, node: ast.AST) -> Optional[str]:
+        ref = dotted(node)
+        if ref is None or self.torch_name(node):
             return None
         head = ref.split(".", 1)[0]
         if head in self.local_names or (self.starred and head not in _BUILTINS and head not in ("self", "super")):
             return ref
         return None
 
-    def _builds(self, body: List[ast.stmt], into: list) -> None:
-        for node in _walk(body):
-            if isinstance(node, ast.Call):
-                ref = self._built(node)
-                if ref is not None:
-                    into.append([ref, node.lineno])
-
-    def _returned_layers(self, node: ast.AST) -> List[str]:
+    def _returned_layers(self, nodes: List[ast.AST]) -> List[str]:
         """The torch layers a helper returns as it builds them (``return nn.Linear(*a, **k)``;
         ``conv_nd`` returns Conv1d, Conv2d or Conv3d), in source order: a factory, whose call
         sites are layer constructions. Every return must build a layer of one family."""
-        returns = sorted((n for n in _walk(node.body) if isinstance(n, ast.Return)), key=lambda n: n.lineno)
+        returns = sorted((n for n in nodes if isinstance(n, ast.Return)), key=lambda n: n.lineno)
         layers = []
         for ret in returns:
             qualified = self.torch_name(ret.value.func) if isinstance(ret.value, ast.Call) else None
@@ -218,16 +242,16 @@ class _Summarizer:
 
     # ------------------------------------------------------------------ evidence
 
-    def _evidence(self, body: List[ast.stmt], definition: Optional[dict], scope: Optional[dict]) -> None:
+    def _evidence(self, nodes: List[ast.AST], definition: Optional[dict], scope: Optional[dict]) -> None:
         """Type dispatches and parameter loops that write weights, and applications of init
         functions. In a class, all of it covers the class's instances; in a function, what the
         function covers for what it is given; loops over a local model's modules are
         applications to that model; at module level, evidence with no known target is the
         fallback: the whole file."""
-        for node in _walk(body):
+        for node in nodes:
             if isinstance(node, ast.If):
-                names = self._dispatched(node.test)
-                if names and self._writes(node.body):
+                names, subject = self._dispatched(node.test)
+                if names and self._writes(node.body, owner=subject):
                     self._cover(definition, scope, node, {name: node.lineno for name in sorted(names)})
             elif isinstance(node, ast.For):
                 loop = _iterated(node.iter, _MODULE_ITERATORS)
@@ -275,12 +299,20 @@ class _Summarizer:
                 scope["applies"].append([target, fn, {}, node.lineno])
                 self.applied_functions.add(fn)
 
-    def _dispatched(self, test: ast.AST) -> Set[str]:
-        """Layer names an ``if`` test selects: isinstance, type() comparisons, class-name strings."""
+    def _dispatched(self, test: ast.AST) -> Tuple[Set[str], Optional[str]]:
+        """Layer names an ``if`` test selects (isinstance, type() comparisons, class-name strings),
+        and the module tested by ``isinstance`` (its weight is what must be written). A test that
+        also requires another class (``isinstance(m, LoraLayer) and isinstance(m, nn.Linear)``)
+        selects that class's layers only: no torch layer type as such."""
         names: Set[str] = set()
+        subject = None
         for node in ast.walk(test):
             if isinstance(node, ast.Call) and dotted(node.func) == "isinstance" and len(node.args) == 2:
-                names |= self._layer_types(node.args[1])
+                types = self._layer_types(node.args[1])
+                if not types and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+                    return set(), None
+                names |= types
+                subject = subject or dotted(node.args[0])
             elif isinstance(node, ast.Compare):
                 operands = [node.left, *node.comparators]
                 for operand in operands:
@@ -292,7 +324,7 @@ class _Summarizer:
                 if node.func.attr in ("find", "startswith", "endswith", "count") and node.args:
                     if _mentions_class_name(node.func):
                         names |= _names_matching(_string(node.args[0]))
-        return names
+        return names, subject
 
     def _layer_types(self, node: ast.AST) -> Set[str]:
         if isinstance(node, (ast.Tuple, ast.List)):
@@ -304,37 +336,43 @@ class _Summarizer:
             return {q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES[qualified]}
         return set()
 
-    def _writes(self, body: List[ast.stmt], any_tensor: bool = False) -> bool:
-        """Whether a block writes some ``X.weight`` (or, in a loop over parameters, any tensor):
-        a torch.nn.init call, an in-place method, an assignment, another library's init function."""
+    def _writes(self, body: List[ast.stmt], any_tensor: bool = False, owner: Optional[str] = None) -> bool:
+        """Whether a block writes some ``X.weight`` (``owner``: that X's; in a loop over parameters,
+        any tensor): a torch.nn.init call, an in-place method, an assignment, another library's
+        init function. (``new.weight = old.weight`` writes new's, not the dispatched module's.)"""
+
+        def weight(node: ast.AST) -> bool:
+            found = _weight_owner(node)
+            return found is not None and (owner is None or found == owner)
+
         for node in _walk(body):
             if isinstance(node, ast.Call):
                 qualified = self.torch_name(node.func)
-                weight_arg = any(_weight_owner(arg) for arg in node.args)
+                weight_arg = any(weight(arg) for arg in node.args)
                 if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
                     if any_tensor or weight_arg:
                         return True
                 elif isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS:
-                    if any_tensor or _weight_owner(node.func.value):
+                    if any_tensor or weight(node.func.value):
                         return True
                 elif qualified is None and weight_arg:
                     # timm's trunc_normal_(m.weight), lecun_normal_(...), c2_xavier_fill(...)
                     name = (dotted(node.func) or "").rsplit(".", 1)[-1]
                     if name.endswith("_") or init_helper_name(name, self.init_helpers):
                         return True
-            elif isinstance(node, ast.Assign) and any(_weight_owner(t) for t in node.targets):
+            elif isinstance(node, ast.Assign) and any(weight(t) for t in node.targets):
                 return True
         return False
 
     # ---------------------------------------------------------------- references
 
-    def _unresolved_references(self, tree: ast.Module) -> None:
+    def _unresolved_references(self, nodes: Iterable[ast.AST]) -> None:
         """A module-level init function also used in a way no application records (stored in a
         dict, passed to a helper, returned) may reach anything: its evidence covers the whole
         file. One this file never names may be applied by another file, or by the library's
         users: the index decides (coverage.py)."""
         counted: Dict[str, int] = {}
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 counted[node.id] = counted.get(node.id, 0) + 1
         for name, definition in self.defs.items():
@@ -360,13 +398,23 @@ def _is_torch(module: str) -> bool:
     return module == "torch" or module.startswith("torch.")
 
 
-def _walk(body: Iterable[ast.AST]) -> Iterable[ast.AST]:
-    """Every node under the statements, without entering nested classes."""
-    stack = list(body)
+def _walk(body: Iterable[ast.AST]) -> List[ast.AST]:
+    """Every node under the statements, each before its children (a loop before the tests in
+    its body), nested classes included."""
+    found: List[ast.AST] = []
+    stack = list(reversed(list(body)))
+    fields = ast.iter_fields
     while stack:
         node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.ClassDef))
+        found.append(node)
+        children = []
+        for _, value in fields(node):
+            if isinstance(value, list):
+                children.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        stack.extend(reversed(children))
+    return found
 
 
 def _top_level_names(tree: ast.Module) -> Set[str]:
@@ -410,10 +458,13 @@ def _loop_receiver(node: ast.AST) -> Optional[str]:
     return getattr(node, "_initlint_loop", None)
 
 
-def _weight_owner(node: ast.AST) -> bool:
+def _weight_owner(node: ast.AST) -> Optional[str]:
+    """For ``X.weight``, ``X.weight.data``, ``X.weight[...]``: X as text ("" when not dotted); else None."""
     while isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr == "data"):
         node = node.value
-    return isinstance(node, ast.Attribute) and node.attr == "weight"
+    if isinstance(node, ast.Attribute) and node.attr == "weight":
+        return dotted(node.value) or ""
+    return None
 
 
 def _string(node: ast.AST) -> Optional[str]:

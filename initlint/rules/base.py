@@ -29,11 +29,11 @@ class Context:
         if self._checked is None:
             self._checked = {}
             for follow in self.follows:
-                if self._policy_checks(follow):
+                if self.policy_checks(follow):
                     self._checked.setdefault(id(follow.site), follow)
         return self._checked.get(id(site))
 
-    def _policy_checks(self, follow: Follow) -> bool:
+    def policy_checks(self, follow: Follow) -> bool:
         activation = follow.use.activation
         if activation.role != HIDDEN and not (activation.role == GATE and self.settings.gates):
             return False
@@ -48,7 +48,7 @@ class Context:
         index sees it: an init reaching the instances of the class or function that builds it,
         or one applied to the local it is bound to. Ask only about a layer that would otherwise
         be reported: the first question reads the repository."""
-        block = self._block(site)
+        block = self.block_of(site)
         top_level_function = block is not None and site.owner_class is None
         scope = block if top_level_function else MODULE_SCOPE
         anchor = site.anchor().ref
@@ -57,7 +57,7 @@ class Context:
             bound = anchor.split(".", 1)[0].split("[", 1)[0]
         return self.index.covers_site(block, scope, bound, site.layer.name)
 
-    def _block(self, site: LayerSite) -> Optional[str]:
+    def block_of(self, site: LayerSite) -> Optional[str]:
         # Only a top-level definition can be imported by name; a method's block is its class.
         top_level = self.facts.module.body
         for definition in (site.owner_class, site.function):

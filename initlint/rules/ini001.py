@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
 from ..facts.collect import overridden
+from ..facts.model import Follow, LayerSite
 from ..findings import Report
+from ..index import Reason
 from ..recommend import recommend
 from .base import Context, Rule
+
+
+@dataclass
+class Verdict:
+    site: LayerSite
+    follow: Optional[Follow]  # the activation the policy checks after it; None: nothing to report
+    silenced_by: str = ""  # what initialises it, in words
+    reason: Optional[Reason] = None  # where, when the repository index found it
+
+    @property
+    def reported(self) -> bool:
+        return self.follow is not None and not self.silenced_by
 
 
 class DefaultInitBeforeActivation(Rule):
@@ -92,11 +107,23 @@ class DefaultInitBeforeActivation(Rule):
         ")\n",
     )
 
+    def verdict(self, ctx: Context, site: LayerSite) -> Verdict:
+        """What the analysis concludes about one layer, and from what (``initlint explain``)."""
+        follow = ctx.activation_after(site)
+        if follow is None:
+            return Verdict(site, None)
+        written = overridden(ctx.facts, site)
+        if written:
+            return Verdict(site, follow, written)
+        reason = ctx.initialised_elsewhere(site)
+        return Verdict(site, follow, reason.text if reason else "", reason)
+
     def check(self, ctx: Context) -> Iterator[Report]:
         for site in ctx.facts.sites:
-            follow = ctx.activation_after(site)
-            if follow is None or overridden(ctx.facts, site) or ctx.initialised_elsewhere(site):
+            verdict = self.verdict(ctx, site)
+            if not verdict.reported:
                 continue
+            follow = verdict.follow
             use = follow.use
             rec = recommend(use, ctx.settings, site)
             plan = ctx.planner.plan(site, rec, use)
