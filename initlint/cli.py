@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from . import __version__
 from . import config
@@ -44,12 +44,16 @@ def _setting_type(name: str):
     return convert
 
 
-def add_settings(command: argparse.ArgumentParser) -> None:
-    """``--config`` and every Settings field as an option (dashes for underscores). Options left
-    out stay None, so the file's own settings apply to them."""
+# The settings `explain PATH:LINE` takes on its command line (its --activations is --plot's).
+EXPLAIN_SETTINGS = ("repository", "cache", "cache_dir", "norm_in_between", "gates", "init_helpers")
+
+
+def add_settings(command: argparse.ArgumentParser, names: Sequence[str] = Settings.names()) -> None:
+    """``--config`` and every Settings field in ``names`` as an option (dashes for underscores).
+    Options left out stay None, so the file's own settings apply to them."""
     group = command.add_argument_group("settings (override [tool.initlint] in the nearest pyproject.toml)")
     group.add_argument("--config", metavar="FILE", help="read [tool.initlint] from FILE for every file (no discovery)")
-    for name in Settings.names():
+    for name in names:
         flag = f"--{config.option(name)}"
         if config.is_flag(name):
             help_text = f"{config.HELP[name]} (default: {'on' if getattr(DEFAULT, name) else 'off'})"
@@ -63,9 +67,9 @@ def add_settings(command: argparse.ArgumentParser) -> None:
             )
 
 
-def configs_from(args: argparse.Namespace) -> Configs:
+def configs_from(args: argparse.Namespace, names: Sequence[str] = Settings.names()) -> Configs:
     """Per-file settings: the nearest [tool.initlint] (or --config), the given options on top."""
-    overrides = {name: getattr(args, name) for name in Settings.names() if getattr(args, name, None) is not None}
+    overrides = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     return Configs(overrides, args.config)
 
 
@@ -103,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--activations", default=",".join(DEFAULT_ACTIVATIONS), help="for --plot: torch activation classes, comma-separated"
     )
+    # For PATH:LINE: the file's settings as check reads them, and the repository's own switches.
+    add_settings(explain, EXPLAIN_SETTINGS)
     return top
 
 
@@ -129,7 +135,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "explain":
             from .explain import explain
 
-            return explain(args)
+            return explain(args, configs_from(args, EXPLAIN_SETTINGS))
         configs = configs_from(args)
         if args.command == "check":
             return check(args, configs)

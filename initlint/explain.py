@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .config import Configs
 from .catalog import ACTIVATION_LIST, HIDDEN, SQUARED
 from .facts.model import ActivationUse
 from .recommend import recommend
@@ -55,7 +56,7 @@ def rules_markdown() -> str:
     return "\n".join([head] + [rule_markdown(rule) for rule in RULES] + ["## Gains\n", gains_markdown()])
 
 
-def explain(args: argparse.Namespace) -> int:
+def explain(args: argparse.Namespace, configs: Configs) -> int:
     if args.plot:
         return _plot(args.plot, [a.strip() for a in args.activations.split(",") if a.strip()])
     if args.markdown:
@@ -65,11 +66,9 @@ def explain(args: argparse.Namespace) -> int:
         sys.stdout.write(gains_markdown())
         return 0
     if args.code is not None and ":" in args.code:
-        from .config import Configs
         from .why import explain_location
 
-        path = args.code.rpartition(":")[0]
-        return explain_location(args.code, Configs().for_file(path).settings)
+        return explain_location(args.code, configs.for_file(args.code.rpartition(":")[0]).settings)
     if args.code is None:
         for rule in RULES:
             sys.stdout.write(f"{rule.code}  {rule.summary}\n")

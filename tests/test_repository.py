@@ -224,3 +224,45 @@ def test_an_unparseable_file_vouches_for_nothing(tmp_path, monkeypatch, capsys):
     train.write_text(train.read_text() + "\ndef broken(:\n")
     found = _check(monkeypatch, capsys, project, "--no-cache")
     assert ("models.py", 10) in found and ("models.py", 25) in found
+
+
+# ------------------------------------------------------------------------ explain PATH:LINE
+
+
+def _explain(monkeypatch, capsys, folder, target):
+    monkeypatch.chdir(folder)
+    capsys.readouterr()
+    code = main(["explain", "--no-cache", target])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_explain_says_what_silences_a_layer_and_where(monkeypatch, capsys):
+    code, out = _explain(monkeypatch, capsys, CASES / "script_applies_init", "models.py:10")
+    assert code == 0
+    assert out.splitlines() == [
+        "models.py:10:13: ConvTranspose2d",
+        "  followed by ReLU at line 11",
+        "  initialised: applied to generator: weights_init_normal (train.py:11), which initialises"
+        " ConvTranspose2d layers (train.py:19)",
+        "  verdict: not reported",
+    ]
+
+
+def test_explain_says_why_nothing_reaches_a_reported_layer(monkeypatch, capsys):
+    code, out = _explain(monkeypatch, capsys, CASES / "script_applies_init", "models.py:36")
+    assert "nothing in the repository builds Critic" in out and out.endswith("verdict: reported as INI001\n")
+    code, out = _explain(monkeypatch, capsys, CASES / "base_class_initialize", "smp/decoders/unet.py:18")
+    assert "PlainDecoder is built in class Plain (smp/unet.py:19), which no init reaches" in out
+    assert "reported as INI001" in out
+
+
+def test_explain_an_unfollowed_layer_and_bad_locations(monkeypatch, capsys):
+    code, out = _explain(monkeypatch, capsys, CASES / "script_applies_init", "models.py:12")
+    assert "followed by Tanh at line 13 (an output head: not checked)" in out
+    assert "verdict: not reported: no activation the policy checks follows it" in out
+    code, out = _explain(monkeypatch, capsys, CASES / "script_applies_init", "models.py:3")
+    assert code == 0 and "no torch Linear/Conv layer is constructed on this line" in out
+    assert _explain(monkeypatch, capsys, CASES, "missing.py:3")[0] == 2
+    code, out = _explain(monkeypatch, capsys, CASES, "models.py:x")
+    assert code == 2 and "expected PATH:LINE" in out
