@@ -50,10 +50,10 @@ def explain_line(path: str, line: int, settings: Settings) -> List[str]:
             continue
         if verdict.silenced_by:
             where = f" ({index.where(verdict.reason)})" if verdict.reason else ""
-            out.append(f"  initialised: {verdict.silenced_by}{where}")
+            out.append(f"  silenced by: {verdict.silenced_by}{where}")
             out.append("  verdict: not reported")
             continue
-        out.append(f"  initialised: nothing found: {index.gap(ctx.block_of(site), site.layer.name)}")
+        out.append(f"  silenced by: nothing: {index.gap(ctx.block_of(site), site.layer.name)}")
         out.append("  verdict: reported as INI001")
     return out
 

@@ -243,7 +243,7 @@ def test_explain_says_what_silences_a_layer_and_where(monkeypatch, capsys):
     assert out.splitlines() == [
         "models.py:10:13: ConvTranspose2d",
         "  followed by ReLU at line 11",
-        "  initialised: applied to generator: weights_init_normal (train.py:11), which initialises"
+        "  silenced by: applied to generator: weights_init_normal (train.py:11), which initialises"
         " ConvTranspose2d layers (train.py:19)",
         "  verdict: not reported",
     ]

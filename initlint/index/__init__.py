@@ -58,6 +58,10 @@ class FileIndex:
             return self.index.covered((self.path, block), layer)
         return self.index.file_wide(self.path, layer)
 
+    def placeholder(self, block: str, attribute: str) -> Optional[Reason]:
+        """Whether ``self.<attribute>`` of class ``block`` is replaced by every subclass before use."""
+        return self.index.replaced_everywhere((self.path, block), attribute)
+
     def gap(self, block: Optional[str], layer: str) -> str:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""
         return self.index.gap((self.path, block) if block else None, layer, self.where)

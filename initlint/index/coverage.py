@@ -195,6 +195,21 @@ class Index:
             return None
         return self.covered((path, name), layer, seen)  # built in a function: its callers decide
 
+    def replaced_everywhere(self, definition: Definition, attribute: str) -> Optional[Reason]:
+        """A base class's placeholder layer: ``definition`` is never built itself (only its
+        subclasses are), and every subclass assigns ``self.<attribute>`` anew, so the base's
+        layer is replaced before any use."""
+        subclasses = self.subclasses().get(definition, [])
+        if not subclasses or any(c[6] for c in self.creations().get(definition, [])):
+            return None
+        for path, name in subclasses:
+            summary = self.repo.summary(path)
+            if summary is None or attribute not in summary["defs"][name]["assigns"]:
+                return None
+        path, name = subclasses[0]
+        line = self.repo.summary(path)["defs"][name]["line"]
+        return Reason(f"a placeholder: every subclass of {definition[1]} assigns self.{attribute} anew (e.g. {name})", path, line)
+
     def gap(self, definition: Optional[Definition], layer: str, where, depth: int = 0) -> str:
         """Why ``covered`` found nothing: the first place that builds it without an init, followed
         up the builders a few steps."""

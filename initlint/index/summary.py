@@ -23,7 +23,8 @@ Shape (every key always present; lines are 1-based)::
     unapplied: [function name]                         # init functions this file never applies
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
-            applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns]}
+            applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
+            assigns: [attribute names a class's methods assign on self]}
     Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
     Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
 """
@@ -148,6 +149,12 @@ class _Summarizer:
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         self._evidence(nodes, definition, None)
         self._builds(nodes, definition["builds"])
+        definition["assigns"] = sorted({
+            target.attr
+            for node in nodes if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
+        })
 
     def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
@@ -156,7 +163,9 @@ class _Summarizer:
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
 
     def _def(self, kind: str, node: ast.AST) -> dict:
-        definition = {"kind": kind, "line": node.lineno, "bases": [], "covers": {}, "applies": [], "builds": [], "layers": []}
+        definition = {
+            "kind": kind, "line": node.lineno, "bases": [], "covers": {}, "applies": [], "builds": [], "layers": [], "assigns": [],
+        }
         self.defs[node.name] = definition
         return definition
 

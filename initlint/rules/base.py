@@ -57,6 +57,14 @@ class Context:
             bound = anchor.split(".", 1)[0].split("[", 1)[0]
         return self.index.covers_site(block, scope, bound, site.layer.name)
 
+    def placeholder(self, site: LayerSite) -> Optional[Reason]:
+        """A layer a base class assigns to ``self.x`` that every subclass assigns anew: dead."""
+        block = self.block_of(site)
+        ref = site.ref or ""
+        if block is None or site.owner_class is None or not ref.startswith("self.") or ref.count(".") != 1:
+            return None
+        return self.index.placeholder(block, ref[len("self."):])
+
     def block_of(self, site: LayerSite) -> Optional[str]:
         # Only a top-level definition can be imported by name; a method's block is its class.
         top_level = self.facts.module.body

@@ -115,6 +115,9 @@ class DefaultInitBeforeActivation(Rule):
         written = overridden(ctx.facts, site)
         if written:
             return Verdict(site, follow, written)
+        replaced = ctx.placeholder(site)
+        if replaced is not None:
+            return Verdict(site, follow, replaced.text, replaced)
         reason = ctx.initialised_elsewhere(site)
         return Verdict(site, follow, reason.text if reason else "", reason)
 
