@@ -266,3 +266,24 @@ def test_explain_an_unfollowed_layer_and_bad_locations(monkeypatch, capsys):
     assert _explain(monkeypatch, capsys, CASES, "missing.py:3")[0] == 2
     code, out = _explain(monkeypatch, capsys, CASES, "models.py:x")
     assert code == 2 and "expected PATH:LINE" in out
+
+
+def test_fixed_factory_layers_carry_their_activations_gain(tmp_path, monkeypatch):
+    """With torch: the fix of layers built through another file's factories gives each the
+    gain of its activation; the factory's own initialised and zeroed layers are left alone."""
+    torch = pytest.importorskip("torch")  # a test dependency; CI installs it
+    from torch_measure import expected_gain, weight_gain
+
+    project = _copy(tmp_path) / "factory_helper"
+    monkeypatch.chdir(project)
+    assert main(["fix", "-j", "1", "--no-cache", "."]) == 0
+    monkeypatch.syspath_prepend(str(project))
+    for name in [m for m in sys.modules if m == "nets" or m.startswith("nets.")]:
+        monkeypatch.delitem(sys.modules, name)
+    model = __import__("nets.model", fromlist=["model"])
+    torch.manual_seed(0)
+    embedding, block = model.TimeEmbedding(64), model.Block(64)
+    assert weight_gain(embedding.mlp[0].weight) == pytest.approx(expected_gain(torch.nn.SiLU()), rel=0.03)
+    assert weight_gain(block.conv.weight) == pytest.approx(expected_gain(torch.nn.ReLU()), rel=0.03)
+    assert weight_gain(embedding.mlp[2].weight) == pytest.approx(1 / 3 ** 0.5, rel=0.05)  # no activation after it
+    assert block.out.weight.abs().sum().item() == 0  # zero_module's, untouched
