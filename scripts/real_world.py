@@ -37,11 +37,14 @@ The corpus, as fetched on this machine (Python 3.11, pip 23.2) on 2026-12-02, an
 
 - All 47 candidates of the brief were fetchable in some form; 27 were chosen for a mix of areas
   (see CORPUS below). Fetchable but left out to keep the corpus near 25: braindecode 1.8.1,
-  chemprop 2.3.1, darts 0.48.1, efficientnet-pytorch 0.3.0, facenet-pytorch 2.6.0, gpytorch
-  1.15.2, lightly 1.6.0, lpips 0.1.4, mmdet 3.3.0, mmsegmentation 1.2.2, perceiver-pytorch 0.11.0,
+  darts 0.48.1, efficientnet-pytorch 0.3.0, facenet-pytorch 2.6.0, gpytorch 1.15.2, lightly
+  1.6.0, lpips 0.1.4, mmdet 3.3.0, mmsegmentation 1.2.2, perceiver-pytorch 0.11.0,
   performer-pytorch 1.1.4, piq 0.8.0, pyannote-audio 4.0.7, pyro-ppl 1.9.2,
-  pytorch-metric-learning 2.9.0, realesrgan 0.3.0, rl-games 1.6.5, rtdl 0.0.13, torchdyn 1.0.6
-  (all wheels).
+  pytorch-metric-learning 2.9.0, realesrgan 0.3.0, rtdl 0.0.13, torchdyn 1.0.6 (all wheels).
+- skrl 2.1.1 and e3nn 0.6.0 were in the first run and are out: neither constructs a single
+  torch Linear/Conv layer (skrl builds its networks from configuration in its model
+  instantiators, e3nn has its own equivariant layers), so they had 0 layer sites and added
+  nothing to a sample; rl-games and chemprop took their places (RL and molecular GNN).
 - pretrainedmodels: no wheel on PyPI at all; the 0.7.4 sdist is used.
 - pfrl: the newest wheel is 0.1.0 (2020); 0.4.0 is sdist-only, and that sdist is used.
 - basicsr: 1.4.2 (newest) is sdist-only, and its sdist cannot even be downloaded here: pip must
@@ -120,9 +123,9 @@ CORPUS: Tuple[Pin, ...] = (
     Pin("torchrl", "0.14.1", "RL"),
     Pin("pfrl", "0.4.0", "RL", kind="sdist"),
     Pin("d3rlpy", "2.8.1", "RL (offline)"),
-    Pin("skrl", "2.1.1", "RL"),
+    Pin("rl-games", "1.6.5", "RL"),
     Pin("dgl", "2.1.0", "GNN"),
-    Pin("e3nn", "0.6.0", "GNN (equivariant)"),
+    Pin("chemprop", "2.3.1", "GNN (molecules)"),
     Pin("schnetpack", "2.1.1", "GNN (molecules)"),
     Pin("torchdrug", "0.2.1", "GNN (molecules)", python="3.10"),
     Pin("pytorch-tabnet", "4.1.0", "tabular"),
