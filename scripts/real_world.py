@@ -25,7 +25,9 @@ Each package is analysed as a project. Its root is the unpacked folder that hold
 package directories: a wheel's contents as they would be installed (less ``*.dist-info``); for an
 sdist, the top-level packages named by its ``*.egg-info/top_level.txt`` (else every top-level
 folder with an ``__init__.py``, less tests/docs/examples/benchmarks/scripts), taken from under
-``src/`` when the sdist uses that layout, so an sdist's root looks like a wheel's. Every ``.py``
+``src/`` when the sdist uses that layout, so an sdist's root looks like a wheel's. Only ``.py``
+files are unpacked, plus an empty ``pyproject.toml`` marking the root for initlint's repository
+index (which looks upward for one; see ``_mark_root``). Every ``.py``
 file under the root goes through ``initlint.runner.check_file(path, DEFAULT settings)``, the
 front end of ``initlint check``, which consults the other files of the package (users of a block)
 itself. No pyproject.toml of the downloaded code is read: every package gets initlint's defaults.
@@ -314,6 +316,7 @@ def unpack(archive: Path, folder: Path) -> Path:
     target = folder / "unpacked" / archive_stem(archive)
     done = target / ".complete"
     if done.exists():
+        _mark_root(target)
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -325,8 +328,22 @@ def unpack(archive: Path, folder: Path) -> Path:
                     wheel.extract(member, target)
     else:
         _unpack_sdist(archive, target)
+    _mark_root(target)
     done.touch()
     return target
+
+
+ROOT_MARKER = "pyproject.toml"
+
+
+def _mark_root(target: Path) -> None:
+    """An empty pyproject.toml (a comment only: no [tool.initlint], so defaults) makes the
+    unpacked folder the project root for any tool that looks upward for one, initlint's
+    repository index included; without it, a marker in a folder above (/tmp) would merge every
+    package of the corpus into one project. Nothing here reads it as configuration."""
+    marker = target / ROOT_MARKER
+    if not marker.exists():
+        marker.write_text("# written by initlint's scripts/real_world.py: this folder is the project root\n")
 
 
 def archive_version(archive: Path) -> str:
@@ -408,20 +425,47 @@ def is_internal_error(message: str) -> bool:
     return message.startswith("internal error")
 
 
-def count_layers(source: bytes) -> int:
-    """Linear/Conv constructions in ``source``, whether or not anything is reported on them."""
+def _factories(path: str, source: bytes):
+    """Where initlint has a repository index (initlint.index, on main since the index landed): the
+    layer factories of other project files that this file calls, which the analysis counts as
+    layer constructions. None without an index."""
+    try:
+        from initlint.index import index_for
+    except ImportError:
+        return None
+    from initlint.settings import DEFAULT
+
+    index = index_for(path, DEFAULT)
+    if index is None:
+        return None
+    index.use_text(source, None)
+    return index.factories()
+
+
+def layer_sites(path: str, source: bytes):
+    """``(module, sites)``: the Linear/Conv construction sites the analysis sees in the file
+    (``initlint.facts.collect``'s sites, reported or not; with a repository index also calls of
+    other files' layer factories). ``(None, [])`` when the text cannot hold one. SourceError when
+    it cannot be parsed."""
     from initlint.analysis import parse
-    from initlint.prefilter import may_hold_layers
     from initlint.facts.collect import collect
     from initlint.imports import ImportTable
-    from initlint.settings import Settings
+    from initlint.prefilter import may_hold_layers
+    from initlint.settings import DEFAULT
 
-    if not may_hold_layers(source):
-        return 0
+    factories = _factories(path, source) if b"torch" in source else None
+    if not may_hold_layers(source) and not factories:
+        return None, []
     module = parse(source)
-    # Framework-managed files still have their layers counted (the framework check is the
-    # analysis', before collecting; collect itself sees every construction).
-    return len(collect(module, ImportTable.of(module), Settings(framework_bases=())).sites)
+    extra = (factories,) if factories is not None else ()
+    # collect sees every construction: framework-managed files (HuggingFace) are skipped by the
+    # analysis before it collects, so their layers are counted here too.
+    return module, collect(module, ImportTable.of(module), DEFAULT, *extra).sites
+
+
+def count_layers(path: str, source: bytes) -> int:
+    """Linear/Conv constructions in ``source``, whether or not anything is reported on them."""
+    return len(layer_sites(path, source)[1])
 
 
 def analyse_file(job: Tuple[str, str]) -> FileResult:
@@ -449,7 +493,7 @@ def analyse_file(job: Tuple[str, str]) -> FileResult:
     result.findings = [f.as_dict(relative) for f in checked.findings]
     if not result.parse_error:
         try:
-            result.layers = count_layers(Path(path).read_bytes())
+            result.layers = count_layers(path, Path(path).read_bytes())
         except initlint.SourceError:
             pass
         except Exception as error:  # noqa: BLE001

@@ -109,19 +109,13 @@ class FileSurvey:
     sites_error: str = ""  # why the sites could not be listed
 
 
-def construction_sites(source: bytes) -> List[Tuple[int, int, str]]:
+def construction_sites(path: str, source: bytes) -> List[Tuple[int, int, str]]:
     """``(line, 0-based col, layer name)`` of every Linear/Conv construction, as the analysis sees them."""
-    from initlint.analysis import parse
-    from initlint.facts.collect import collect
-    from initlint.imports import ImportTable
     from initlint.positions import start_positions
-    from initlint.prefilter import may_hold_layers
-    from initlint.settings import DEFAULT
 
-    if not may_hold_layers(source):  # no layer name or no "torch": collect would find no site
+    module, sites = real_world.layer_sites(path, source)
+    if not sites:
         return []
-    module = parse(source)
-    sites = collect(module, ImportTable.of(module), DEFAULT).sites
     positions = start_positions(module, [site.call for site in sites])
     return sorted((*positions[id(site.call)], site.layer.name) for site in sites if id(site.call) in positions)
 
@@ -146,7 +140,7 @@ def survey_file(job: Tuple[str, str, str]) -> FileSurvey:
     survey.uses_activation = uses_activation(source)
     if survey.uses_activation:
         try:
-            survey.sites = construction_sites(source)
+            survey.sites = construction_sites(path, source)
         except SourceError as error:
             survey.sites_error = str(error)
         except Exception as error:  # noqa: BLE001 - a bug in initlint's facts: count it, go on
