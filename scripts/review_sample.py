@@ -306,7 +306,7 @@ def render_item(item_id: str, item: Item, roots: Dict[str, Path]) -> str:
         f"### {item_id} · {item.package} · `{item.path}:{item.line}`",
         "",
         f"- package: {item.package} {item.version}",
-        f"- path: `{item.path}`",
+        f"- path: `{item.path}` (`{roots[item.package] / item.path}`)",
         f"- line: {item.line} (col {item.col})",
         f"- layer: {layer}",
     ]
