@@ -19,8 +19,8 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, apply
-from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Held, Resolver
-from .literals import activation_params, bind_args, literal
+from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
+from .literals import activation_params, bind_args, literal, ref_text
 from .model import ActivationUse
 from .walk import child_nodes, descendants
 
@@ -35,12 +35,27 @@ _LIST_EXTENDERS = ("append", "extend", "add_module")
 
 
 class _Loop:
-    """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``."""
+    """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``, or over
+    its indices, ``for i in range(len(self.layers))``: then ``self.layers[i]`` is the item."""
 
-    def __init__(self, index: Optional[str], elements: List[Optional[Held]]) -> None:
+    def __init__(self, index: Optional[str], container: cst.BaseExpression, elements: Elements) -> None:
         self.index = index
-        last = elements[-1] if elements else None
+        self.container = ref_text(container)  # what the index subscripts (``self.layers``), if named
+        self.item = Held(ANY, items=tuple((e, container) for e in elements.items))
+        last = elements.last
         self.last_sites = frozenset({id(last.site)} if last is not None and last.kind == LAYER else ())
+
+    def indexed(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is ``<container>[<index>]``."""
+        if self.index is None or self.container is None or not isinstance(node, cst.Subscript):
+            return False
+        element = node.slice[0].slice if len(node.slice) == 1 else None
+        return (
+            isinstance(element, cst.Index)
+            and isinstance(element.value, cst.Name)
+            and element.value.value == self.index
+            and ref_text(node.value) == self.container
+        )
 
 
 class MethodFlow:
@@ -278,6 +293,9 @@ class MethodFlow:
             return None
         if isinstance(node.func, cst.Name) and node.func.value in self.modules:
             return self.modules[node.func.value]
+        for loop in reversed(self.loops):
+            if loop.indexed(node.func):  # self.layers[i](x) in a loop over the indices of self.layers
+                return loop.item
         return self.resolver.held(node.func, self.method, self.cls)
 
     # ------------------------------------------------------------------------ lists
@@ -325,7 +343,12 @@ class MethodFlow:
         return self._bind_target(node.target, node.iter)
 
     def _bind_target(self, target: cst.BaseExpression, iterated: cst.BaseExpression) -> Optional[_Loop]:
-        """``for layer in self.layers`` / ``for i, layer in enumerate(...)`` / ``.items()``."""
+        """``for layer in self.layers`` / ``for i, layer in enumerate(...)`` / ``.items()`` /
+        ``for i in range(len(self.layers))``."""
+        counted = _counted(iterated)
+        if counted is not None and isinstance(target, cst.Name):
+            elements = self.resolver.elements(counted, self.method, self.cls)
+            return _Loop(target.value, counted, elements) if elements else None
         index = None
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "enumerate":
             if not iterated.args or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
@@ -340,8 +363,9 @@ class MethodFlow:
         elements = self.resolver.elements(iterated, self.method, self.cls)
         if not elements:
             return None
-        self.modules[target.value] = Held(ANY, items=tuple((e, iterated) for e in elements))
-        return _Loop(index, elements)
+        loop = _Loop(index, iterated, elements)
+        self.modules[target.value] = loop.item
+        return loop
 
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
@@ -354,6 +378,20 @@ class MethodFlow:
             yield
         finally:
             self.log.excluded = excluded
+
+
+def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """``X`` in ``range(len(X))``: a loop over the indices of a container."""
+    if not _is_builtin_call(iterated, "range") or len(iterated.args) != 1:
+        return None
+    length = iterated.args[0].value
+    if not _is_builtin_call(length, "len") or len(length.args) != 1:
+        return None
+    return length.args[0].value
+
+
+def _is_builtin_call(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name
 
 
 def _is_two(node: Optional[cst.BaseExpression]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -27,6 +27,15 @@ class Held:
 
 
 Accessors = Tuple[str, ...]
+
+
+@dataclass(eq=False)
+class Elements:
+    """The modules a loop over a container visits, in order, and the one that is certainly its
+    last (None when a comprehension's element stands for the last item and the others alike)."""
+
+    items: List[Optional[Held]]
+    last: Optional[Held]
 
 
 def sequential_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
@@ -177,7 +186,7 @@ class Resolver:
 
     # ------------------------------------------------------------------- containers
 
-    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[List[Optional[Held]]]:
+    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
         """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order."""
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
             expr = expr.func.value
@@ -188,12 +197,17 @@ class Resolver:
         if container is None or isinstance(container, LayerSite):
             return None
         where = self.facts.value_scope.get(id(values[0]), scope)
-        items = [self.held(item, where, cls) for item in self._container_items(container.call, where, cls)]
+        listed = self._container_items(container.call, where, cls)
+        items = [self.held(item, where, cls) for item in listed]
         ref = ref_text(expr)
+        appended = []
         if ref is not None:
             key = (id(owner_scope(ref, None, cls, self.facts.module)), ref)
-            items += [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
-        return items
+            appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
+        items += appended
+        # A comprehension's element stands for every item but the last as well.
+        repeated = not appended and _comprehension(container.call) is not None
+        return Elements(items, items[-1] if items and not repeated else None)
 
     def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
         if not call.args:
@@ -201,8 +215,9 @@ class Resolver:
         arg = call.args[0].value  # nn.Sequential(*layers) too: the list's elements
         if isinstance(arg, (cst.List, cst.Tuple)):
             return [element.value for element in arg.elements if not isinstance(element, cst.StarredElement)]
-        if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
-            return [arg.elt]
+        comprehension = _comprehension(call)
+        if comprehension is not None:
+            return [comprehension.elt]
         if isinstance(arg, cst.Dict):
             return [e.value for e in arg.elements if isinstance(e, cst.DictElement)]
         if isinstance(arg, cst.Name):
@@ -225,6 +240,13 @@ class Resolver:
                 return []
             sites.append(inner.site)
         return sites
+
+
+def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
+    """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
+    if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
+        return call.args[0].value
+    return None
 
 
 def _parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
