@@ -190,6 +190,12 @@ class MethodFlow:
             and isinstance(node.left, cst.Call)
         ):
             self.squared.add(id(node.left))  # relu(h) ** 2
+        if isinstance(node, cst.Subscript):
+            # self.conv(x)[..., :n], self.fc(x)[:, 0]: a layer's output is one tensor, and a slice
+            # or an index of it keeps its scale. (A tuple comes from a non-layer: its flows end.)
+            for element in node.slice:
+                self.walk(element, env)
+            return self.expr(node.value, env)
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):
