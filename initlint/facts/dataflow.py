@@ -18,9 +18,9 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, apply
+from .flows import NONE, FollowLog, Flows, Squashed, apply, rescaled, squashed
 from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
-from .literals import activation_params, bind_args, literal, ref_text
+from .literals import activation_params, bind_args, is_known, literal, ref_text
 from .model import ActivationUse
 from .walk import child_nodes, descendants
 
@@ -70,6 +70,11 @@ class MethodFlow:
         self.loops: List[_Loop] = []
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
+        params = method.params
+        self.parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.parameters.add(star.name.value)
 
     def run(self) -> None:
         self.block(self.method.body, {})
@@ -146,17 +151,46 @@ class MethodFlow:
                 name = node.target.value  # layers += [conv, relu]
                 env[name] = self._extend(name, [e.value for e in node.value.elements], env.get(name, NONE), env)
                 return env
-            self.expr(node.value, env)
+            value = self.expr(node.value, env)
+            carried = env.get(node.target.value, NONE) if isinstance(node.target, cst.Name) else NONE
             self._unbind(node.target, env)  # x += y: x no longer carries a pure layer output
+            if carried and _rescales(node.operator) and self._constant(node.value):
+                env[node.target.value] = rescaled(carried)  # ... but a head's result rescaled is still one
             return env
         if isinstance(node, cst.Return):
             if node.value is not None:
                 self.returning = node.value
-                self.expr(node.value, env)
+                # return mean, log_std: each element is an output of the model
+                parts = [e.value for e in node.value.elements] if isinstance(node.value, cst.Tuple) else [node.value]
+                for part in parts:
+                    self._returned(self.expr(part, env))
                 self.returning = None
             return env
         self.walk(node, env)
         return env
+
+    def _constant(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is a constant for this call of the method: a number, a module-level name,
+        an attribute (``self.max_action``), arithmetic of those. Not an input or a local (a tensor)."""
+        if is_known(literal(node)):
+            return True
+        if isinstance(node, cst.Attribute):
+            return isinstance(node.value, (cst.Name, cst.Attribute)) and (
+                getattr(node.value, "value", None) == "self" or self._constant(node.value)
+            )
+        if isinstance(node, cst.Name):
+            return node.value not in self.facts.locals.get(self.method, {}) and node.value not in self.parameters
+        if isinstance(node, cst.BinaryOperation):
+            return self._constant(node.left) and self._constant(node.right)
+        if isinstance(node, cst.UnaryOperation):
+            return self._constant(node.expression)
+        return False
+
+    def _returned(self, flows: Flows) -> None:
+        """``flows`` reach the return: a head activation's result among them is the output range."""
+        for source, _ in flows:
+            if isinstance(source, Squashed):
+                self.log.mark_head(source.use)
 
     def _unbind(self, target: cst.BaseExpression, env: Env) -> None:
         if isinstance(target, cst.Name):
@@ -190,6 +224,16 @@ class MethodFlow:
             and isinstance(node.left, cst.Call)
         ):
             self.squared.add(id(node.left))  # relu(h) ** 2
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.expr(node.left, env), self.expr(node.right, env)
+            if not _rescales(node.operator):
+                return NONE
+            if self._constant(node.right):
+                return rescaled(left)
+            return rescaled(right) if self._constant(node.left) else NONE
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.expr(node.expression, env)
+            return rescaled(operand) if _rescales(node.operator) else NONE
         if isinstance(node, cst.Subscript):
             # self.conv(x)[..., :n], self.fc(x)[:, 0]: a layer's output is one tensor, and a slice
             # or an index of it keeps its scale. (A tuple comes from a non-layer: its flows end.)
@@ -249,7 +293,7 @@ class MethodFlow:
                 if id(node) in self.squared:
                     use = _squared(use)
                 self.log.emit(flows, use, head=node is self.returning)
-                return NONE
+                return squashed(use)
             if method in catalog.TRANSPARENT_METHODS:
                 flows = self.expr(func.value, env)
                 self._rest(node, None, env)
@@ -324,12 +368,14 @@ class MethodFlow:
         """``[conv, relu]`` or ``layers + [conv, relu]`` assigned to a name."""
         if isinstance(value, (cst.List, cst.Tuple)):
             return self._extend(name, [e.value for e in value.elements], NONE, env)
-        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and isinstance(value.right, (cst.List, cst.Tuple))
+        ):
             head = self._list_value(value.left, env, name) if not isinstance(value.left, cst.Name) else env.get(value.left.value, NONE)
-            if isinstance(value.right, (cst.List, cst.Tuple)):
-                return self._extend(name, [e.value for e in value.right.elements], head, env)
-        self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
-        return NONE
+            return self._extend(name, [e.value for e in value.right.elements], head, env)
+        return self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
 
     def _extend(self, name: str, items: List[cst.BaseExpression], tail: Flows, env: Env) -> Flows:
         for item in items:
@@ -398,6 +444,10 @@ def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
 
 def _is_builtin_call(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name
+
+
+def _rescales(operator: cst.CSTNode) -> bool:
+    return type(operator).__name__.replace("Assign", "") in catalog.RESCALING_OPERATORS
 
 
 def _is_two(node: Optional[cst.BaseExpression]) -> bool:

@@ -1,13 +1,17 @@
 """"Followed by": where each layer's output goes, through containers and ``forward`` code.
 
 A flow is ``(site, via_norm)``: the output of a layer, possibly passed through a norm layer.
-``Chain.apply`` pushes flows through one held module; Sequentials and ``forward`` bodies are
+``apply`` pushes flows through one held module; Sequentials and ``forward`` bodies are
 both just sequences of such applications.
+
+A flow's source may also be a ``Squashed``: the result of a bounded activation (Tanh), followed
+to see whether it reaches the model's return through arithmetic only (then it is a head).
 """
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional, Tuple
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -16,12 +20,33 @@ from .held import ACTIVATION, ANY, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, R
 from .literals import literal
 from .model import ActivationUse, Follow, LayerSite
 
-Flow = Tuple[LayerSite, bool]
+# A bounded activation at the very end of a model is its output range, not a hidden layer.
+HEAD_ACTIVATIONS = frozenset(("Tanh",))
+
+
+@dataclass(frozen=True, eq=False)
+class Squashed:
+    """The result of a head activation (``use``) on its way: a head if it reaches the return."""
+
+    use: ActivationUse
+
+
+Flow = Tuple[Union[LayerSite, Squashed], bool]
 Flows = FrozenSet[Flow]
 NONE: Flows = frozenset()
 
-# A bounded activation at the very end of a model is its output range, not a hidden layer.
-HEAD_ACTIVATIONS = frozenset(("Tanh",))
+
+def squashed(use: ActivationUse) -> Flows:
+    """What comes out of ``use``: followed on only when it may be a model's output range."""
+    return frozenset({(Squashed(use), False)}) if use.name in HEAD_ACTIVATIONS else NONE
+
+
+def rescaled(flows: Flows) -> Flows:
+    """The flows of ``a * x + b`` when ``flows`` are those of its operands: a head's result stays
+    one; a layer's output mixed with anything ends there (its scale is no longer the layer's)."""
+    if any(not isinstance(source, Squashed) for source, _ in flows):
+        return NONE
+    return flows
 
 
 class FollowLog:
@@ -48,7 +73,7 @@ class FollowLog:
     def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
         head = head and use.name in HEAD_ACTIVATIONS
         for site, via_norm in flows:
-            if id(site) in self.excluded:
+            if id(site) in self.excluded or not isinstance(site, LayerSite):
                 continue
             key = (id(site), id(use.node))
             seen = self.follows.get(key)
@@ -66,9 +91,9 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return frozenset({(held.site, False)})
     if held.kind == ACTIVATION:
         log.emit(flows, held.use, head=at_end)
-        return NONE
+        return squashed(held.use)
     if held.kind == NORM:
-        return frozenset((site, True) for site, _ in flows)
+        return frozenset((site, True) for site, _ in flows if not isinstance(site, Squashed))
     if held.kind == TRANSPARENT:
         return flows
     if held.kind == ANY:
