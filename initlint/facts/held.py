@@ -127,10 +127,10 @@ class Resolver:
         func = call.func
         if isinstance(func, cst.Subscript):
             return self._lookup(func, call)
-        if isinstance(func, cst.Name) and isinstance(scope, cst.FunctionDef):
-            default = _parameter_default(scope, func.value)
-            if default is not None:
-                return self._activation_class(default, call)
+        if isinstance(func, (cst.Name, cst.Attribute)):
+            held = self._rebound_class(func, call, scope, cls, depth)
+            if held is not None:
+                return held
         function = self._callee_function(func, cls)
         if function is None:
             return None
@@ -156,19 +156,51 @@ class Resolver:
             found = self._returns[id(function)] = collector.returns
         return found
 
-    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call]) -> Optional[Held]:
-        """``nn.GELU`` used as a class (a parameter default or a dict value), maybe called."""
+    def _module_class(self, expr: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """What ``call`` builds when its callee is bound to ``expr``: a torch module class held in a
+        name or an attribute (``act = nn.SiLU``), or a name bound to one in turn."""
+        if depth > _MAX_DEPTH:
+            return None
+        qualified = self.facts.imports.resolve(expr)
+        if qualified in catalog.ACTIVATION_MODULES:
+            return self._activation_class(expr, call, parametric=False)
+        if qualified in catalog.NORM_MODULES:
+            return Held(NORM)
+        if qualified in catalog.TRANSPARENT_MODULES:
+            return Held(TRANSPARENT)
+        if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
+            return self._rebound_class(expr, call, scope, cls, depth)
+        return None
+
+    def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """The module class a name or attribute holds when ``call`` calls it: a parameter's default
+        (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
+        if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
+            default = _parameter_default(scope, expr.value)
+            if default is not None:
+                return self._activation_class(default, call)
+        values = self._bound_values(expr, scope, cls)
+        if len(values) != 1:
+            return None
+        where = self.facts.value_scope.get(id(values[0]), scope)
+        return self._module_class(values[0], call, where, cls, depth + 1)
+
+    def _activation_class(
+        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True
+    ) -> Optional[Held]:
+        """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
+        called. ``parametric``: callers may pass another class (a default, a lookup)."""
         qualified = self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
             if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
                 module = self.facts.modules.get(id(expr))
                 if module is not None and module[0] == ACTIVATION:
-                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=True))
+                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=parametric))
             return None
         given = bind_args(call.args, [name for name, _ in activation.params]) if call is not None else {}
         params, unresolved = activation_params(activation, given)
-        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=True))
+        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=parametric))
 
     def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call]) -> Optional[Held]:
         """``ACTIVATIONS["gelu"]`` in a module-level dict of torch activations."""
