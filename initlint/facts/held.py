@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -16,6 +16,7 @@ from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, finite for cycles
+_MAX_CHOICES = 8  # branches of a setting's choice of activation worth resolving one by one
 
 
 @dataclass(eq=False)
@@ -92,15 +93,54 @@ class Resolver:
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
             return self._lookup(expr, None)
+        if isinstance(expr, cst.IfExp):
+            return self._choice(_branches(expr), lambda branch: self.held(branch, scope, cls, depth + 1))
+        function = self._activation_function(expr)
+        if function is not None:
+            return function
         values = self._bound_values(expr, scope, cls)
         if len(values) == 1:
             value = values[0]
             return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+        if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
+            return self._choice(
+                values, lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+            )
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = _parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if default is not None:
                 return self._activation_class(default, None)
         return None
+
+    def _activation_function(self, expr: cst.BaseExpression) -> Optional[Held]:
+        """``F.relu`` held as a value (``self.act = F.relu``): the activation it applies, with defaults."""
+        if not isinstance(expr, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.facts.imports.resolve(expr)
+        function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+        if function is None:
+            return None
+        activation = function[0]
+        return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
+
+    def _choice(self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]) -> Optional[Held]:
+        """One of several hidden activations chosen by a setting; the last option is the default.
+        None unless every option is one (an Identity, a Sigmoid, None or anything unknown among
+        them: the layer may well not be followed by a hidden activation)."""
+        if len(options) > _MAX_CHOICES:
+            return None
+        uses = []
+        for option in options:
+            held = resolve(option)
+            if held is None or held.kind != ACTIVATION or held.use.activation.role != catalog.HIDDEN:
+                return None
+            uses.extend((*held.use.alternatives, held.use))
+        default = uses[-1]
+        others = tuple(
+            use for use in uses[:-1] if (use.name, use.params, use.unresolved) != (default.name, default.params, default.unresolved)
+        )
+        parametric = any(use.parametric for use in uses)
+        return Held(ACTIVATION, use=dataclasses.replace(default, alternatives=others, parametric=parametric))
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
         if isinstance(expr, cst.Name):
@@ -158,9 +198,12 @@ class Resolver:
 
     def _module_class(self, expr: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """What ``call`` builds when its callee is bound to ``expr``: a torch module class held in a
-        name or an attribute (``act = nn.SiLU``), or a name bound to one in turn."""
+        name or an attribute (``act = nn.SiLU``), a name bound to one in turn, or a choice of them
+        (``nn.SiLU if swish else nn.GELU``)."""
         if depth > _MAX_DEPTH:
             return None
+        if isinstance(expr, cst.IfExp):
+            return self._choice(_branches(expr), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
             return self._activation_class(expr, call, parametric=False)
@@ -180,7 +223,11 @@ class Resolver:
             if default is not None:
                 return self._activation_class(default, call)
         values = self._bound_values(expr, scope, cls)
-        if len(values) != 1:
+        if len(values) > 1:
+            return self._choice(
+                values, lambda value: self._module_class(value, call, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+            )
+        if not values:
             return None
         where = self.facts.value_scope.get(id(values[0]), scope)
         return self._module_class(values[0], call, where, cls, depth + 1)
@@ -272,6 +319,15 @@ class Resolver:
                 return []
             sites.append(inner.site)
         return sites
+
+
+def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
+    """``a if x else b if y else c`` -> [a, b, c]: the last is the default."""
+    branches = [choice.body]
+    while isinstance(choice.orelse, cst.IfExp):
+        choice = choice.orelse
+        branches.append(choice.body)
+    return branches + [choice.orelse]
 
 
 def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:

@@ -85,6 +85,9 @@ class ActivationUse:
     # Given as a parameter default (act_layer=nn.GELU) or looked up in a dict: callers may pass
     # another activation, so the finding stands but the fix is left to a person.
     parametric: bool = False
+    # Chosen by a setting (``F.relu if act == "relu" else F.gelu``, an if/elif/else binding the
+    # same name): this is the default branch's (the else, the last one), these the others'.
+    alternatives: Tuple["ActivationUse", ...] = ()
 
     @property
     def name(self) -> str:
