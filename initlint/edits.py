@@ -74,8 +74,12 @@ class EditPlanner:
 
     def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> Plan:
         anchor = site.anchor()
-        base, reason = self._name(anchor, site)
-        ref = base + site.path_from_anchor() if base else f"<{site.layer.name}>"
+        path = site.path_from_anchor()
+        if path is None:
+            base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
+        else:
+            base, reason = self._name(anchor, site)
+        ref = base + path if base else f"<{site.layer.name}>"
         statements = [rec.render(self.init, ref + ".weight")]
         if self.settings.bias == "zeros" and site.bias:
             statements.append(f"{self.init}.zeros_({ref}.bias)")

@@ -18,7 +18,7 @@ import libcst as cst
 from .collect import Facts
 from .held import ACTIVATION, ANY, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
-from .model import ActivationUse, Follow, LayerSite
+from .model import ActivationUse, Construct, Follow, LayerSite
 
 # A bounded activation at the very end of a model is its output range, not a hidden layer.
 HEAD_ACTIVATIONS = frozenset(("Tanh",))
@@ -109,15 +109,16 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
 def link_containers(facts: Facts) -> None:
     """Give every construct held by a Sequential, ModuleList or ModuleDict its container and accessors."""
     for container in facts.sequentials + facts.containers:
-        for accessors, item in container_items(container.call) or ():
+        for accessors, item in container_items(container) or ():
             construct = facts.constructs.get(id(item)) if isinstance(item, cst.Call) else None
             if construct is not None and construct.ref is None and construct.container is None:
                 construct.container = container
                 construct.accessors = accessors
 
 
-def container_items(call: cst.Call):
+def container_items(container: Construct):
     """Items of Sequential(...) / ModuleList([...]) / ModuleDict({...}) with their accessors."""
+    call = container.call
     if len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None:
         value = call.args[0].value
         if isinstance(value, (cst.List, cst.Tuple)):
@@ -128,7 +129,7 @@ def container_items(call: cst.Call):
                 for e in value.elements
                 if isinstance(e, cst.DictElement) and isinstance(literal(e.key), str)
             ]
-    return sequential_items(call)
+    return sequential_items(call, container.drops_none)
 
 
 def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:

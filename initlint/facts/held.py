@@ -39,21 +39,36 @@ class Elements:
     last: Optional[Held]
 
 
-def sequential_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
+def sequential_items(call: cst.Call, drops_none: bool = False) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
     """``(accessors, item)`` for each item of ``nn.Sequential(...)``; None when not static.
 
     Positional items are reached by index; ``OrderedDict([("fc1", layer), ...])`` items by key
-    first, by index as well.
+    first, by index as well. ``drops_none``: a helper's call that leaves None items out; after
+    one that is or may be None (not a call), the index is not certain: no accessors.
     """
     args = call.args
     if any(arg.star or arg.keyword is not None for arg in args):
         return None
+    if drops_none:
+        return _present_items(args)
     if len(args) == 1 and isinstance(args[0].value, cst.Call):
         inner = args[0].value
         name = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else getattr(inner.func, "value", "")
         if name == "OrderedDict":
             return _ordered_dict_items(inner)
     return [((f"[{i}]",), arg.value) for i, arg in enumerate(args)]
+
+
+def _present_items(args) -> List[Tuple[Accessors, cst.BaseExpression]]:
+    items: List[Tuple[Accessors, cst.BaseExpression]] = []
+    certain = True
+    for arg in args:
+        if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+            certain = False
+            continue
+        items.append(((f"[{len(items)}]",) if certain else (), arg.value))
+        certain = certain and isinstance(arg.value, cst.Call)  # a name may hold None
+    return items
 
 
 def _ordered_dict_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
@@ -155,7 +170,7 @@ class Resolver:
         return []
 
     def _sequential(self, construct: Construct, scope, cls, depth: int) -> Optional[Held]:
-        items = sequential_items(construct.call)
+        items = sequential_items(construct.call, construct.drops_none)
         if items is None:
             return None
         return Held(SEQUENTIAL, items=tuple((self.held(item, scope, cls, depth + 1), item) for _, item in items))

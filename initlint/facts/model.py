@@ -37,6 +37,9 @@ class Construct:
     ref: Optional[str] = None
     container: Optional["Construct"] = None
     accessors: Tuple[str, ...] = ()  # "[0]", ".fc1": how the container reaches it (first is preferred)
+    # A same-file helper's Sequential (``def Sequential(*mods): return nn.Sequential(*filter(exists,
+    # mods))``): its None items are left out, so an item's index may not be its argument's.
+    drops_none: bool = False
 
     def refs(self) -> List[str]:
         """Every expression that names this construct (an OrderedDict item by key and by index)."""
@@ -53,10 +56,13 @@ class Construct:
             node = node.container
         return node
 
-    def path_from_anchor(self) -> str:
+    def path_from_anchor(self) -> Optional[str]:
+        """``[0].fc1``: how the anchor reaches this construct; None where an index is not certain."""
         parts = []
         node = self
         while node.ref is None and node.container is not None:
+            if not node.accessors:
+                return None
             parts.append(node.accessors[0])
             node = node.container
         return "".join(reversed(parts))
