@@ -14,7 +14,7 @@ from .evidence import (
 )
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
 from .walk import child_nodes
-from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
+from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
 # whether) it runs, so the fix cannot bind it to a name.
@@ -54,6 +54,11 @@ class Facts:
         self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
         # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
         self.container_helpers: Dict[str, bool] = {}
+        # Filled in by the data flow (dataflow.method_follows), see model.OpenFollow: per class, the
+        # activations that `self.<attr>(...)` outputs go into, by attribute name, whatever the class
+        # builds there; and those that forward's parameters go into, by position after self.
+        self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
+        self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
         self.init_calls: List[InitCall] = []
         self.init_scales: Dict[int, float] = {}  # id(init call) -> k in `call.data.mul_(k)`
         self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, Squashed, apply, rescaled, squashed
-from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
+from .flows import NONE, FollowLog, Flows, Opening, Squashed, apply, rescaled, squashed
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
 from .literals import activation_params, bind_args, is_known, literal, ref_text
-from .model import ActivationUse
+from .model import ActivationUse, OpenFollow
 from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
@@ -59,12 +59,18 @@ class _Loop:
 
 
 class MethodFlow:
-    def __init__(self, facts: Facts, resolver: Resolver, log: FollowLog, method: cst.FunctionDef) -> None:
+    def __init__(
+        self, facts: Facts, resolver: Resolver, log: FollowLog, method: cst.FunctionDef, methods: "_Methods"
+    ) -> None:
         self.facts = facts
         self.resolver = resolver
         self.log = log
         self.method = method
+        self.methods = methods
         self.cls = facts.enclosing_class.get(method)
+        # A method of the class itself (not a function nested in one): its `self.<attr>(...)` calls
+        # and forward's parameters are openings (see flows.Opening).
+        self.own = self.cls if self.cls is not None and method in facts.methods.get(self.cls, ()) else None
         self.returning: Optional[cst.BaseExpression] = None
         self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
         self.loops: List[_Loop] = []
@@ -77,7 +83,18 @@ class MethodFlow:
                 self.parameters.add(star.name.value)
 
     def run(self) -> None:
-        self.block(self.method.body, {})
+        self.block(self.method.body, self._inputs())
+
+    def _inputs(self) -> Env:
+        """forward's parameters after self, each carrying what a caller passes there."""
+        if self.own is None or self.method.name.value != "forward":
+            return {}
+        params = self.method.params
+        positional = [*params.posonly_params, *params.params][1:]
+        return {
+            param.name.value: frozenset({(Opening(self.own, "forward", position=i), False)})
+            for i, param in enumerate(positional)
+        }
 
     # ----------------------------------------------------------------- statements
 
@@ -272,16 +289,24 @@ class MethodFlow:
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         first = positional[0].value if positional else None
         held = self.callee(node)
+        opening = self._opening(node.func, held)
         if held is not None:
             if id(node) in self.squared and held.kind == ACTIVATION:
                 held = Held(ACTIVATION, use=_squared(held.use))
             flows = self.expr(first, env) if first is not None else NONE
-            self._rest(node, first, env)
-            return apply(held, flows, self.log, at_end=node is self.returning)
+            children = _instance_classes(held)
+            if children:
+                self._into_children(node, children, flows, env)
+            else:
+                self._rest(node, first, env)
+            return apply(held, flows, self.log, at_end=node is self.returning) | opening
         sites = self.resolver.layer_sites(node.func, self.method, self.cls) if self.cls else []
         if sites:  # an attribute that holds one of several layers (if/else in __init__)
             self._rest(node, None, env)
-            return frozenset((site, False) for site in sites)
+            return frozenset((site, False) for site in sites) | opening
+        if opening:
+            self._rest(node, None, env)
+            return opening
         func = node.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value
@@ -301,6 +326,40 @@ class MethodFlow:
         self.expr(func, env)
         self._rest(node, None, env)
         return NONE
+
+    def _opening(self, func: cst.BaseExpression, held: Optional[Held]) -> Flows:
+        """``self.<attr>(...)`` in a method of the class: an opening, unless the attribute holds
+        something other than a layer here (a subclass may build a layer there: Facts.attr_follows)."""
+        if (
+            self.own is None
+            or not isinstance(func, cst.Attribute)
+            or not isinstance(func.value, cst.Name)
+            or func.value.value != "self"
+            or (held is not None and held.kind != LAYER)
+            or any(m.name.value == func.attr.value for m in self.facts.methods.get(self.own, ()))
+        ):
+            return NONE
+        return frozenset({(Opening(self.own, self.method.name.value, attr=func.attr.value), False)})
+
+    def _into_children(self, node: cst.Call, children: List[cst.ClassDef], first: Flows, env: Env) -> None:
+        """``block(h, emb)`` on modules of same-file classes: what reaches each of their forward's
+        parameters goes where that parameter goes first (Facts.param_follows)."""
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        passed = {0: first} if positional else {}
+        for i, arg in enumerate(positional[1:], start=1):
+            passed[i] = self.expr(arg.value, env)
+        keywords = {arg.keyword.value: self.expr(arg.value, env) for arg in node.args if arg.keyword is not None}
+        for arg in node.args:
+            if arg.star:
+                self.expr(arg.value, env)
+        for child in children:
+            follows, names = self.methods.param_follows(child)
+            for name, flows in keywords.items():
+                if name in names:
+                    passed[names.index(name)] = flows
+            for position, flows in passed.items():
+                for follow in follows.get(position, ()):
+                    self.log.emit(flows, follow.use, via_norm=follow.via_norm)
 
     def _rest(self, node: cst.Call, skip: Optional[cst.BaseExpression], env: Env) -> None:
         for arg in node.args:
@@ -467,6 +526,74 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
     return any(isinstance(n, cst.Name) and n.value == name for n in descendants(node))
 
 
+def _instance_classes(held: Held) -> List[cst.ClassDef]:
+    """The same-file classes whose modules ``held`` may be (one, or items of a ModuleList)."""
+    if held.kind == INSTANCE:
+        return [held.cls]
+    if held.kind == ANY:
+        return [item.cls for item, _ in held.items if item is not None and item.kind == INSTANCE]
+    return []
+
+
+class _Methods:
+    """Runs each function's data flow once; a class's forward first when a caller needs to know
+    where its parameters go (whatever the order of the classes in the file)."""
+
+    def __init__(self, facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+        self.facts = facts
+        self.resolver = resolver
+        self.log = log
+        self.started: Set[int] = set()
+
+    def run(self, function: cst.FunctionDef) -> None:
+        if id(function) in self.started:
+            return  # done, or running further up (a cycle): what it found so far stands
+        self.started.add(id(function))
+        excluded, self.log.excluded = self.log.excluded, frozenset()  # a caller's guard is its own
+        try:
+            MethodFlow(self.facts, self.resolver, self.log, function, self).run()
+        finally:
+            self.log.excluded = excluded
+
+    def param_follows(self, cls: cst.ClassDef) -> Tuple[Dict[int, List[OpenFollow]], List[str]]:
+        """Where the forward of ``cls`` (its own or inherited in the file) sends each parameter,
+        and the names of its parameters after self."""
+        found = self.resolver.method_of(cls, "forward")
+        if found is None:
+            return {}, []
+        owner, forward = found
+        self.run(forward)
+        params = forward.params
+        names = [param.name.value for param in (*params.posonly_params, *params.params)][1:]
+        return self.log.param_follows.get(owner, {}), names
+
+
 def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+    methods = _Methods(facts, resolver, log)
     for function in facts.functions:
-        MethodFlow(facts, resolver, log, function).run()
+        methods.run(function)
+    inherited_follows(facts, resolver, log)
+    facts.attr_follows = log.attr_follows
+    facts.param_follows = log.param_follows
+
+
+def inherited_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+    """A class that builds ``self.<attr>`` as a layer, where a method it inherits in the file feeds
+    ``self.<attr>(...)`` into an activation: its layer is followed by it."""
+    for cls, attrs in facts.class_attrs.items():
+        ancestors = resolver.ancestors(cls) if cls.bases else []
+        for ancestor in ancestors:
+            for attr, follows in log.attr_follows.get(ancestor, {}).items():
+                if attr not in attrs:
+                    continue
+                sites = resolver.layer_sites(_self_attribute(attr), cls, cls)
+                for follow in follows:
+                    found = resolver.method_of(cls, follow.method)
+                    if found is None or found[0] is not ancestor:
+                        continue  # overridden on the way down: that method has its own flow
+                    for site in sites:
+                        log.add(site, follow.use, follow.via_norm, follow.head)
+
+
+def _self_attribute(attr: str) -> cst.Attribute:
+    return cst.Attribute(value=cst.Name("self"), attr=cst.Name(attr))

@@ -5,20 +5,22 @@ A flow is ``(site, via_norm)``: the output of a layer, possibly passed through a
 both just sequences of such applications.
 
 A flow's source may also be a ``Squashed``: the result of a bounded activation (Tanh), followed
-to see whether it reaches the model's return through arithmetic only (then it is a head).
+to see whether it reaches the model's return through arithmetic only (then it is a head); or an
+``Opening``: what a class's code applies to something it need not build itself (``self.<attr>(...)``,
+a parameter of ``forward``), recorded as a ``model.OpenFollow`` when it reaches an activation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from .collect import Facts
-from .held import ACTIVATION, ANY, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
-from .model import ActivationUse, Construct, Follow, LayerSite
+from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow
 
 # A bounded activation at the very end of a model is its output range, not a hidden layer.
 HEAD_ACTIVATIONS = frozenset(("Tanh",))
@@ -31,7 +33,18 @@ class Squashed:
     use: ActivationUse
 
 
-Flow = Tuple[Union[LayerSite, Squashed], bool]
+@dataclass(frozen=True, eq=False)
+class Opening:
+    """The output of ``self.<attr>(...)`` (``attr`` set) or the ``position``-th parameter of
+    ``forward`` (after self) in a method of ``cls``: whatever a subclass or a caller puts there."""
+
+    cls: cst.ClassDef
+    method: str
+    attr: Optional[str] = None
+    position: Optional[int] = None
+
+
+Flow = Tuple[Union[LayerSite, Squashed, Opening], bool]
 Flows = FrozenSet[Flow]
 NONE: Flows = frozenset()
 
@@ -62,6 +75,9 @@ class FollowLog:
         # Layers whose output does not reach the activation being emitted on this path (the last
         # layer of a ModuleList in an "all but the last" branch).
         self.excluded: FrozenSet[int] = frozenset()
+        # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
+        self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
+        self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
 
     def mark_head(self, use: ActivationUse) -> None:
         """``use`` turned out to end a model (the last item of a list made into a Sequential)."""
@@ -69,18 +85,42 @@ class FollowLog:
             for key, follow in self.follows.items():
                 if follow.use is use:
                     self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
+            for table in (self.attr_follows, self.param_follows):
+                for by_key in table.values():
+                    for opened in by_key.values():
+                        for follow in opened:
+                            follow.head = follow.head or follow.use is use
 
-    def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
-        head = head and use.name in HEAD_ACTIVATIONS
-        for site, via_norm in flows:
-            if id(site) in self.excluded or not isinstance(site, LayerSite):
+    def emit(self, flows: Flows, use: ActivationUse, head: bool = False, via_norm: bool = False) -> None:
+        """``flows`` go into ``use`` (``via_norm``: through a norm on the way, whatever they say)."""
+        for site, through_norm in flows:
+            if id(site) in self.excluded:
                 continue
-            key = (id(site), id(use.node))
-            seen = self.follows.get(key)
-            if seen is None:
-                self.follows[key] = Follow(site, use, via_norm, head)
-            else:
-                self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+            if isinstance(site, LayerSite):
+                self.add(site, use, through_norm or via_norm, head)
+            elif isinstance(site, Opening):
+                self._open(site, use, through_norm or via_norm, head)
+
+    def add(self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False) -> None:
+        head = head and use.name in HEAD_ACTIVATIONS
+        key = (id(site), id(use.node))
+        seen = self.follows.get(key)
+        if seen is None:
+            self.follows[key] = Follow(site, use, via_norm, head)
+        else:
+            self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+
+    def _open(self, opening: Opening, use: ActivationUse, via_norm: bool, head: bool) -> None:
+        if opening.attr is not None:
+            opened = self.attr_follows.setdefault(opening.cls, {}).setdefault(opening.attr, [])
+        else:
+            opened = self.param_follows.setdefault(opening.cls, {}).setdefault(opening.position, [])
+        head = head and use.name in HEAD_ACTIVATIONS
+        for seen in opened:
+            if seen.use is use:
+                seen.via_norm, seen.head = seen.via_norm and via_norm, seen.head or head
+                return
+        opened.append(OpenFollow(use, opening.method, via_norm, head))
 
 
 def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = False) -> Flows:
@@ -94,6 +134,8 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return squashed(held.use)
     if held.kind == NORM:
         return frozenset((site, True) for site, _ in flows if not isinstance(site, Squashed))
+    if held.kind == INSTANCE:
+        return NONE  # what a same-file module does with its input: see MethodFlow's calls
     if held.kind == TRANSPARENT:
         return flows
     if held.kind == ANY:

@@ -15,6 +15,7 @@ from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
+INSTANCE = "instance"  # a module of a class the file defines (``ResBlock(...)``)
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, finite for cycles
 _MAX_CHOICES = 8  # branches of a setting's choice of activation worth resolving one by one
 
@@ -25,6 +26,7 @@ class Held:
     site: Optional[LayerSite] = None
     use: Optional[ActivationUse] = None
     items: Tuple[Tuple[Optional["Held"], cst.BaseExpression], ...] = ()  # a Sequential's items, or ANY's
+    cls: Optional[cst.ClassDef] = None  # an INSTANCE's class
 
 
 Accessors = Tuple[str, ...]
@@ -91,6 +93,7 @@ class Resolver:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
+        self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -188,11 +191,43 @@ class Resolver:
                 return held
         function = self._callee_function(func, cls)
         if function is None:
-            return None
+            built = self.local_class(func)
+            return Held(INSTANCE, cls=built) if built is not None else None
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
             return None
         return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def local_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
+        """The class a name means when the file defines exactly one class of that name."""
+        if self._classes is None:
+            self._classes = {}
+            for defined in self.facts.class_attrs:
+                self._classes.setdefault(defined.name.value, []).append(defined)
+        found = self._classes.get(expr.value, []) if isinstance(expr, cst.Name) else []
+        return found[0] if len(found) == 1 else None
+
+    def ancestors(self, cls: cst.ClassDef) -> List[cst.ClassDef]:
+        """``cls``'s base classes defined in this file, transitively, nearest first, left to right
+        (Python's method order wherever a hierarchy has no diamond)."""
+        found: List[cst.ClassDef] = []
+        pending = [cls]
+        while pending and len(found) < _MAX_DEPTH:
+            current = pending.pop(0)
+            bases = [self.local_class(base.value) for base in current.bases if base.keyword is None]
+            for base in bases:
+                if base is not None and base is not cls and base not in found:
+                    found.append(base)
+                    pending.append(base)
+        return found
+
+    def method_of(self, cls: cst.ClassDef, name: str) -> Optional[Tuple[cst.ClassDef, cst.FunctionDef]]:
+        """Where ``cls``'s method ``name`` is defined in this file: the class and the function."""
+        for owner in [cls] + self.ancestors(cls):
+            defined = [m for m in self.facts.methods.get(owner, []) if m.name.value == name]
+            if defined:
+                return (owner, defined[0]) if len(defined) == 1 else None
+        return None
 
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):

@@ -111,6 +111,20 @@ class Follow:
 
 
 @dataclass(eq=False)
+class OpenFollow:
+    """A class's code feeds something it need not build into ``use``: the output of
+    ``self.<attr>(...)`` in ``method`` (``Facts.attr_follows``: a subclass that builds the attribute
+    as a layer inherits the follow), or a parameter of ``forward`` (``Facts.param_follows``: a layer
+    whose output a caller passes there is followed). Plain data, keyed by attribute name or by
+    position, so that a pass over several files can match it to the classes of other files."""
+
+    use: ActivationUse
+    method: str
+    via_norm: bool = False
+    head: bool = False
+
+
+@dataclass(eq=False)
 class InitCall:
     """A ``torch.nn.init`` call: which function, on which layer's weight, with which arguments."""
 
