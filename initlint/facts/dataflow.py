@@ -19,7 +19,7 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, Opening, Squashed, apply, rescaled, squashed
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver, is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, ref_text
 from .model import ActivationUse, OpenFollow
 from .walk import child_nodes, descendants
@@ -237,7 +237,7 @@ class MethodFlow:
         if (
             isinstance(node, cst.BinaryOperation)
             and isinstance(node.operator, cst.Power)
-            and _is_two(node.right)
+            and is_two(node.right)
             and isinstance(node.left, cst.Call)
         ):
             self.squared.add(id(node.left))  # relu(h) ** 2
@@ -274,7 +274,7 @@ class MethodFlow:
                 self.walk(child, env)
 
     def call(self, node: cst.Call, env: Env) -> Flows:
-        operand = self._squared_operand(node)
+        operand = squared_operand(node, self.facts.imports)
         if isinstance(operand, cst.Call):
             self.squared.add(id(operand))
         func = node.func
@@ -365,26 +365,6 @@ class MethodFlow:
         for arg in node.args:
             if arg.value is not skip:
                 self.expr(arg.value, env)
-
-    def _squared_operand(self, node: cst.Call) -> Optional[cst.BaseExpression]:
-        """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
-        func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
-            return None  # (spares resolving every call of the method twice)
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        qualified = self.facts.imports.resolve(func)
-        if qualified in catalog.SQUARING_FUNCTIONS:
-            operand, rest = (positional[0], positional[1:]) if positional else (None, [])
-            takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
-            operand, rest = node.func.value, positional
-            takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
-        else:
-            return None
-        if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
-            return None
-        return operand if not takes_exponent or _is_two(rest[0]) else None
 
     def callee(self, node: cst.Call) -> Optional[Held]:
         """What ``node.func`` applies: a torch function or a module held by name or built inline."""
@@ -509,11 +489,6 @@ def _rescales(operator: cst.CSTNode) -> bool:
     return type(operator).__name__.replace("Assign", "") in catalog.RESCALING_OPERATORS
 
 
-def _is_two(node: Optional[cst.BaseExpression]) -> bool:
-    value = literal(node) if node is not None else None
-    return value == 2 and not isinstance(value, bool)
-
-
 def _squared(use: ActivationUse) -> ActivationUse:
     """The use of the squared activation (ReLU -> ReLUSquared), when initlint knows it."""
     squared = catalog.SQUARED.get(use.activation.name)
@@ -535,6 +510,9 @@ def _instance_classes(held: Held) -> List[cst.ClassDef]:
     return []
 
 
+_MAX_NESTED = 8  # modules of same-file classes inside modules of same-file classes ...
+
+
 class _Methods:
     """Runs each function's data flow once; a class's forward first when a caller needs to know
     where its parameters go (whatever the order of the classes in the file)."""
@@ -544,6 +522,7 @@ class _Methods:
         self.resolver = resolver
         self.log = log
         self.started: Set[int] = set()
+        self.nested = 0  # forwards run on behalf of a caller, one inside the other
 
     def run(self, function: cst.FunctionDef) -> None:
         if id(function) in self.started:
@@ -562,7 +541,12 @@ class _Methods:
         if found is None:
             return {}, []
         owner, forward = found
-        self.run(forward)
+        if self.nested < _MAX_NESTED:  # deeper: what is known so far (the stack is finite)
+            self.nested += 1
+            try:
+                self.run(forward)
+            finally:
+                self.nested -= 1
         params = forward.params
         names = [param.name.value for param in (*params.posonly_params, *params.params)][1:]
         return self.log.param_follows.get(owner, {}), names

@@ -94,6 +94,7 @@ class Resolver:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
         self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
+        self._activation_classes: Dict[int, Optional[Tuple[catalog.Activation, Dict[str, object]]]] = {}
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -192,11 +193,63 @@ class Resolver:
         function = self._callee_function(func, cls)
         if function is None:
             built = self.local_class(func)
-            return Held(INSTANCE, cls=built) if built is not None else None
+            return self._instance(built, call) if built is not None else None
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
             return None
         return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
+        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
+        key = id(built)
+        if key not in self._activation_classes:
+            self._activation_classes[key] = self._activation_of_class(built)
+        activation = self._activation_classes[key]
+        if activation is None:
+            return Held(INSTANCE, cls=built)
+        return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))
+
+    def _activation_of_class(self, built: cst.ClassDef) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
+        """The activation (and its parameters) that the class's forward is and nothing else:
+        ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``."""
+        found = self.method_of(built, "forward")
+        if found is None:
+            return None
+        forward = found[1]
+        params = [*forward.params.posonly_params, *forward.params.params][1:]
+        body = [s for s in forward.body.body if not _is_docstring(s)] if isinstance(forward.body, cst.IndentedBlock) else []
+        if len(params) != 1 or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return None
+        returned = body[0].body[0] if len(body[0].body) == 1 else None
+        if not isinstance(returned, cst.Return) or returned.value is None:
+            return None
+        value, squared = returned.value, False
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Power) and is_two(value.right):
+            value, squared = value.left, True
+        elif isinstance(value, cst.Call) and squared_operand(value, self.facts.imports) is not None:
+            value, squared = squared_operand(value, self.facts.imports), True
+        applied = self._applied(value, params[0].name.value)
+        if applied is None or not squared:
+            return applied
+        square = catalog.SQUARED.get(applied[0].name)
+        return (square, {}) if square is not None else None
+
+    def _applied(self, value: cst.BaseExpression, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
+        """The activation ``value`` applies to the name ``name``, with its (literal) parameters."""
+        if not isinstance(value, cst.Call):
+            return None
+        func = value.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name:
+            activation = catalog.ACTIVATION_METHODS.get(func.attr.value)  # x.relu()
+            return (activation, dict(activation.params)) if activation is not None and not value.args else None
+        qualified = self.facts.imports.resolve(func)
+        function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+        first = value.args[0] if value.args else None
+        if function is None or first is None or first.keyword or first.star or getattr(first.value, "value", None) != name:
+            return None
+        activation, names = function
+        params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
+        return None if unresolved else (activation, params)
 
     def local_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
         """The class a name means when the file defines exactly one class of that name."""
@@ -371,6 +424,32 @@ class Resolver:
         return sites
 
 
+def squared_operand(node: cst.Call, imports) -> Optional[cst.BaseExpression]:
+    """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
+        return None  # (spares resolving every call of the method twice)
+    positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+    qualified = imports.resolve(func)
+    if qualified in catalog.SQUARING_FUNCTIONS:
+        operand, rest = (positional[0], positional[1:]) if positional else (None, [])
+        takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
+        operand, rest = node.func.value, positional
+        takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
+    else:
+        return None
+    if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
+        return None
+    return operand if not takes_exponent or is_two(rest[0]) else None
+
+
+def is_two(node: Optional[cst.BaseExpression]) -> bool:
+    value = literal(node) if node is not None else None
+    return value == 2 and not isinstance(value, bool)
+
+
 def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
     """``a if x else b if y else c`` -> [a, b, c]: the last is the default."""
     branches = [choice.body]
@@ -385,6 +464,15 @@ def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.Generator
     if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
         return call.args[0].value
     return None
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
