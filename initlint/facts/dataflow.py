@@ -168,7 +168,7 @@ class MethodFlow:
                 name = node.target.value  # layers += [conv, relu]
                 env[name] = self._extend(name, [e.value for e in node.value.elements], env.get(name, NONE), env)
                 return env
-            value = self.expr(node.value, env)
+            self.expr(node.value, env)
             carried = env.get(node.target.value, NONE) if isinstance(node.target, cst.Name) else NONE
             self._unbind(node.target, env)  # x += y: x no longer carries a pure layer output
             if carried and _rescales(node.operator) and self._constant(node.value):

@@ -142,7 +142,9 @@ class Resolver:
         activation = function[0]
         return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
 
-    def _choice(self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]) -> Optional[Held]:
+    def _choice(
+        self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
+    ) -> Optional[Held]:
         """One of several hidden activations chosen by a setting; the last option is the default.
         None unless every option is one (an Identity, a Sigmoid, None or anything unknown among
         them: the layer may well not be followed by a hidden activation)."""
@@ -155,9 +157,8 @@ class Resolver:
                 return None
             uses.extend((*held.use.alternatives, held.use))
         default = uses[-1]
-        others = tuple(
-            use for use in uses[:-1] if (use.name, use.params, use.unresolved) != (default.name, default.params, default.unresolved)
-        )
+        same = (default.name, default.params, default.unresolved)
+        others = tuple(use for use in uses[:-1] if (use.name, use.params, use.unresolved) != same)
         parametric = any(use.parametric for use in uses)
         return Held(ACTIVATION, use=dataclasses.replace(default, alternatives=others, parametric=parametric))
 
@@ -327,8 +328,9 @@ class Resolver:
                 return self._activation_class(default, call)
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
+            where = self.facts.value_scope
             return self._choice(
-                values, lambda value: self._module_class(value, call, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+                values, lambda value: self._module_class(value, call, where.get(id(value), scope), cls, depth + 1)
             )
         if not values:
             return None
