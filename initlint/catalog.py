@@ -199,6 +199,12 @@ TRANSPARENT_METHODS = frozenset(
 
 SEQUENTIAL = NN + "Sequential"
 
+# Arithmetic that only shifts or scales a bounded activation's result on its way to a model's
+# return (`max_action * torch.tanh(x)`, a tanh-squashed log-std rescaled into its bounds): the
+# activation is still the model's output range, a head. Python's operators as the grammar names
+# them (binary, unary, and augmented without their "Assign").
+RESCALING_OPERATORS = frozenset(("Add", "Subtract", "Multiply", "Divide", "Minus", "Plus"))
+
 # ------------------------------------------------------------------- init evidence
 
 INIT_MODULE = "torch.nn.init"

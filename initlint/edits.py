@@ -15,7 +15,7 @@ import libcst as cst
 
 from .facts.collect import Facts
 from .facts.model import ActivationUse, Construct, LayerSite, Scope
-from .recommend import Recommendation
+from .recommend import Recommendation, describe, recommend
 from .settings import Settings
 
 INIT = "torch.nn.init"
@@ -74,8 +74,12 @@ class EditPlanner:
 
     def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> Plan:
         anchor = site.anchor()
-        base, reason = self._name(anchor, site)
-        ref = base + site.path_from_anchor() if base else f"<{site.layer.name}>"
+        path = site.path_from_anchor()
+        if path is None:
+            base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
+        else:
+            base, reason = self._name(anchor, site)
+        ref = base + path if base else f"<{site.layer.name}>"
         statements = [rec.render(self.init, ref + ".weight")]
         if self.settings.bias == "zeros" and site.bias:
             statements.append(f"{self.init}.zeros_({ref}.bias)")
@@ -88,10 +92,24 @@ class EditPlanner:
             reason = "the activation is a parameter or a lookup: callers may pass another one"
         if not reason and use.unresolved:
             reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
+        if not reason and use.alternatives:
+            reason = self._choice_reason(site, rec, use)
         if reason:
             return Plan(tuple(statements), tuple(lines), None, reason)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
         return Plan(tuple(statements), tuple(lines), Edit(anchor.statement, hoist, tuple(lines), self.import_torch), "")
+
+    def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
+        """A setting chooses the activation: one edit is right only if every choice wants the same init."""
+        wanted = rec.render(self.init, "w")
+        others = [
+            describe(other) for other in use.alternatives
+            if recommend(other, self.settings, site).render(self.init, "w") != wanted
+        ]
+        if not others:
+            return ""
+        verb = "wants" if len(others) == 1 else "want"
+        return f"the activation depends on a setting, and {' and '.join(others)} {verb} another init than {rec.label}"
 
     def _name(self, anchor: Construct, site: LayerSite) -> Tuple[Optional[str], str]:
         if anchor.statement is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -84,6 +85,16 @@ def transpose_fan_scale(site: LayerSite) -> Optional[float]:
 
 
 def recommend(use: ActivationUse, settings: Settings, site: Optional[LayerSite] = None) -> Recommendation:
+    rec = _recommend(use, settings, site)
+    if not use.alternatives:
+        return rec
+    # A setting chooses the activation: the init is the default branch's, and the reader is told.
+    choice = " or ".join(describe(other) for other in (*use.alternatives, use))
+    note = f"the gain depends on a setting: {choice}; this is for {rec.label}, the default"
+    return dataclasses.replace(rec, note=f"{note}; {rec.note}" if rec.note else note)
+
+
+def _recommend(use: ActivationUse, settings: Settings, site: Optional[LayerSite]) -> Recommendation:
     activation = use.activation
     label = describe(use)
     exact = exact_gain(activation.name, {k: v for k, v in use.params.items() if k != "num_parameters"})

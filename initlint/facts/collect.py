@@ -12,7 +12,7 @@ from ..settings import Settings
 from .evidence import Evidence, call_name, init_helper_name
 from .literals import activation_params, bind_args, literal, ref_text, weight_owner
 from .walk import child_nodes, descendants
-from .model import ActivationUse, Construct, InitCall, LayerSite, Scope, owner_scope
+from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
 # Inside these, hoisting a construction out to a statement of its own would change when (or
 # whether) it runs, so the fix cannot bind it to a name.
@@ -54,6 +54,13 @@ class Facts:
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
         self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
+        # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
+        self.container_helpers: Dict[str, bool] = {}
+        # Filled in by the data flow (dataflow.method_follows), see model.OpenFollow: per class, the
+        # activations that `self.<attr>(...)` outputs go into, by attribute name, whatever the class
+        # builds there; and those that forward's parameters go into, by position after self.
+        self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
+        self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
         self.init_calls: List[InitCall] = []
         self.init_scales: Dict[int, float] = {}  # id(init call) -> k in `call.data.mul_(k)`
         self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement
@@ -144,6 +151,9 @@ class Collector:
                 self.facts.constructs[id(node)] = site
                 return
         if qualified is None and local is None:
+            helper = self.facts.container_helpers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+            if helper is not None:  # its arguments are a Sequential's items
+                self._container(node, self.facts.sequentials).drops_none = helper
             self._other_call(node)
             return
         layer = local or catalog.LAYERS.get(qualified)
@@ -190,10 +200,11 @@ class Collector:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self.facts.init_scales[id(receiver)] = float(value)
 
-    def _container(self, node: cst.Call, into: List[Construct]) -> None:
+    def _container(self, node: cst.Call, into: List[Construct]) -> Construct:
         container = Construct(call=node, **self._context())
         into.append(container)
         self.facts.constructs[id(node)] = container
+        return container
 
     def _other_call(self, node: cst.Call) -> None:
         """A call that is not torch's: weight writes, init helpers, add_module, super().__init__."""
@@ -336,9 +347,50 @@ def _factory_layer(layers: List[str], call: cst.Call) -> catalog.Layer:
     return chosen[0] if len(candidates) > 1 and chosen else candidates[0]
 
 
+def container_helpers(module: cst.Module, imports: ImportTable) -> Dict[str, bool]:
+    """Same-file functions that make their positional arguments a Sequential's items:
+    ``def Sequential(*mods): return nn.Sequential(*mods)``, or of those that are not None
+    (``*filter(exists, mods)``, ``*[m for m in mods if m is not None]``): name -> drops None."""
+    found: Dict[str, bool] = {}
+    for function in module.body:
+        if not isinstance(function, cst.FunctionDef) or not isinstance(function.params.star_arg, cst.Param):
+            continue
+        params = function.params
+        body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+        last = body[-1] if body else None
+        returned = last.body[0] if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 else None
+        if params.posonly_params or params.params or not isinstance(returned, cst.Return):
+            continue
+        call = returned.value
+        if not isinstance(call, cst.Call) or imports.resolve(call.func) != catalog.SEQUENTIAL or len(call.args) != 1:
+            continue
+        drops = _forwarded(call.args[0], params.star_arg.name.value)
+        if drops is not None:
+            found[function.name.value] = drops
+    return found
+
+
+def _forwarded(arg: cst.Arg, star: str) -> Optional[bool]:
+    """For ``*mods`` -> False, ``*filter(f, mods)`` or ``*[m for m in mods if ...]`` -> True (it may
+    leave items out: None ones); None when ``arg`` is not the star parameter passed on."""
+    value = arg.value
+    if arg.star != "*":
+        return None
+    if isinstance(value, cst.Name):
+        return False if value.value == star else None
+    if isinstance(value, cst.Call) and getattr(value.func, "value", None) == "filter" and len(value.args) == 2:
+        return True if getattr(value.args[1].value, "value", None) == star else None
+    if isinstance(value, (cst.ListComp, cst.GeneratorExp)) and not value.for_in.inner_for_in:
+        comp = value.for_in
+        passed_on = isinstance(comp.target, cst.Name) and isinstance(value.elt, cst.Name) and value.elt.value == comp.target.value
+        return True if passed_on and isinstance(comp.iter, cst.Name) and comp.iter.value == star else None
+    return None
+
+
 def collect(module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None) -> Facts:
     facts = Facts(module, imports, settings, factories)
     facts.local_layers = local_layer_classes(module, imports)
+    facts.container_helpers = container_helpers(module, imports)
     Collector(facts).walk(module)
     return facts
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, apply
-from .held import ACTIVATION, ANY, LAYER, NORM, TRANSPARENT, Held, Resolver
-from .literals import activation_params, bind_args, literal
-from .model import ActivationUse
+from .flows import NONE, FollowLog, Flows, Opening, Squashed, apply, rescaled, squashed
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver, is_two, squared_operand
+from .literals import activation_params, bind_args, is_known, literal, ref_text
+from .model import ActivationUse, OpenFollow
 from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
@@ -35,29 +35,66 @@ _LIST_EXTENDERS = ("append", "extend", "add_module")
 
 
 class _Loop:
-    """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``."""
+    """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``, or over
+    its indices, ``for i in range(len(self.layers))``: then ``self.layers[i]`` is the item."""
 
-    def __init__(self, index: Optional[str], elements: List[Optional[Held]]) -> None:
+    def __init__(self, index: Optional[str], container: cst.BaseExpression, elements: Elements) -> None:
         self.index = index
-        last = elements[-1] if elements else None
+        self.container = ref_text(container)  # what the index subscripts (``self.layers``), if named
+        self.item = Held(ANY, items=tuple((e, container) for e in elements.items))
+        last = elements.last
         self.last_sites = frozenset({id(last.site)} if last is not None and last.kind == LAYER else ())
+
+    def indexed(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is ``<container>[<index>]``."""
+        if self.index is None or self.container is None or not isinstance(node, cst.Subscript):
+            return False
+        element = node.slice[0].slice if len(node.slice) == 1 else None
+        return (
+            isinstance(element, cst.Index)
+            and isinstance(element.value, cst.Name)
+            and element.value.value == self.index
+            and ref_text(node.value) == self.container
+        )
 
 
 class MethodFlow:
-    def __init__(self, facts: Facts, resolver: Resolver, log: FollowLog, method: cst.FunctionDef) -> None:
+    def __init__(
+        self, facts: Facts, resolver: Resolver, log: FollowLog, method: cst.FunctionDef, methods: "_Methods"
+    ) -> None:
         self.facts = facts
         self.resolver = resolver
         self.log = log
         self.method = method
+        self.methods = methods
         self.cls = facts.enclosing_class.get(method)
+        # A method of the class itself (not a function nested in one): its `self.<attr>(...)` calls
+        # and forward's parameters are openings (see flows.Opening).
+        self.own = self.cls if self.cls is not None and method in facts.methods.get(self.cls, ()) else None
         self.returning: Optional[cst.BaseExpression] = None
         self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
         self.loops: List[_Loop] = []
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
+        params = method.params
+        self.parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.parameters.add(star.name.value)
 
     def run(self) -> None:
-        self.block(self.method.body, {})
+        self.block(self.method.body, self._inputs())
+
+    def _inputs(self) -> Env:
+        """forward's parameters after self, each carrying what a caller passes there."""
+        if self.own is None or self.method.name.value != "forward":
+            return {}
+        params = self.method.params
+        positional = [*params.posonly_params, *params.params][1:]
+        return {
+            param.name.value: frozenset({(Opening(self.own, "forward", position=i), False)})
+            for i, param in enumerate(positional)
+        }
 
     # ----------------------------------------------------------------- statements
 
@@ -132,16 +169,45 @@ class MethodFlow:
                 env[name] = self._extend(name, [e.value for e in node.value.elements], env.get(name, NONE), env)
                 return env
             self.expr(node.value, env)
+            carried = env.get(node.target.value, NONE) if isinstance(node.target, cst.Name) else NONE
             self._unbind(node.target, env)  # x += y: x no longer carries a pure layer output
+            if carried and _rescales(node.operator) and self._constant(node.value):
+                env[node.target.value] = rescaled(carried)  # ... but a head's result rescaled is still one
             return env
         if isinstance(node, cst.Return):
             if node.value is not None:
                 self.returning = node.value
-                self.expr(node.value, env)
+                # return mean, log_std: each element is an output of the model
+                parts = [e.value for e in node.value.elements] if isinstance(node.value, cst.Tuple) else [node.value]
+                for part in parts:
+                    self._returned(self.expr(part, env))
                 self.returning = None
             return env
         self.walk(node, env)
         return env
+
+    def _constant(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is a constant for this call of the method: a number, a module-level name,
+        an attribute (``self.max_action``), arithmetic of those. Not an input or a local (a tensor)."""
+        if is_known(literal(node)):
+            return True
+        if isinstance(node, cst.Attribute):
+            return isinstance(node.value, (cst.Name, cst.Attribute)) and (
+                getattr(node.value, "value", None) == "self" or self._constant(node.value)
+            )
+        if isinstance(node, cst.Name):
+            return node.value not in self.facts.locals.get(self.method, {}) and node.value not in self.parameters
+        if isinstance(node, cst.BinaryOperation):
+            return self._constant(node.left) and self._constant(node.right)
+        if isinstance(node, cst.UnaryOperation):
+            return self._constant(node.expression)
+        return False
+
+    def _returned(self, flows: Flows) -> None:
+        """``flows`` reach the return: a head activation's result among them is the output range."""
+        for source, _ in flows:
+            if isinstance(source, Squashed):
+                self.log.mark_head(source.use)
 
     def _unbind(self, target: cst.BaseExpression, env: Env) -> None:
         if isinstance(target, cst.Name):
@@ -171,10 +237,26 @@ class MethodFlow:
         if (
             isinstance(node, cst.BinaryOperation)
             and isinstance(node.operator, cst.Power)
-            and _is_two(node.right)
+            and is_two(node.right)
             and isinstance(node.left, cst.Call)
         ):
             self.squared.add(id(node.left))  # relu(h) ** 2
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.expr(node.left, env), self.expr(node.right, env)
+            if not _rescales(node.operator):
+                return NONE
+            if self._constant(node.right):
+                return rescaled(left)
+            return rescaled(right) if self._constant(node.left) else NONE
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.expr(node.expression, env)
+            return rescaled(operand) if _rescales(node.operator) else NONE
+        if isinstance(node, cst.Subscript):
+            # self.conv(x)[..., :n], self.fc(x)[:, 0]: a layer's output is one tensor, and a slice
+            # or an index of it keeps its scale. (A tuple comes from a non-layer: its flows end.)
+            for element in node.slice:
+                self.walk(element, env)
+            return self.expr(node.value, env)
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):
@@ -192,7 +274,7 @@ class MethodFlow:
                 self.walk(child, env)
 
     def call(self, node: cst.Call, env: Env) -> Flows:
-        operand = self._squared_operand(node)
+        operand = squared_operand(node, self.facts.imports)
         if isinstance(operand, cst.Call):
             self.squared.add(id(operand))
         func = node.func
@@ -207,16 +289,24 @@ class MethodFlow:
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         first = positional[0].value if positional else None
         held = self.callee(node)
+        opening = self._opening(node.func, held)
         if held is not None:
             if id(node) in self.squared and held.kind == ACTIVATION:
                 held = Held(ACTIVATION, use=_squared(held.use))
             flows = self.expr(first, env) if first is not None else NONE
-            self._rest(node, first, env)
-            return apply(held, flows, self.log, at_end=node is self.returning)
+            children = _instance_classes(held)
+            if children:
+                self._into_children(node, children, flows, env)
+            else:
+                self._rest(node, first, env)
+            return apply(held, flows, self.log, at_end=node is self.returning) | opening
         sites = self.resolver.layer_sites(node.func, self.method, self.cls) if self.cls else []
         if sites:  # an attribute that holds one of several layers (if/else in __init__)
             self._rest(node, None, env)
-            return frozenset((site, False) for site in sites)
+            return frozenset((site, False) for site in sites) | opening
+        if opening:
+            self._rest(node, None, env)
+            return opening
         func = node.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value
@@ -228,7 +318,7 @@ class MethodFlow:
                 if id(node) in self.squared:
                     use = _squared(use)
                 self.log.emit(flows, use, head=node is self.returning)
-                return NONE
+                return squashed(use)
             if method in catalog.TRANSPARENT_METHODS:
                 flows = self.expr(func.value, env)
                 self._rest(node, None, env)
@@ -237,30 +327,44 @@ class MethodFlow:
         self._rest(node, None, env)
         return NONE
 
+    def _opening(self, func: cst.BaseExpression, held: Optional[Held]) -> Flows:
+        """``self.<attr>(...)`` in a method of the class: an opening, unless the attribute holds
+        something other than a layer here (a subclass may build a layer there: Facts.attr_follows)."""
+        if (
+            self.own is None
+            or not isinstance(func, cst.Attribute)
+            or not isinstance(func.value, cst.Name)
+            or func.value.value != "self"
+            or (held is not None and held.kind != LAYER)
+            or any(m.name.value == func.attr.value for m in self.facts.methods.get(self.own, ()))
+        ):
+            return NONE
+        return frozenset({(Opening(self.own, self.method.name.value, attr=func.attr.value), False)})
+
+    def _into_children(self, node: cst.Call, children: List[cst.ClassDef], first: Flows, env: Env) -> None:
+        """``block(h, emb)`` on modules of same-file classes: what reaches each of their forward's
+        parameters goes where that parameter goes first (Facts.param_follows)."""
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        passed = {0: first} if positional else {}
+        for i, arg in enumerate(positional[1:], start=1):
+            passed[i] = self.expr(arg.value, env)
+        keywords = {arg.keyword.value: self.expr(arg.value, env) for arg in node.args if arg.keyword is not None}
+        for arg in node.args:
+            if arg.star:
+                self.expr(arg.value, env)
+        for child in children:
+            follows, names = self.methods.param_follows(child)
+            for name, flows in keywords.items():
+                if name in names:
+                    passed[names.index(name)] = flows
+            for position, flows in passed.items():
+                for follow in follows.get(position, ()):
+                    self.log.emit(flows, follow.use, via_norm=follow.via_norm)
+
     def _rest(self, node: cst.Call, skip: Optional[cst.BaseExpression], env: Env) -> None:
         for arg in node.args:
             if arg.value is not skip:
                 self.expr(arg.value, env)
-
-    def _squared_operand(self, node: cst.Call) -> Optional[cst.BaseExpression]:
-        """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
-        func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
-            return None  # (spares resolving every call of the method twice)
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        qualified = self.facts.imports.resolve(func)
-        if qualified in catalog.SQUARING_FUNCTIONS:
-            operand, rest = (positional[0], positional[1:]) if positional else (None, [])
-            takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
-            operand, rest = node.func.value, positional
-            takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
-        else:
-            return None
-        if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
-            return None
-        return operand if not takes_exponent or _is_two(rest[0]) else None
 
     def callee(self, node: cst.Call) -> Optional[Held]:
         """What ``node.func`` applies: a torch function or a module held by name or built inline."""
@@ -278,6 +382,9 @@ class MethodFlow:
             return None
         if isinstance(node.func, cst.Name) and node.func.value in self.modules:
             return self.modules[node.func.value]
+        for loop in reversed(self.loops):
+            if loop.indexed(node.func):  # self.layers[i](x) in a loop over the indices of self.layers
+                return loop.item
         return self.resolver.held(node.func, self.method, self.cls)
 
     # ------------------------------------------------------------------------ lists
@@ -300,12 +407,14 @@ class MethodFlow:
         """``[conv, relu]`` or ``layers + [conv, relu]`` assigned to a name."""
         if isinstance(value, (cst.List, cst.Tuple)):
             return self._extend(name, [e.value for e in value.elements], NONE, env)
-        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and isinstance(value.right, (cst.List, cst.Tuple))
+        ):
             head = self._list_value(value.left, env, name) if not isinstance(value.left, cst.Name) else env.get(value.left.value, NONE)
-            if isinstance(value.right, (cst.List, cst.Tuple)):
-                return self._extend(name, [e.value for e in value.right.elements], head, env)
-        self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
-        return NONE
+            return self._extend(name, [e.value for e in value.right.elements], head, env)
+        return self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
 
     def _extend(self, name: str, items: List[cst.BaseExpression], tail: Flows, env: Env) -> Flows:
         for item in items:
@@ -325,7 +434,12 @@ class MethodFlow:
         return self._bind_target(node.target, node.iter)
 
     def _bind_target(self, target: cst.BaseExpression, iterated: cst.BaseExpression) -> Optional[_Loop]:
-        """``for layer in self.layers`` / ``for i, layer in enumerate(...)`` / ``.items()``."""
+        """``for layer in self.layers`` / ``for i, layer in enumerate(...)`` / ``.items()`` /
+        ``for i in range(len(self.layers))``."""
+        counted = _counted(iterated)
+        if counted is not None and isinstance(target, cst.Name):
+            elements = self.resolver.elements(counted, self.method, self.cls)
+            return _Loop(target.value, counted, elements) if elements else None
         index = None
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "enumerate":
             if not iterated.args or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
@@ -340,8 +454,9 @@ class MethodFlow:
         elements = self.resolver.elements(iterated, self.method, self.cls)
         if not elements:
             return None
-        self.modules[target.value] = Held(ANY, items=tuple((e, iterated) for e in elements))
-        return _Loop(index, elements)
+        loop = _Loop(index, iterated, elements)
+        self.modules[target.value] = loop.item
+        return loop
 
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
@@ -356,9 +471,22 @@ class MethodFlow:
             self.log.excluded = excluded
 
 
-def _is_two(node: Optional[cst.BaseExpression]) -> bool:
-    value = literal(node) if node is not None else None
-    return value == 2 and not isinstance(value, bool)
+def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """``X`` in ``range(len(X))``: a loop over the indices of a container."""
+    if not _is_builtin_call(iterated, "range") or len(iterated.args) != 1:
+        return None
+    length = iterated.args[0].value
+    if not _is_builtin_call(length, "len") or len(length.args) != 1:
+        return None
+    return length.args[0].value
+
+
+def _is_builtin_call(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name
+
+
+def _rescales(operator: cst.CSTNode) -> bool:
+    return type(operator).__name__.replace("Assign", "") in catalog.RESCALING_OPERATORS
 
 
 def _squared(use: ActivationUse) -> ActivationUse:
@@ -373,6 +501,83 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
     return any(isinstance(n, cst.Name) and n.value == name for n in descendants(node))
 
 
+def _instance_classes(held: Held) -> List[cst.ClassDef]:
+    """The same-file classes whose modules ``held`` may be (one, or items of a ModuleList)."""
+    if held.kind == INSTANCE:
+        return [held.cls]
+    if held.kind == ANY:
+        return [item.cls for item, _ in held.items if item is not None and item.kind == INSTANCE]
+    return []
+
+
+_MAX_NESTED = 8  # modules of same-file classes inside modules of same-file classes ...
+
+
+class _Methods:
+    """Runs each function's data flow once; a class's forward first when a caller needs to know
+    where its parameters go (whatever the order of the classes in the file)."""
+
+    def __init__(self, facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+        self.facts = facts
+        self.resolver = resolver
+        self.log = log
+        self.started: Set[int] = set()
+        self.nested = 0  # forwards run on behalf of a caller, one inside the other
+
+    def run(self, function: cst.FunctionDef) -> None:
+        if id(function) in self.started:
+            return  # done, or running further up (a cycle): what it found so far stands
+        self.started.add(id(function))
+        excluded, self.log.excluded = self.log.excluded, frozenset()  # a caller's guard is its own
+        try:
+            MethodFlow(self.facts, self.resolver, self.log, function, self).run()
+        finally:
+            self.log.excluded = excluded
+
+    def param_follows(self, cls: cst.ClassDef) -> Tuple[Dict[int, List[OpenFollow]], List[str]]:
+        """Where the forward of ``cls`` (its own or inherited in the file) sends each parameter,
+        and the names of its parameters after self."""
+        found = self.resolver.method_of(cls, "forward")
+        if found is None:
+            return {}, []
+        owner, forward = found
+        if self.nested < _MAX_NESTED:  # deeper: what is known so far (the stack is finite)
+            self.nested += 1
+            try:
+                self.run(forward)
+            finally:
+                self.nested -= 1
+        params = forward.params
+        names = [param.name.value for param in (*params.posonly_params, *params.params)][1:]
+        return self.log.param_follows.get(owner, {}), names
+
+
 def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+    methods = _Methods(facts, resolver, log)
     for function in facts.functions:
-        MethodFlow(facts, resolver, log, function).run()
+        methods.run(function)
+    inherited_follows(facts, resolver, log)
+    facts.attr_follows = log.attr_follows
+    facts.param_follows = log.param_follows
+
+
+def inherited_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
+    """A class that builds ``self.<attr>`` as a layer, where a method it inherits in the file feeds
+    ``self.<attr>(...)`` into an activation: its layer is followed by it."""
+    for cls, attrs in facts.class_attrs.items():
+        ancestors = resolver.ancestors(cls) if cls.bases else []
+        for ancestor in ancestors:
+            for attr, follows in log.attr_follows.get(ancestor, {}).items():
+                if attr not in attrs:
+                    continue
+                sites = resolver.layer_sites(_self_attribute(attr), cls, cls)
+                for follow in follows:
+                    found = resolver.method_of(cls, follow.method)
+                    if found is None or found[0] is not ancestor:
+                        continue  # overridden on the way down: that method has its own flow
+                    for site in sites:
+                        log.add(site, follow.use, follow.via_norm, follow.head)
+
+
+def _self_attribute(attr: str) -> cst.Attribute:
+    return cst.Attribute(value=cst.Name("self"), attr=cst.Name(attr))

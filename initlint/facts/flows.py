@@ -1,27 +1,65 @@
 """"Followed by": where each layer's output goes, through containers and ``forward`` code.
 
 A flow is ``(site, via_norm)``: the output of a layer, possibly passed through a norm layer.
-``Chain.apply`` pushes flows through one held module; Sequentials and ``forward`` bodies are
+``apply`` pushes flows through one held module; Sequentials and ``forward`` bodies are
 both just sequences of such applications.
+
+A flow's source may also be a ``Squashed``: the result of a bounded activation (Tanh), followed
+to see whether it reaches the model's return through arithmetic only (then it is a head); or an
+``Opening``: what a class's code applies to something it need not build itself (``self.<attr>(...)``,
+a parameter of ``forward``), recorded as a ``model.OpenFollow`` when it reaches an activation.
 """
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional, Tuple
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from .collect import Facts
-from .held import ACTIVATION, ANY, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
-from .model import ActivationUse, Follow, LayerSite
-
-Flow = Tuple[LayerSite, bool]
-Flows = FrozenSet[Flow]
-NONE: Flows = frozenset()
+from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow
 
 # A bounded activation at the very end of a model is its output range, not a hidden layer.
 HEAD_ACTIVATIONS = frozenset(("Tanh",))
+
+
+@dataclass(frozen=True, eq=False)
+class Squashed:
+    """The result of a head activation (``use``) on its way: a head if it reaches the return."""
+
+    use: ActivationUse
+
+
+@dataclass(frozen=True, eq=False)
+class Opening:
+    """The output of ``self.<attr>(...)`` (``attr`` set) or the ``position``-th parameter of
+    ``forward`` (after self) in a method of ``cls``: whatever a subclass or a caller puts there."""
+
+    cls: cst.ClassDef
+    method: str
+    attr: Optional[str] = None
+    position: Optional[int] = None
+
+
+Flow = Tuple[Union[LayerSite, Squashed, Opening], bool]
+Flows = FrozenSet[Flow]
+NONE: Flows = frozenset()
+
+
+def squashed(use: ActivationUse) -> Flows:
+    """What comes out of ``use``: followed on only when it may be a model's output range."""
+    return frozenset({(Squashed(use), False)}) if use.name in HEAD_ACTIVATIONS else NONE
+
+
+def rescaled(flows: Flows) -> Flows:
+    """The flows of ``a * x + b`` when ``flows`` are those of its operands: a head's result stays
+    one; a layer's output mixed with anything ends there (its scale is no longer the layer's)."""
+    if any(not isinstance(source, Squashed) for source, _ in flows):
+        return NONE
+    return flows
 
 
 class FollowLog:
@@ -37,6 +75,9 @@ class FollowLog:
         # Layers whose output does not reach the activation being emitted on this path (the last
         # layer of a ModuleList in an "all but the last" branch).
         self.excluded: FrozenSet[int] = frozenset()
+        # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
+        self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
+        self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
 
     def mark_head(self, use: ActivationUse) -> None:
         """``use`` turned out to end a model (the last item of a list made into a Sequential)."""
@@ -44,18 +85,42 @@ class FollowLog:
             for key, follow in self.follows.items():
                 if follow.use is use:
                     self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
+            for table in (self.attr_follows, self.param_follows):
+                for by_key in table.values():
+                    for opened in by_key.values():
+                        for follow in opened:
+                            follow.head = follow.head or follow.use is use
 
-    def emit(self, flows: Flows, use: ActivationUse, head: bool = False) -> None:
-        head = head and use.name in HEAD_ACTIVATIONS
-        for site, via_norm in flows:
+    def emit(self, flows: Flows, use: ActivationUse, head: bool = False, via_norm: bool = False) -> None:
+        """``flows`` go into ``use`` (``via_norm``: through a norm on the way, whatever they say)."""
+        for site, through_norm in flows:
             if id(site) in self.excluded:
                 continue
-            key = (id(site), id(use.node))
-            seen = self.follows.get(key)
-            if seen is None:
-                self.follows[key] = Follow(site, use, via_norm, head)
-            else:
-                self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+            if isinstance(site, LayerSite):
+                self.add(site, use, through_norm or via_norm, head)
+            elif isinstance(site, Opening):
+                self._open(site, use, through_norm or via_norm, head)
+
+    def add(self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False) -> None:
+        head = head and use.name in HEAD_ACTIVATIONS
+        key = (id(site), id(use.node))
+        seen = self.follows.get(key)
+        if seen is None:
+            self.follows[key] = Follow(site, use, via_norm, head)
+        else:
+            self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+
+    def _open(self, opening: Opening, use: ActivationUse, via_norm: bool, head: bool) -> None:
+        if opening.attr is not None:
+            opened = self.attr_follows.setdefault(opening.cls, {}).setdefault(opening.attr, [])
+        else:
+            opened = self.param_follows.setdefault(opening.cls, {}).setdefault(opening.position, [])
+        head = head and use.name in HEAD_ACTIVATIONS
+        for seen in opened:
+            if seen.use is use:
+                seen.via_norm, seen.head = seen.via_norm and via_norm, seen.head or head
+                return
+        opened.append(OpenFollow(use, opening.method, via_norm, head))
 
 
 def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = False) -> Flows:
@@ -66,9 +131,11 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return frozenset({(held.site, False)})
     if held.kind == ACTIVATION:
         log.emit(flows, held.use, head=at_end)
-        return NONE
+        return squashed(held.use)
     if held.kind == NORM:
-        return frozenset((site, True) for site, _ in flows)
+        return frozenset((site, True) for site, _ in flows if not isinstance(site, Squashed))
+    if held.kind == INSTANCE:
+        return NONE  # what a same-file module does with its input: see MethodFlow's calls
     if held.kind == TRANSPARENT:
         return flows
     if held.kind == ANY:
@@ -84,15 +151,16 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
 def link_containers(facts: Facts) -> None:
     """Give every construct held by a Sequential, ModuleList or ModuleDict its container and accessors."""
     for container in facts.sequentials + facts.containers:
-        for accessors, item in container_items(container.call) or ():
+        for accessors, item in container_items(container) or ():
             construct = facts.constructs.get(id(item)) if isinstance(item, cst.Call) else None
             if construct is not None and construct.ref is None and construct.container is None:
                 construct.container = container
                 construct.accessors = accessors
 
 
-def container_items(call: cst.Call):
+def container_items(container: Construct):
     """Items of Sequential(...) / ModuleList([...]) / ModuleDict({...}) with their accessors."""
+    call = container.call
     if len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None:
         value = call.args[0].value
         if isinstance(value, (cst.List, cst.Tuple)):
@@ -103,7 +171,7 @@ def container_items(call: cst.Call):
                 for e in value.elements
                 if isinstance(e, cst.DictElement) and isinstance(literal(e.key), str)
             ]
-    return sequential_items(call)
+    return sequential_items(call, container.drops_none)
 
 
 def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -15,7 +15,9 @@ from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
+INSTANCE = "instance"  # a module of a class the file defines (``ResBlock(...)``)
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, finite for cycles
+_MAX_CHOICES = 8  # branches of a setting's choice of activation worth resolving one by one
 
 
 @dataclass(eq=False)
@@ -24,26 +26,51 @@ class Held:
     site: Optional[LayerSite] = None
     use: Optional[ActivationUse] = None
     items: Tuple[Tuple[Optional["Held"], cst.BaseExpression], ...] = ()  # a Sequential's items, or ANY's
+    cls: Optional[cst.ClassDef] = None  # an INSTANCE's class
 
 
 Accessors = Tuple[str, ...]
 
 
-def sequential_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
+@dataclass(eq=False)
+class Elements:
+    """The modules a loop over a container visits, in order, and the one that is certainly its
+    last (None when a comprehension's element stands for the last item and the others alike)."""
+
+    items: List[Optional[Held]]
+    last: Optional[Held]
+
+
+def sequential_items(call: cst.Call, drops_none: bool = False) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
     """``(accessors, item)`` for each item of ``nn.Sequential(...)``; None when not static.
 
     Positional items are reached by index; ``OrderedDict([("fc1", layer), ...])`` items by key
-    first, by index as well.
+    first, by index as well. ``drops_none``: a helper's call that leaves None items out; after
+    one that is or may be None (not a call), the index is not certain: no accessors.
     """
     args = call.args
     if any(arg.star or arg.keyword is not None for arg in args):
         return None
+    if drops_none:
+        return _present_items(args)
     if len(args) == 1 and isinstance(args[0].value, cst.Call):
         inner = args[0].value
         name = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else getattr(inner.func, "value", "")
         if name == "OrderedDict":
             return _ordered_dict_items(inner)
     return [((f"[{i}]",), arg.value) for i, arg in enumerate(args)]
+
+
+def _present_items(args) -> List[Tuple[Accessors, cst.BaseExpression]]:
+    items: List[Tuple[Accessors, cst.BaseExpression]] = []
+    certain = True
+    for arg in args:
+        if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+            certain = False
+            continue
+        items.append(((f"[{len(items)}]",) if certain else (), arg.value))
+        certain = certain and isinstance(arg.value, cst.Call)  # a name may hold None
+    return items
 
 
 def _ordered_dict_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
@@ -66,6 +93,8 @@ class Resolver:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
+        self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
+        self._activation_classes: Dict[int, Optional[Tuple[catalog.Activation, Dict[str, object]]]] = {}
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -83,15 +112,55 @@ class Resolver:
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
             return self._lookup(expr, None)
+        if isinstance(expr, cst.IfExp):
+            return self._choice(_branches(expr), lambda branch: self.held(branch, scope, cls, depth + 1))
+        function = self._activation_function(expr)
+        if function is not None:
+            return function
         values = self._bound_values(expr, scope, cls)
         if len(values) == 1:
             value = values[0]
             return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+        if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
+            return self._choice(
+                values, lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+            )
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = _parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if default is not None:
                 return self._activation_class(default, None)
         return None
+
+    def _activation_function(self, expr: cst.BaseExpression) -> Optional[Held]:
+        """``F.relu`` held as a value (``self.act = F.relu``): the activation it applies, with defaults."""
+        if not isinstance(expr, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.facts.imports.resolve(expr)
+        function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+        if function is None:
+            return None
+        activation = function[0]
+        return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
+
+    def _choice(
+        self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
+    ) -> Optional[Held]:
+        """One of several hidden activations chosen by a setting; the last option is the default.
+        None unless every option is one (an Identity, a Sigmoid, None or anything unknown among
+        them: the layer may well not be followed by a hidden activation)."""
+        if len(options) > _MAX_CHOICES:
+            return None
+        uses = []
+        for option in options:
+            held = resolve(option)
+            if held is None or held.kind != ACTIVATION or held.use.activation.role != catalog.HIDDEN:
+                return None
+            uses.extend((*held.use.alternatives, held.use))
+        default = uses[-1]
+        same = (default.name, default.params, default.unresolved)
+        others = tuple(use for use in uses[:-1] if (use.name, use.params, use.unresolved) != same)
+        parametric = any(use.parametric for use in uses)
+        return Held(ACTIVATION, use=dataclasses.replace(default, alternatives=others, parametric=parametric))
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
         if isinstance(expr, cst.Name):
@@ -106,7 +175,7 @@ class Resolver:
         return []
 
     def _sequential(self, construct: Construct, scope, cls, depth: int) -> Optional[Held]:
-        items = sequential_items(construct.call)
+        items = sequential_items(construct.call, construct.drops_none)
         if items is None:
             return None
         return Held(SEQUENTIAL, items=tuple((self.held(item, scope, cls, depth + 1), item) for _, item in items))
@@ -118,17 +187,101 @@ class Resolver:
         func = call.func
         if isinstance(func, cst.Subscript):
             return self._lookup(func, call)
-        if isinstance(func, cst.Name) and isinstance(scope, cst.FunctionDef):
-            default = _parameter_default(scope, func.value)
-            if default is not None:
-                return self._activation_class(default, call)
+        if isinstance(func, (cst.Name, cst.Attribute)):
+            held = self._rebound_class(func, call, scope, cls, depth)
+            if held is not None:
+                return held
         function = self._callee_function(func, cls)
         if function is None:
-            return None
+            built = self.local_class(func)
+            return self._instance(built, call) if built is not None else None
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
             return None
         return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
+        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
+        key = id(built)
+        if key not in self._activation_classes:
+            self._activation_classes[key] = self._activation_of_class(built)
+        activation = self._activation_classes[key]
+        if activation is None:
+            return Held(INSTANCE, cls=built)
+        return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))
+
+    def _activation_of_class(self, built: cst.ClassDef) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
+        """The activation (and its parameters) that the class's forward is and nothing else:
+        ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``."""
+        found = self.method_of(built, "forward")
+        if found is None:
+            return None
+        forward = found[1]
+        params = [*forward.params.posonly_params, *forward.params.params][1:]
+        body = [s for s in forward.body.body if not _is_docstring(s)] if isinstance(forward.body, cst.IndentedBlock) else []
+        if len(params) != 1 or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return None
+        returned = body[0].body[0] if len(body[0].body) == 1 else None
+        if not isinstance(returned, cst.Return) or returned.value is None:
+            return None
+        value, squared = returned.value, False
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Power) and is_two(value.right):
+            value, squared = value.left, True
+        elif isinstance(value, cst.Call) and squared_operand(value, self.facts.imports) is not None:
+            value, squared = squared_operand(value, self.facts.imports), True
+        applied = self._applied(value, params[0].name.value)
+        if applied is None or not squared:
+            return applied
+        square = catalog.SQUARED.get(applied[0].name)
+        return (square, {}) if square is not None else None
+
+    def _applied(self, value: cst.BaseExpression, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
+        """The activation ``value`` applies to the name ``name``, with its (literal) parameters."""
+        if not isinstance(value, cst.Call):
+            return None
+        func = value.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name:
+            activation = catalog.ACTIVATION_METHODS.get(func.attr.value)  # x.relu()
+            return (activation, dict(activation.params)) if activation is not None and not value.args else None
+        qualified = self.facts.imports.resolve(func)
+        function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+        first = value.args[0] if value.args else None
+        if function is None or first is None or first.keyword or first.star or getattr(first.value, "value", None) != name:
+            return None
+        activation, names = function
+        params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
+        return None if unresolved else (activation, params)
+
+    def local_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
+        """The class a name means when the file defines exactly one class of that name."""
+        if self._classes is None:
+            self._classes = {}
+            for defined in self.facts.class_attrs:
+                self._classes.setdefault(defined.name.value, []).append(defined)
+        found = self._classes.get(expr.value, []) if isinstance(expr, cst.Name) else []
+        return found[0] if len(found) == 1 else None
+
+    def ancestors(self, cls: cst.ClassDef) -> List[cst.ClassDef]:
+        """``cls``'s base classes defined in this file, transitively, nearest first, left to right
+        (Python's method order wherever a hierarchy has no diamond)."""
+        found: List[cst.ClassDef] = []
+        pending = [cls]
+        while pending and len(found) < _MAX_DEPTH:
+            current = pending.pop(0)
+            bases = [self.local_class(base.value) for base in current.bases if base.keyword is None]
+            for base in bases:
+                if base is not None and base is not cls and base not in found:
+                    found.append(base)
+                    pending.append(base)
+        return found
+
+    def method_of(self, cls: cst.ClassDef, name: str) -> Optional[Tuple[cst.ClassDef, cst.FunctionDef]]:
+        """Where ``cls``'s method ``name`` is defined in this file: the class and the function."""
+        for owner in [cls] + self.ancestors(cls):
+            defined = [m for m in self.facts.methods.get(owner, []) if m.name.value == name]
+            if defined:
+                return (owner, defined[0]) if len(defined) == 1 else None
+        return None
 
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):
@@ -147,19 +300,59 @@ class Resolver:
             found = self._returns[id(function)] = collector.returns
         return found
 
-    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call]) -> Optional[Held]:
-        """``nn.GELU`` used as a class (a parameter default or a dict value), maybe called."""
+    def _module_class(self, expr: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """What ``call`` builds when its callee is bound to ``expr``: a torch module class held in a
+        name or an attribute (``act = nn.SiLU``), a name bound to one in turn, or a choice of them
+        (``nn.SiLU if swish else nn.GELU``)."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.IfExp):
+            return self._choice(_branches(expr), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
+        qualified = self.facts.imports.resolve(expr)
+        if qualified in catalog.ACTIVATION_MODULES:
+            return self._activation_class(expr, call, parametric=False)
+        if qualified in catalog.NORM_MODULES:
+            return Held(NORM)
+        if qualified in catalog.TRANSPARENT_MODULES:
+            return Held(TRANSPARENT)
+        if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
+            return self._rebound_class(expr, call, scope, cls, depth)
+        return None
+
+    def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """The module class a name or attribute holds when ``call`` calls it: a parameter's default
+        (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
+        if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
+            default = _parameter_default(scope, expr.value)
+            if default is not None:
+                return self._activation_class(default, call)
+        values = self._bound_values(expr, scope, cls)
+        if len(values) > 1:
+            where = self.facts.value_scope
+            return self._choice(
+                values, lambda value: self._module_class(value, call, where.get(id(value), scope), cls, depth + 1)
+            )
+        if not values:
+            return None
+        where = self.facts.value_scope.get(id(values[0]), scope)
+        return self._module_class(values[0], call, where, cls, depth + 1)
+
+    def _activation_class(
+        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True
+    ) -> Optional[Held]:
+        """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
+        called. ``parametric``: callers may pass another class (a default, a lookup)."""
         qualified = self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
             if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
                 module = self.facts.modules.get(id(expr))
                 if module is not None and module[0] == ACTIVATION:
-                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=True))
+                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=parametric))
             return None
         given = bind_args(call.args, [name for name, _ in activation.params]) if call is not None else {}
         params, unresolved = activation_params(activation, given)
-        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=True))
+        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=parametric))
 
     def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call]) -> Optional[Held]:
         """``ACTIVATIONS["gelu"]`` in a module-level dict of torch activations."""
@@ -177,7 +370,7 @@ class Resolver:
 
     # ------------------------------------------------------------------- containers
 
-    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[List[Optional[Held]]]:
+    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
         """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order."""
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
             expr = expr.func.value
@@ -188,12 +381,17 @@ class Resolver:
         if container is None or isinstance(container, LayerSite):
             return None
         where = self.facts.value_scope.get(id(values[0]), scope)
-        items = [self.held(item, where, cls) for item in self._container_items(container.call, where, cls)]
+        listed = self._container_items(container.call, where, cls)
+        items = [self.held(item, where, cls) for item in listed]
         ref = ref_text(expr)
+        appended = []
         if ref is not None:
             key = (id(owner_scope(ref, None, cls, self.facts.module)), ref)
-            items += [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
-        return items
+            appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
+        items += appended
+        # A comprehension's element stands for every item but the last as well.
+        repeated = not appended and _comprehension(container.call) is not None
+        return Elements(items, items[-1] if items and not repeated else None)
 
     def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
         if not call.args:
@@ -201,8 +399,9 @@ class Resolver:
         arg = call.args[0].value  # nn.Sequential(*layers) too: the list's elements
         if isinstance(arg, (cst.List, cst.Tuple)):
             return [element.value for element in arg.elements if not isinstance(element, cst.StarredElement)]
-        if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
-            return [arg.elt]
+        comprehension = _comprehension(call)
+        if comprehension is not None:
+            return [comprehension.elt]
         if isinstance(arg, cst.Dict):
             return [e.value for e in arg.elements if isinstance(e, cst.DictElement)]
         if isinstance(arg, cst.Name):
@@ -225,6 +424,57 @@ class Resolver:
                 return []
             sites.append(inner.site)
         return sites
+
+
+def squared_operand(node: cst.Call, imports) -> Optional[cst.BaseExpression]:
+    """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
+        return None  # (spares resolving every call of the method twice)
+    positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+    qualified = imports.resolve(func)
+    if qualified in catalog.SQUARING_FUNCTIONS:
+        operand, rest = (positional[0], positional[1:]) if positional else (None, [])
+        takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
+        operand, rest = node.func.value, positional
+        takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
+    else:
+        return None
+    if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
+        return None
+    return operand if not takes_exponent or is_two(rest[0]) else None
+
+
+def is_two(node: Optional[cst.BaseExpression]) -> bool:
+    value = literal(node) if node is not None else None
+    return value == 2 and not isinstance(value, bool)
+
+
+def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
+    """``a if x else b if y else c`` -> [a, b, c]: the last is the default."""
+    branches = [choice.body]
+    while isinstance(choice.orelse, cst.IfExp):
+        choice = choice.orelse
+        branches.append(choice.body)
+    return branches + [choice.orelse]
+
+
+def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
+    """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
+    if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
+        return call.args[0].value
+    return None
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:

@@ -37,6 +37,9 @@ class Construct:
     ref: Optional[str] = None
     container: Optional["Construct"] = None
     accessors: Tuple[str, ...] = ()  # "[0]", ".fc1": how the container reaches it (first is preferred)
+    # A same-file helper's Sequential (``def Sequential(*mods): return nn.Sequential(*filter(exists,
+    # mods))``): its None items are left out, so an item's index may not be its argument's.
+    drops_none: bool = False
 
     def refs(self) -> List[str]:
         """Every expression that names this construct (an OrderedDict item by key and by index)."""
@@ -53,10 +56,13 @@ class Construct:
             node = node.container
         return node
 
-    def path_from_anchor(self) -> str:
+    def path_from_anchor(self) -> Optional[str]:
+        """``[0].fc1``: how the anchor reaches this construct; None where an index is not certain."""
         parts = []
         node = self
         while node.ref is None and node.container is not None:
+            if not node.accessors:
+                return None
             parts.append(node.accessors[0])
             node = node.container
         return "".join(reversed(parts))
@@ -85,6 +91,9 @@ class ActivationUse:
     # Given as a parameter default (act_layer=nn.GELU) or looked up in a dict: callers may pass
     # another activation, so the finding stands but the fix is left to a person.
     parametric: bool = False
+    # Chosen by a setting (``F.relu if act == "relu" else F.gelu``, an if/elif/else binding the
+    # same name): this is the default branch's (the else, the last one), these the others'.
+    alternatives: Tuple["ActivationUse", ...] = ()
 
     @property
     def name(self) -> str:
@@ -97,6 +106,20 @@ class Follow:
 
     site: LayerSite
     use: ActivationUse
+    via_norm: bool = False
+    head: bool = False
+
+
+@dataclass(eq=False)
+class OpenFollow:
+    """A class's code feeds something it need not build into ``use``: the output of
+    ``self.<attr>(...)`` in ``method`` (``Facts.attr_follows``: a subclass that builds the attribute
+    as a layer inherits the follow), or a parameter of ``forward`` (``Facts.param_follows``: a layer
+    whose output a caller passes there is followed). Plain data, keyed by attribute name or by
+    position, so that a pass over several files can match it to the classes of other files."""
+
+    use: ActivationUse
+    method: str
     via_norm: bool = False
     head: bool = False
 

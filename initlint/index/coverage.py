@@ -196,9 +196,12 @@ class Index:
         return self.covered((path, name), layer, seen)  # built in a function: its callers decide
 
     def replaced_everywhere(self, definition: Definition, attribute: str) -> Optional[Reason]:
-        """A base class's placeholder layer: ``definition`` is never built itself (only its
-        subclasses are), and every subclass assigns ``self.<attribute>`` anew, so the base's
-        layer is replaced before any use."""
+        """A base class's placeholder layer: ``definition`` is abstract (a method that raises
+        NotImplementedError, or @abstractmethod) and never built itself, and every subclass
+        assigns ``self.<attribute>`` anew, so the base's layer is replaced before any use."""
+        summary = self.repo.summary(definition[0])
+        if summary is None or not summary["defs"][definition[1]].get("abstract"):
+            return None
         subclasses = self.subclasses().get(definition, [])
         if not subclasses or any(c[6] for c in self.creations().get(definition, [])):
             return None

@@ -24,7 +24,8 @@ Shape (every key always present; lines are 1-based)::
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
             applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
-            assigns: [attribute names a class's methods assign on self]}
+            assigns: [attribute names a class's methods assign on self],
+            abstract: a class with an abstract method (raises NotImplementedError, @abstractmethod)}
     Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
     Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
 """
@@ -149,6 +150,9 @@ class _Summarizer:
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         self._evidence(nodes, definition, None)
         self._builds(nodes, definition["builds"])
+        definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
+            _abstract(method) for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
         definition["assigns"] = sorted({
             target.attr
             for node in nodes if isinstance(node, (ast.Assign, ast.AnnAssign))
@@ -432,6 +436,16 @@ def _top_level_names(tree: ast.Module) -> Set[str]:
         if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(statement.name)
     return names
+
+
+def _abstract(method: ast.AST) -> bool:
+    if any((dotted(d) or "").endswith("abstractmethod") for d in method.decorator_list):
+        return True
+    body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return dotted(exc) == "NotImplementedError"
 
 
 def _unchained(node: ast.AST) -> ast.AST:
