@@ -204,6 +204,10 @@ SEQUENTIAL = NN + "Sequential"
 # activation is still the model's output range, a head. Python's operators as the grammar names
 # them (binary, unary, and augmented without their "Assign").
 RESCALING_OPERATORS = frozenset(("Add", "Subtract", "Multiply", "Divide", "Minus", "Plus"))
+# Adding a head's result to anything (an action plus a squashed residual) keeps it an output.
+SHIFTING_OPERATORS = frozenset(("Add", "Subtract"))
+# Methods that bound a value into a range: a head's result clamped is still the output range.
+BOUNDING_METHODS = frozenset(("clamp", "clip", "clamp_", "clip_"))
 
 # ------------------------------------------------------------------- init evidence
 

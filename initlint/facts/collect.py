@@ -224,7 +224,10 @@ class Collector:
             self.facts.constructs[id(node)] = container
         elif init_helper_name(name, self.facts.settings.init_helpers):
             for arg in node.args:
-                self._note_evidence(ref_text(arg.value))
+                # default_init_weights([self.conv1, self.conv2], 0.1): each listed layer
+                values = arg.value.elements if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+                for value in values:
+                    self._note_evidence(ref_text(value.value if isinstance(value, cst.BaseElement) else value))
 
     def leave_Call(self, node: cst.Call) -> None:
         # Runs after the arguments' own visit_Call, so their constructs exist by now.

@@ -18,7 +18,7 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, Opening, Squashed, apply, rescaled, squashed
+from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver, is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, ref_text
 from .model import ActivationUse, OpenFollow
@@ -178,7 +178,7 @@ class MethodFlow:
             if node.value is not None:
                 self.returning = node.value
                 # return mean, log_std: each element is an output of the model
-                parts = [e.value for e in node.value.elements] if isinstance(node.value, cst.Tuple) else [node.value]
+                parts = _returned_parts(node.value, self.facts.imports)
                 for part in parts:
                     self._returned(self.expr(part, env))
                 self.returning = None
@@ -247,7 +247,12 @@ class MethodFlow:
                 return NONE
             if self._constant(node.right):
                 return rescaled(left)
-            return rescaled(right) if self._constant(node.left) else NONE
+            if self._constant(node.left):
+                return rescaled(right)
+            if type(node.operator).__name__ in catalog.SHIFTING_OPERATORS:
+                # action + scale * tanh(...): an output again once clamped (see _bounded)
+                return frozenset((Shifted(s.use), False) for s, _ in _heads(left) | _heads(right))
+            return NONE
         if isinstance(node, cst.UnaryOperation):
             operand = self.expr(node.expression, env)
             return rescaled(operand) if _rescales(node.operator) else NONE
@@ -319,6 +324,10 @@ class MethodFlow:
                     use = _squared(use)
                 self.log.emit(flows, use, head=node is self.returning)
                 return squashed(use)
+            if method in catalog.BOUNDING_METHODS:  # (...).clamp(-1, 1): a head's result stays one
+                flows = self.expr(func.value, env)
+                self._rest(node, None, env)
+                return _bounded(flows)
             if method in catalog.TRANSPARENT_METHODS:
                 flows = self.expr(func.value, env)
                 self._rest(node, None, env)
@@ -581,3 +590,28 @@ def inherited_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
 
 def _self_attribute(attr: str) -> cst.Attribute:
     return cst.Attribute(value=cst.Name("self"), attr=cst.Name(attr))
+
+
+def _bounded(flows: Flows) -> Flows:
+    """``(...).clamp(lo, hi)``: a head's result, shifted or not, is the output range again."""
+    return frozenset((Squashed(s.use), False) for s, _ in flows if isinstance(s, (Squashed, Shifted)))
+
+
+def _heads(flows: Flows) -> Flows:
+    """Only the head activations' results among ``flows`` (a layer's output mixed in ends there)."""
+    return frozenset(flow for flow in flows if isinstance(flow[0], Squashed))
+
+
+def _returned_parts(value: cst.BaseExpression, imports) -> List[cst.BaseExpression]:
+    """What a return statement hands out: the elements of ``return mean, log_std``, the arguments
+    of ``return ActionOutput(mu, torch.tanh(mu), logstd)`` (a result class, by its capitalised
+    name, not torch's), else the value itself."""
+    if isinstance(value, cst.Tuple):
+        return [e.value for e in value.elements]
+    if isinstance(value, cst.Call) and imports.resolve(value.func) is None:
+        name = value.func.attr.value if isinstance(value.func, cst.Attribute) else getattr(value.func, "value", "")
+        base = value.func.value if isinstance(value.func, cst.Attribute) else None
+        if name[:1].isupper() and not (isinstance(base, cst.Name) and base.value == "self"):
+            return [arg.value for arg in value.args]
+    return [value]
+

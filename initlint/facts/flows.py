@@ -34,6 +34,14 @@ class Squashed:
 
 
 @dataclass(frozen=True, eq=False)
+class Shifted:
+    """A head activation's result added to something else (``action + scale * tanh(...)``): the
+    output range again only once it is bounded (``.clamp(-1, 1)``); else a residual, not a head."""
+
+    use: ActivationUse
+
+
+@dataclass(frozen=True, eq=False)
 class Opening:
     """The output of ``self.<attr>(...)`` (``attr`` set) or the ``position``-th parameter of
     ``forward`` (after self) in a method of ``cls``: whatever a subclass or a caller puts there."""

@@ -75,6 +75,7 @@ class _Summarizer:
         self.scopes: Dict[str, dict] = {}
         self.fallback: Dict[str, int] = {}
         self.applied_functions: Set[str] = set()  # names an application refers to
+        self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
@@ -195,6 +196,11 @@ class _Summarizer:
         handed: Dict[int, str] = {}
         called, inner, seen = set(), set(), set()
         for node in nodes:
+            if isinstance(node, ast.Call) and dotted(node.func) in ("isinstance", "issubclass"):
+                inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
+                for arg in node.args[1:]:
+                    if isinstance(arg, ast.Tuple):
+                        inner.update(id(element) for element in arg.elts)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if local is not None:
                     bound[id(_unchained(node.value))] = node.targets[0].id
@@ -300,6 +306,11 @@ class _Summarizer:
             receiver = dotted(node.args[0])
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
+            elif _explicit_layers(node.args[0]):
+                # default_init_weights([self.conv1, self.conv2]): a known use on named layers (the
+                # file's own analysis credits them), not one of unknown reach
+                self.applied_functions.add(dotted(func))
+                self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)
             fn = _applied_function(applied)
@@ -393,6 +404,7 @@ class _Summarizer:
                 continue
             applications = sum(1 for s in self.scopes.values() for a in s["applies"] if a[1] == name)
             applications += sum(1 for d in self.defs.values() for a in d["applies"] if a[0] == name)
+            applications += self.explicit_uses.get(name, 0)
             if counted.get(name, 0) > applications:
                 _merge(self.fallback, definition["covers"])
             elif applications == 0:
@@ -436,6 +448,12 @@ def _top_level_names(tree: ast.Module) -> Set[str]:
         if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(statement.name)
     return names
+
+
+def _explicit_layers(node: ast.AST) -> bool:
+    """``self.conv``, ``[self.conv1, self.conv2]``: layers named one by one."""
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    return bool(items) and all((dotted(item) or "").startswith("self.") for item in items)
 
 
 def _abstract(method: ast.AST) -> bool:
