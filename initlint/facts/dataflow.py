@@ -609,8 +609,9 @@ def _returned_parts(value: cst.BaseExpression, imports) -> List[cst.BaseExpressi
     if isinstance(value, cst.Tuple):
         return [e.value for e in value.elements]
     if isinstance(value, cst.Call) and imports.resolve(value.func) is None:
-        name = value.func.attr.value if isinstance(value.func, cst.Attribute) else getattr(value.func, "value", "")
-        base = value.func.value if isinstance(value.func, cst.Attribute) else None
+        func = value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        base = func.value if isinstance(func, cst.Attribute) else None
         if name[:1].isupper() and not (isinstance(base, cst.Name) and base.value == "self"):
             return [arg.value for arg in value.args]
     return [value]
