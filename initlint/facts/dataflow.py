@@ -261,7 +261,10 @@ class MethodFlow:
             # or an index of it keeps its scale. (A tuple comes from a non-layer: its flows end.)
             for element in node.slice:
                 self.walk(element, env)
-            return self.expr(node.value, env)
+            flows = self.expr(node.value, env)
+            # A slice of what a caller passes in (x[..., :half] in a SwiGLU module) is part of a
+            # gated unit, not the caller's whole output: the caller's layer is not followed by it.
+            return frozenset(flow for flow in flows if not (isinstance(flow[0], Opening) and flow[0].position is not None))
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):
