@@ -35,6 +35,8 @@ STAGES = (
     ("libcst.parse_module (libcst's parse)", "libcst/_parser/entrypoints.py", "parse_module"),
     ("files.python_tree (Python's ast.parse)", "initlint/files.py", "python_tree"),
     ("prefilter.may_report (text pre-filter)", "initlint/prefilter.py", "may_report"),
+    ("prefilter.may_build_through_helpers (text test for helpers)", "initlint/prefilter.py",
+     "may_build_through_helpers"),
     ("framework.outline_of_ast (framework check)", "initlint/facts/framework.py", "outline_of_ast"),
     ("analysis.analyze_module (all work after libcst's parse)", "initlint/analysis.py", "analyze_module"),
     ("index: Repository.__init__ (walk of the project)", "initlint/index/repository.py", "__init__"),

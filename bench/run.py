@@ -7,6 +7,7 @@ packages alone.
     python bench/run.py --keep /tmp/bench/wheels     # reuse downloaded wheels between runs
     python bench/run.py --quick                      # ~300 files, every measurement, for iteration
     python bench/run.py --profile                    # also cProfile initlint check -j 1, cold and warm
+    python bench/run.py --profile-only --profile-flake8 --skip-scaling   # only the profiles
     python bench/run.py --json out.json              # also write every number as JSON
 
 What it does, in one run:
@@ -46,7 +47,8 @@ What it does, in one run:
 
    Every cache folder is a new folder under the run's temporary folder, outside the projects
    and never in the repository; a warm run is the second run on the cache of the first.
-4. A per-file cost of files without any torch layer name, in process (bench/breakdown.py).
+4. A per-file cost of files without any torch layer name, in process (bench/breakdown.py), with
+   the index on and its cache warm (a cache folder of its own, filled by an untimed pass).
 5. **One edited file** (``--edit-file``, default timm's ``models/resnet.py``): checked once with
    the index on and an empty cache (which summarises what that file's questions reach in its
    project), once more (warm, unedited), then ``--edit-repeat`` times: append a new comment line
@@ -56,8 +58,8 @@ What it does, in one run:
    parse and analysis of the file); the difference is what the index adds to a re-check after
    an edit (the project's walk, the cached summaries read back, the edited file summarised
    again, the cross-file questions). The file is restored afterwards.
-6. Generated files of 1k, 10k and 100k lines, two shapes (one long ``nn.Sequential``; many small
-   modules), each in a folder of its own (so each is a project of one file), each through
+6. Generated files of 1k, 10k and 100k lines (``--quick``: 1k and 10k), two shapes (one long
+   ``nn.Sequential``; many small modules), each in a folder of its own (so each is a project of one file), each through
    ``initlint check -j 1`` (empty cache) and ``libcst.parse_module``.
 7. With ``--profile``: ``initlint check -j 1`` over the model-dense files under cProfile, cold
    then warm (bench/profile_check.py: top functions by own time, and the pipeline's stages by
@@ -107,8 +109,9 @@ PACKAGES = ("timm", "torchvision", "transformers")
 DENSE = ("timm", "torchvision")
 EDIT_FILE = "timm/timm/models/resnet.py"  # relative to the folder the wheels are unpacked in
 QUICK_FILES = 300
-EDIT_REPEAT = 5
+EDIT_REPEAT = 10
 SCALING_LINES = (1_000, 10_000, 100_000)
+QUICK_SCALING_LINES = (1_000, 10_000)
 GROUPS = ("dense", "other")
 
 ENV = dict(os.environ)  # for every child; snapshot() puts a copy of initlint first on its path
@@ -510,7 +513,8 @@ def measure_group(group: str, files: List[str], work: Path, caches: Path, args: 
 
     print(f"-- {group}: breakdown: parse CPU by file group, files without a layer name (in process)",
           file=sys.stderr, flush=True)
-    argv = [PY, str(HERE / "breakdown.py"), str(listing), "--repeat", str(args.inner_repeat)]
+    argv = [PY, str(HERE / "breakdown.py"), str(listing), "--repeat", str(args.inner_repeat),
+            "--cache-dir", str(caches / f"{group}-breakdown")]
     cost = measure("breakdown", argv, work, args.timeout, keep_stdout=True, ok_exits=(0,))
     prefilter = json.loads(cost.stdout) if cost.exit == 0 else {}
     packages = sorted({path.split("/", 1)[0] for path in files})
@@ -733,9 +737,10 @@ def report(info: Dict[str, str], versions: Dict[str, str], result: Dict[str, obj
                        f"{group['lines']:,} lines; best of {args.dense_repeat if g == 'dense' else args.repeat} "
                        f"round(s)" + (" (--quick subset)" if args.quick or args.files else ""))
     out.append("")
-    out.append("Targets (ratios of measurements of this run):")
-    out.append("")
-    out += targets_table(scopes, edit, rows, dense_name)
+    if scopes is not None or edit or rows:
+        out.append("Targets (ratios of measurements of this run):")
+        out.append("")
+        out += targets_table(scopes, edit, rows, dense_name)
 
     if scopes is not None:
         present = [g for g in ("dense", "other") if g in groups] + ["whole"]
@@ -906,11 +911,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--skip-flake8", action="store_true", help="leave out the flake8 measurements")
     parser.add_argument("--skip-corpus", action="store_true", help="only the generated files")
     parser.add_argument("--skip-scaling", action="store_true", help="only the real corpus")
-    parser.add_argument("--scaling", type=lambda text: [int(n) for n in text.split(",")], default=list(SCALING_LINES),
-                        help="sizes of the generated files in lines (default: 1000,10000,100000)")
+    parser.add_argument("--scaling", type=lambda text: [int(n) for n in text.split(",")],
+                        help="sizes of the generated files in lines (default: 1000,10000,100000; "
+                        "with --quick or --files: 1000,10000)")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile initlint check -j 1 over the model-dense files, cold and warm")
     parser.add_argument("--profile-flake8", action="store_true", help="with --profile: flake8 -j 1 --select INI too")
+    parser.add_argument("--profile-only", action="store_true",
+                        help="only the profiles (and the generated files unless --skip-scaling): no other measurement")
     parser.add_argument("--profile-top", type=int, default=15, help="functions listed per profile (default: 15)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement (default: 3600)")
     parser.add_argument("--json", metavar="FILE", help="also write every number to FILE")
@@ -919,7 +927,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.dense_repeat is None:
         args.dense_repeat = max(3, args.repeat)
-    args.profile = args.profile or args.profile_flake8
+    if args.scaling is None:
+        args.scaling = list(QUICK_SCALING_LINES if args.quick or args.files else SCALING_LINES)
+    args.profile = args.profile or args.profile_flake8 or args.profile_only
 
     if args.keep and Path(args.keep).resolve().is_relative_to(REPO):
         parser.error("--keep must be outside the repository")
@@ -961,19 +971,24 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"children import initlint from {where}", file=sys.stderr)
             subprocess.run(initlint_check("--help"), cwd=work, capture_output=True, env=ENV)  # warm imports / .pyc
             groups: Dict[str, Dict[str, object]] = {}
-            for group in GROUPS:
+            for group in GROUPS if not args.profile_only else ():
                 chosen = [p for p in files if group_of(p, args.dense) == group]
                 if chosen:
                     rounds = args.dense_repeat if group == "dense" else args.repeat
                     groups[group] = measure_group(group, chosen, work, caches, args, rounds)
             result["groups"] = groups
             result["flake8_plugins"] = {"with": loaded, "without": hidden}
-            if args.edit_file in files:
+            if args.profile_only:
+                pass
+            elif args.edit_file in files:
                 result["edit"] = edited_file(args.edit_file, work, caches, args)
             else:
                 print(f"!! {args.edit_file}: not in the corpus, no edited-file measurement", file=sys.stderr)
-            if args.profile and "dense" in groups:
-                result["profile"] = profiles(str(groups["dense"]["listing"]), work, caches, args)
+            dense_files = [p for p in files if group_of(p, args.dense) == "dense"]
+            if args.profile and dense_files:
+                listing = work / "files-dense-profile.txt"
+                listing.write_text("\n".join(dense_files) + "\n", encoding="utf-8")
+                result["profile"] = profiles(str(listing), work, caches, args)
             # Shown (and saved) before the long scaling part, in case that part is interrupted.
             print(report(info, versions, result, [], args), file=sys.stderr, flush=True)
             save(args, command, info, versions, result, [])
