@@ -1,7 +1,7 @@
 """Child of bench/run.py: where the parse CPU lies along initlint's pipeline, whether the cheap
 stages ever skip a file the full analysis reports on, and what a file without a layer name costs.
 
-    python bench/breakdown.py FILELIST [--repeat N]
+    python bench/breakdown.py FILELIST [--repeat N] [--cache-dir DIR]
 
 In process, CPU time (``time.process_time``), for every file:
 
@@ -12,9 +12,18 @@ In process, CPU time (``time.process_time``), for every file:
   those stages (``analyze_module`` on the parsed module). A finding there is a file the pre-filter
   wrongly skipped: counted as ``missed_findings`` (must be 0);
 - for a file whose text holds no torch layer name (none of ``catalog.LAYERS``' short names, as
-  whole words): ``analyze`` of its bytes (what ``initlint check`` does per file) and the flake8
-  plugin on the lines flake8 has already decoded, each averaged over N runs when one run is too
-  quick for the clock.
+  whole words): ``analyze`` of its bytes with the file's repository index (what ``initlint
+  check`` does per file) and the flake8 plugin on the lines flake8 has already decoded, each
+  averaged over N runs when one run is too quick for the clock. The index's cache (``--cache-dir``,
+  default a temporary folder, never the project's own) is filled by an untimed pass over those
+  files first, and the in-process indexes are then forgotten: each file is timed as in a run with
+  a warm cache, where the summaries it asks for are read from the cache. (Without that pass, the
+  files that name a helper from another file, and so ask the index, would be charged with
+  summarising the project for the first time: the cold cost, which bench/run.py measures on its
+  own.)
+
+The stages above (and the full analysis of skipped files) judge each file alone, without the
+index.
 
 Prints one JSON object.
 """
@@ -22,8 +31,10 @@ Prints one JSON object.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import sys
+import tempfile
 import time
 import warnings
 
@@ -46,14 +57,23 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as handle:
         paths = [line.rstrip("\n") for line in handle if line.strip()]
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 20
+    cache_dir = sys.argv[sys.argv.index("--cache-dir") + 1] if "--cache-dir" in sys.argv else ""
+    with tempfile.TemporaryDirectory(prefix="initlint-breakdown-") as temporary:
+        run(paths, repeat, cache_dir or temporary)
 
+
+def run(paths, repeat: int, cache_dir: str) -> None:
     import libcst
 
     from initlint.analysis import SourceError, analyze, analyze_module
     from initlint.facts.framework import framework_reason, outline_of_ast
     from initlint.flake8_plugin import Plugin
+    from initlint.index import index_for, reset
     from initlint.prefilter import may_hold_layers, may_report
     from initlint.settings import DEFAULT
+
+    settings = dataclasses.replace(DEFAULT, cache_dir=cache_dir)  # the index's cache: never the project's
+    Plugin.settings = settings  # what flake8's parse_options would set
 
     clock = time.process_time
     stages = ("text", "framework", "parsed")
@@ -77,6 +97,7 @@ def main() -> None:
         "no_layer_name_plugin_cpu": 0.0,
         "repeat": repeat,
     }
+    no_layer = []  # (path, source, lines, parse CPU): timed after the loop, with a warm cache
     for path in paths:
         with open(path, "rb") as handle:
             source = handle.read()
@@ -129,13 +150,22 @@ def main() -> None:
         out["no_layer_name_lines"] += len(lines)
         out["no_layer_name_parse_cpu"] += parse_cpu
 
-        def check() -> None:
-            try:
-                analyze(source, DEFAULT, path)
-            except SourceError:
-                pass
+        no_layer.append((path, source, lines))
 
-        out["no_layer_name_analyze_cpu"] += timed(check, repeat)
+    def check(path: str, source: bytes) -> None:
+        try:
+            analyze(source, settings, path, index=index_for(path, settings))  # as runner.check_file
+        except SourceError:
+            pass
+
+    for path, source, lines in no_layer:  # untimed: fills the index's cache
+        check(path, source)
+        list(Plugin(None, lines, path).run())
+    reset()  # forget the in-process indexes: from here on, as a run with a warm cache
+    for path, source, lines in no_layer:
+        out["no_layer_name_analyze_cpu"] += timed(lambda: check(path, source), repeat)
+    reset()
+    for path, source, lines in no_layer:
         out["no_layer_name_plugin_cpu"] += timed(lambda: list(Plugin(None, lines, path).run()), repeat)
     print(json.dumps(out))
 
