@@ -74,7 +74,6 @@ class _Summarizer:
         self.defs: Dict[str, dict] = {}
         self.scopes: Dict[str, dict] = {}
         self.fallback: Dict[str, int] = {}
-        self.applied_functions: Set[str] = set()  # names an application refers to
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
         # One walk per top-level statement: every step below reads these node lists.
@@ -309,7 +308,6 @@ class _Summarizer:
             elif _explicit_layers(node.args[0]):
                 # default_init_weights([self.conv1, self.conv2]): a known use on named layers (the
                 # file's own analysis credits them), not one of unknown reach
-                self.applied_functions.add(dotted(func))
                 self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)
@@ -318,10 +316,8 @@ class _Summarizer:
                 continue  # a method's evidence is the class's own already
             if scope is None and definition is not None and (target == "self" or target.startswith("self.")):
                 definition["applies"].append([fn, node.lineno])
-                self.applied_functions.add(fn)
             elif scope is not None and target in scope["locals"]:
                 scope["applies"].append([target, fn, {}, node.lineno])
-                self.applied_functions.add(fn)
 
     def _dispatched(self, test: ast.AST) -> Tuple[Set[str], Optional[str]]:
         """Layer names an ``if`` test selects (isinstance, type() comparisons, class-name strings),
