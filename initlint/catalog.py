@@ -199,6 +199,12 @@ TRANSPARENT_METHODS = frozenset(
 
 SEQUENTIAL = NN + "Sequential"
 
+# Wrappers that return the module they are given with its weight reparametrised from the weight it
+# has (w = g·v/‖v‖, g = ‖v‖ at wrapping): the layer still starts from its init, and an init must be
+# written before wrapping. (Spectral norm divides by the largest singular value: the scale of the
+# init no longer reaches the forward, as with a norm.)
+WEIGHT_NORMS = frozenset(("torch.nn.utils.weight_norm", "torch.nn.utils.parametrizations.weight_norm"))
+
 # Arithmetic that only shifts or scales a bounded activation's result on its way to a model's
 # return (`max_action * torch.tanh(x)`, a tanh-squashed log-std rescaled into its bounds): the
 # activation is still the model's output range, a head. Python's operators as the grammar names

@@ -10,7 +10,7 @@ from .. import catalog
 from ..imports import ImportTable, dotted
 from ..settings import Settings
 from .evidence import Evidence, call_name, init_helper_name
-from .literals import activation_params, bind_args, literal, ref_text, weight_owner
+from .literals import bind_args, literal, module_arguments, ref_text, weight_owner
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
@@ -169,9 +169,9 @@ class Collector:
             self._container(node, self.facts.containers)
         elif qualified in catalog.ACTIVATION_MODULES:
             activation = catalog.ACTIVATION_MODULES[qualified]
-            given = bind_args(node.args, [name for name, _ in activation.params])
-            params, unresolved = activation_params(activation, given)
-            self.facts.modules[id(node)] = ("activation", ActivationUse(activation, node, params, unresolved))
+            params, unresolved, defaulted = module_arguments(activation, node, self.functions[-1])
+            use = ActivationUse(activation, node, params, unresolved, parametric=defaulted)
+            self.facts.modules[id(node)] = ("activation", use)
         elif qualified in catalog.NORM_MODULES:
             self.facts.modules[id(node)] = ("norm", None)
         elif qualified in catalog.TRANSPARENT_MODULES:

@@ -10,7 +10,7 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .literals import activation_params, bind_args, literal, ref_text
+from .literals import activation_params, bind_args, chosen_string, literal, module_arguments, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -111,7 +111,7 @@ class Resolver:
                 return Held(kind, use=use)
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
-            return self._lookup(expr, None)
+            return self._lookup(expr, None, scope)
         if isinstance(expr, cst.IfExp):
             return self._choice(_branches(expr), lambda branch: self.held(branch, scope, cls, depth + 1))
         function = self._activation_function(expr)
@@ -126,7 +126,7 @@ class Resolver:
                 values, lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
             )
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
-            default = _parameter_default(scope, expr.value)  # activation=nn.ReLU()
+            default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if default is not None:
                 return self._activation_class(default, None)
         return None
@@ -186,8 +186,26 @@ class Resolver:
         """``act_layer()``, ``ACTS["gelu"]()``, ``block(64)`` / ``self._make_layer()``: what it builds."""
         func = call.func
         if isinstance(func, cst.Subscript):
-            return self._lookup(func, call)
+            return self._lookup(func, call, scope)
+        named = _getattr_expression(call, scope)
+        if named is not None:  # getattr(self, "act", nn.ReLU()): what self.act holds
+            attribute, _ = named
+            held = self.held(attribute, scope, cls, depth + 1)
+            if held is None and len(call.args) > 2:
+                held = self.held(call.args[2].value, scope, cls, depth + 1)
+            return held
+        if isinstance(func, cst.Call):
+            named = _getattr_expression(func, scope)
+            if named is not None:  # getattr(torch.nn, nonlinear_activation)(**params)
+                attribute, chosen = named
+                held = self._module_class(attribute, call, scope, cls, depth + 1)
+                if held is not None and held.use is not None and chosen:
+                    held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+                return held
         if isinstance(func, (cst.Name, cst.Attribute)):
+            positional = call.args[0] if call.args and not call.args[0].star and call.args[0].keyword is None else None
+            if positional is not None and self._keeps_init(func, scope, cls, depth):
+                return self.held(positional.value, scope, cls, depth + 1)  # weight_norm(nn.Conv1d(...))
             held = self._rebound_class(func, call, scope, cls, depth)
             if held is not None:
                 return held
@@ -199,6 +217,19 @@ class Resolver:
         if len(returns) != 1 or returns[0].value is None:
             return None
         return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
+        """Whether ``func`` is (or may be, by a setting) a weight-norm wrapper: torch's, or a name
+        bound to one (``norm_f = weight_norm if not use_spectral_norm else spectral_norm``)."""
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(func, cst.IfExp):
+            return any(self._keeps_init(branch, scope, cls, depth + 1) for branch in _branches(func))
+        qualified = self.facts.imports.resolve(func)
+        if qualified is not None:
+            return qualified in catalog.WEIGHT_NORMS
+        values = self._bound_values(func, scope, cls)
+        return any(self._keeps_init(value, scope, cls, depth + 1) for value in values)
 
     def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
         """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
@@ -310,7 +341,7 @@ class Resolver:
             return self._choice(_branches(expr), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
-            return self._activation_class(expr, call, parametric=False)
+            return self._activation_class(expr, call, parametric=False, scope=scope)
         if qualified in catalog.NORM_MODULES:
             return Held(NORM)
         if qualified in catalog.TRANSPARENT_MODULES:
@@ -323,9 +354,9 @@ class Resolver:
         """The module class a name or attribute holds when ``call`` calls it: a parameter's default
         (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
         if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
-            default = _parameter_default(scope, expr.value)
+            default = parameter_default(scope, expr.value)
             if default is not None:
-                return self._activation_class(default, call)
+                return self._activation_class(default, call, scope=scope)
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
             where = self.facts.value_scope
@@ -338,10 +369,11 @@ class Resolver:
         return self._module_class(values[0], call, where, cls, depth + 1)
 
     def _activation_class(
-        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True
+        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True, scope=None
     ) -> Optional[Held]:
         """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
-        called. ``parametric``: callers may pass another class (a default, a lookup)."""
+        called. ``parametric``: callers may pass another class (a default, a lookup). ``scope``:
+        where ``call`` is, for its ``**params`` (a parameter's default dict)."""
         qualified = self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
@@ -350,22 +382,29 @@ class Resolver:
                 if module is not None and module[0] == ACTIVATION:
                     return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=parametric))
             return None
-        given = bind_args(call.args, [name for name, _ in activation.params]) if call is not None else {}
-        params, unresolved = activation_params(activation, given)
+        if call is None:
+            params, unresolved = dict(activation.params), ()
+        else:
+            params, unresolved, defaulted = module_arguments(activation, call, scope)
+            parametric = parametric or defaulted  # callers may pass other parameters
         return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=parametric))
 
-    def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call]) -> Optional[Held]:
-        """``ACTIVATIONS["gelu"]`` in a module-level dict of torch activations."""
-        if not isinstance(subscript.value, cst.Name) or len(subscript.slice) != 1:
+    def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call], scope=None) -> Optional[Held]:
+        """``ACTIVATIONS["gelu"]`` in a dict of torch activations (module-level, local or written
+        inline), or ``{...}[nonlinear]`` keyed by a parameter whose default names the entry."""
+        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
             return None
-        element = subscript.slice[0].slice
-        key = literal(element.value) if isinstance(element, cst.Index) else None
-        values = self.facts.locals.get(self.facts.module, {}).get(subscript.value.value, [])
-        if key is None or len(values) != 1 or not isinstance(values[0], cst.Dict):
+        key, _ = chosen_string(subscript.slice[0].slice.value, scope)
+        table = subscript.value
+        if isinstance(table, cst.Name):
+            values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
+            values = values or self.facts.locals.get(self.facts.module, {}).get(table.value, [])
+            table = values[0] if len(values) == 1 else None
+        if key is None or not isinstance(table, cst.Dict):
             return None
-        for item in values[0].elements:
+        for item in table.elements:
             if isinstance(item, cst.DictElement) and literal(item.key) == key:
-                return self._activation_class(item.value, call)
+                return self._activation_class(item.value, call, scope=scope)
         return None
 
     # ------------------------------------------------------------------- containers
@@ -461,6 +500,19 @@ def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
     return branches + [choice.orelse]
 
 
+def _getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, bool]]:
+    """``getattr(obj, "name"[, default])`` as the attribute it reads (``obj.name``), and whether the
+    name is a setting (a parameter's default) rather than a literal; None for other calls."""
+    if not (isinstance(call.func, cst.Name) and call.func.value == "getattr") or len(call.args) not in (2, 3):
+        return None
+    if any(arg.star or arg.keyword is not None for arg in call.args):
+        return None
+    name, chosen = chosen_string(call.args[1].value, scope)
+    if name is None or not name.isidentifier():
+        return None
+    return cst.Attribute(value=call.args[0].value, attr=cst.Name(name)), chosen
+
+
 def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
     """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
     if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
@@ -475,14 +527,6 @@ def _is_docstring(statement: cst.CSTNode) -> bool:
         and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
-
-
-def _parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
-    params = function.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value == name:
-            return param.default
-    return None
 
 
 class _Returns(cst.CSTVisitor):

@@ -98,6 +98,65 @@ def activation_params(
     return params, tuple(unresolved)
 
 
+def parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
+    """The default value of ``function``'s parameter ``name`` (None: no such parameter or no default)."""
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param.default
+    return None
+
+
+def chosen_string(node: cst.BaseExpression, scope: object) -> Tuple[Optional[str], bool]:
+    """The string ``node`` is: a literal, or a parameter of ``scope`` whose default is one (a
+    setting: callers may pass another). ``(None, False)`` when it is neither."""
+    value = literal(node)
+    if isinstance(value, str):
+        return value, False
+    if isinstance(node, cst.Name) and isinstance(scope, cst.FunctionDef):
+        default = parameter_default(scope, node.value)
+        value = literal(default) if default is not None else None
+        if isinstance(value, str):
+            return value, True
+    return None, False
+
+
+def star_keywords(call: cst.Call, scope: object) -> Tuple[Dict[str, cst.BaseExpression], bool]:
+    """The keywords a call's ``**name`` passes when ``name`` is a parameter of ``scope`` whose default
+    is a dict literal with string keys (``nonlinear_activation_params={"negative_slope": 0.1}``),
+    and whether every ``**`` was resolved so (none: True)."""
+    keywords: Dict[str, cst.BaseExpression] = {}
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        default = (
+            parameter_default(scope, arg.value.value)
+            if isinstance(arg.value, cst.Name) and isinstance(scope, cst.FunctionDef)
+            else None
+        )
+        if not isinstance(default, cst.Dict):
+            return keywords, False
+        for element in default.elements:
+            key = literal(element.key) if isinstance(element, cst.DictElement) else None
+            if not isinstance(key, str):
+                return keywords, False
+            keywords[key] = element.value
+    return keywords, True
+
+
+def module_arguments(
+    activation: Activation, call: cst.Call, scope: object
+) -> Tuple[Dict[str, object], Tuple[str, ...], bool]:
+    """An activation module's resolved parameters for the call that builds it, the names given
+    non-literally, and whether some come from a parameter's default (``**act_params``: a setting)."""
+    keywords, complete = star_keywords(call, scope)
+    given = {**keywords, **bind_args(call.args, [name for name, _ in activation.params])}
+    params, unresolved = activation_params(activation, given)
+    if not complete:  # **kwargs of unknown content: every parameter not given may be in them
+        unresolved += tuple(n for n, _ in activation.params if n not in given and n != "num_parameters")
+    return params, unresolved, bool(keywords)
+
+
 def ref_text(node: cst.BaseExpression) -> Optional[str]:
     """``self.net[0]`` for an expression made of names, attributes and constant indices."""
     if isinstance(node, cst.Name):
