@@ -75,6 +75,7 @@ class MethodFlow:
         self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
         self.loops: List[_Loop] = []
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
+        self.first_items: Dict[str, Optional[Held]] = {}  # a list's first module: where a prepended one flows
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
         params = method.params
         self.parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
@@ -347,7 +348,7 @@ class MethodFlow:
             or not isinstance(func, cst.Attribute)
             or not isinstance(func.value, cst.Name)
             or func.value.value != "self"
-            or (held is not None and held.kind != LAYER)
+            or (held is not None and held.kind not in (LAYER, ANY))
             or any(m.name.value == func.attr.value for m in self.facts.methods.get(self.own, ()))
         ):
             return NONE
@@ -416,9 +417,24 @@ class MethodFlow:
         return True
 
     def _list_value(self, value: cst.BaseExpression, env: Env, name: str) -> Flows:
-        """``[conv, relu]`` or ``layers + [conv, relu]`` assigned to a name."""
+        """``[conv, relu]``, ``layers + [conv, relu]`` or ``[conv, relu] + layers`` assigned to a name."""
         if isinstance(value, (cst.List, cst.Tuple)):
-            return self._extend(name, [e.value for e in value.elements], NONE, env)
+            items = [e.value for e in value.elements]
+            first = items[0] if items and not isinstance(items[0], cst.StarredElement) else None
+            self.first_items[name] = self.resolver.held(first, self.method, self.cls) if first is not None else None
+            return self._extend(name, items, NONE, env)
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and isinstance(value.left, (cst.List, cst.Tuple))
+            and isinstance(value.right, cst.Name)
+            and value.right.value in self.first_items
+        ):
+            rest = value.right.value
+            last, following = self.last_appended.get(rest), self.first_items[rest]
+            apply(following, self._list_value(value.left, env, name), self.log)  # into the old first item
+            self.last_appended[name] = last
+            return env.get(rest, NONE)
         if (
             isinstance(value, cst.BinaryOperation)
             and isinstance(value.operator, cst.Add)

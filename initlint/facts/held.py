@@ -122,14 +122,23 @@ class Resolver:
             value = values[0]
             return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
         if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
-            return self._choice(
-                values, lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
-            )
+            resolve = lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)  # noqa: E731
+            return self._choice(values, resolve) or self._one_of_layers(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if default is not None:
                 return self._activation_class(default, None)
         return None
+
+    def _one_of_layers(
+        self, values: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
+    ) -> Optional[Held]:
+        """A name bound to a layer in each branch (``if in_dim: first = nn.Linear(...)`` / ``else:
+        first = nn.LazyLinear(...)``): it holds one of them."""
+        options = [resolve(value) for value in values[:_MAX_CHOICES + 1]]
+        if len(options) > _MAX_CHOICES or any(o is None or o.kind != LAYER for o in options):
+            return None
+        return Held(ANY, items=tuple(zip(options, values)))
 
     def _activation_function(self, expr: cst.BaseExpression) -> Optional[Held]:
         """``F.relu`` held as a value (``self.act = F.relu``): the activation it applies, with defaults."""
@@ -454,6 +463,8 @@ class Resolver:
     def layer_sites(self, expr, scope, cls) -> List[LayerSite]:
         """The layers an attribute may hold when it is assigned in several places (if/else)."""
         held = self.held(expr, scope, cls)
+        if held is not None and held.kind == ANY:
+            return [item.site for item, _ in held.items if item is not None and item.kind == LAYER]
         if held is not None:
             return [held.site] if held.kind == LAYER else []
         sites = []
