@@ -115,7 +115,11 @@ ACTIVATION_LIST = (
 # An activation whose output the code squares at once (`torch.relu(h).square()`, `relu(h) ** 2`:
 # Primer's, RWKV's and StarReLU's ReLU²) is another function, with its own gain. Not torch classes.
 SQUARED: Mapping[str, Activation] = {"ReLU": Activation("ReLUSquared", HIDDEN)}
-ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *SQUARED.values())}
+# Written out in a model's own class, with no torch class: ``x * torch.sigmoid(beta * x)`` (SiLU at
+# beta = 1; CLIP's QuickGELU at beta = 1.702).
+SWISH = Activation("Swish", HIDDEN, (("beta", 1.0),))
+WRITTEN_OUT = (*SQUARED.values(), SWISH)
+ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *WRITTEN_OUT)}
 
 # Module classes: torch.nn.<Name>.
 ACTIVATION_MODULES: Mapping[str, Activation] = {NN + a.name: a for a in ACTIVATION_LIST}

@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from .config import Configs
-from .catalog import ACTIVATION_LIST, HIDDEN, SQUARED
+from .catalog import ACTIVATION_LIST, HIDDEN, WRITTEN_OUT
 from .facts.model import ActivationUse
 from .recommend import recommend
 from .rules import BY_CODE, RULES, Rule
@@ -41,7 +41,7 @@ def gains_markdown() -> str:
         "| activation | init call initlint writes | exact gain | torch default keeps, per layer |",
         "|---|---|---|---|",
     ]
-    for activation in (*ACTIVATION_LIST, *SQUARED.values()):
+    for activation in (*ACTIVATION_LIST, *WRITTEN_OUT):
         if activation.role != HIDDEN:
             continue
         use = ActivationUse(activation, None, dict(activation.params))

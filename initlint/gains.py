@@ -57,6 +57,7 @@ def function(name: str, p: Mapping[str, object]) -> Callable[[float], float]:
         "CELU": lambda: lambda z: z if z > 0 else p["alpha"] * math.expm1(z / p["alpha"]),
         "GELU": lambda: _gelu(p["approximate"]),
         "SiLU": lambda: lambda z: z * _sigmoid(z),
+        "Swish": lambda: lambda z: z * _sigmoid(p["beta"] * z),
         "Mish": lambda: lambda z: z * math.tanh(_softplus(z)),
         "Hardswish": lambda: lambda z: z * min(max(z + 3.0, 0.0), 6.0) / 6.0,
         "Hardtanh": lambda: lambda z: min(max(z, p["min_val"]), p["max_val"]),

@@ -33,6 +33,7 @@ CASES = [
     ("Hardsigmoid", {}, nn.Hardsigmoid()),
     ("LogSigmoid", {}, nn.LogSigmoid()),
     ("ReLUSquared", {}, lambda z: torch.relu(z).square()),  # relu(h).square(): no torch module
+    ("Swish", {"beta": 1.702}, lambda z: z * torch.sigmoid(1.702 * z)),  # QuickGELU: no torch module
 ]
 
 

@@ -277,6 +277,8 @@ class Resolver:
 
     def _applied(self, value: cst.BaseExpression, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
         """The activation ``value`` applies to the name ``name``, with its (literal) parameters."""
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Multiply):
+            return self._swish(value, name)
         if not isinstance(value, cst.Call):
             return None
         func = value.func
@@ -291,6 +293,28 @@ class Resolver:
         activation, names = function
         params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
         return None if unresolved else (activation, params)
+
+    def _swish(self, product: cst.BinaryOperation, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
+        """``x * torch.sigmoid(beta * x)`` (either order, ``sigmoid`` as a function or a method):
+        Swish with that beta, which is SiLU at beta = 1."""
+        for factor, gate in ((product.left, product.right), (product.right, product.left)):
+            if not (isinstance(factor, cst.Name) and factor.value == name and isinstance(gate, cst.Call)):
+                continue
+            func = gate.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "sigmoid" and not gate.args:
+                argument = func.value  # (beta * x).sigmoid()
+            elif self.facts.imports.resolve(func) in ("torch.sigmoid", catalog.F + "sigmoid") and len(gate.args) == 1:
+                argument = gate.args[0].value
+            else:
+                continue
+            beta = _scale_of(argument, name)
+            if beta is None:
+                return None
+            if beta == 1.0:
+                silu = catalog.ACTIVATIONS["SiLU"]
+                return silu, dict(silu.params)
+            return catalog.SWISH, {"beta": beta}
+        return None
 
     def local_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
         """The class a name means when the file defines exactly one class of that name."""
@@ -509,6 +533,18 @@ def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
         choice = choice.orelse
         branches.append(choice.body)
     return branches + [choice.orelse]
+
+
+def _scale_of(node: cst.BaseExpression, name: str) -> Optional[float]:
+    """k for ``name``, ``k * name`` or ``name * k`` with k a positive literal; else None."""
+    if isinstance(node, cst.Name) and node.value == name:
+        return 1.0
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        for scale, operand in ((node.left, node.right), (node.right, node.left)):
+            value = literal(scale)
+            if isinstance(operand, cst.Name) and operand.value == name and isinstance(value, (int, float)):
+                return float(value) if not isinstance(value, bool) and value > 0 else None
+    return None
 
 
 def _getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, bool]]:
