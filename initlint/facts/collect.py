@@ -297,6 +297,9 @@ class Collector:
         self._note_evidence(weight_owner(target))
         ref = ref_text(target)
         if ref is None:
+            base = ref_text(target.value) if isinstance(target, cst.Subscript) else None
+            if base is not None:  # self.convs[level] = nn.Conv2d(...): an item of self.convs
+                self.facts.appended.setdefault((id(self.owner_of(base)), base), []).append(value)
             return
         self.facts.value_scope[id(value)] = self.scope
         construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None

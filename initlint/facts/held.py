@@ -10,7 +10,7 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .literals import activation_params, bind_args, chosen_string, literal, module_arguments, parameter_default, ref_text
+from .literals import activation_params, bind_args, chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -111,7 +111,13 @@ class Resolver:
                 return Held(kind, use=use)
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
-            return self._lookup(expr, None, scope)
+            return self._lookup(expr, None, scope) or self._any_item(expr, scope, cls)
+        fallback = _unless_given(expr, scope)
+        if fallback is not None:  # last_activation if last_activation else activation
+            held = self.held(fallback, scope, cls, depth + 1)
+            if held is not None and held.kind == ACTIVATION:  # callers may pass another one
+                held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+            return held
         if isinstance(expr, cst.IfExp):
             return self._choice(_branches(expr), lambda branch: self.held(branch, scope, cls, depth + 1))
         function = self._activation_function(expr)
@@ -129,6 +135,45 @@ class Resolver:
             if default is not None:
                 return self._activation_class(default, None)
         return None
+
+    def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
+        """``self.feat_conv[level]`` with a key that is not a constant: any of the container's items."""
+        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return None
+        key = literal(subscript.slice[0].slice.value)
+        if is_known(key):
+            return self._item_at(subscript.value, key, scope, cls)
+        elements = self.elements(subscript.value, scope, cls)
+        if elements is None or not elements.items or any(item is None for item in elements.items):
+            return None
+        return Held(ANY, items=tuple((item, subscript) for item in elements.items))
+
+    def _item_at(self, container_expr, key: object, scope, cls) -> Optional[Held]:
+        """``self.layers[1]`` of ``nn.ModuleList([a, b, c])`` / ``nn.Sequential(a, b, c)`` built from a
+        literal list (nothing appended later): that item."""
+        if not isinstance(key, int) or isinstance(key, bool):
+            return None
+        values = self._bound_values(container_expr, scope, cls)
+        container = self.facts.constructs.get(id(values[0])) if len(values) == 1 else None
+        if container is None or isinstance(container, LayerSite) or not container.call.args:
+            return None
+        ref = ref_text(container_expr)
+        if ref is None or self.facts.appended.get((id(owner_scope(ref, None, cls, self.facts.module)), ref)):
+            return None
+        first = container.call.args[0].value
+        if len(container.call.args) == 1 and isinstance(first, (cst.List, cst.Tuple)):
+            if any(isinstance(e, cst.StarredElement) for e in first.elements):
+                return None
+            items = [e.value for e in first.elements]
+        elif container in self.facts.sequentials:
+            listed = sequential_items(container.call, container.drops_none)
+            items = [item for _, item in listed] if listed is not None and not container.drops_none else []
+        else:
+            return None
+        if not -len(items) <= key < len(items):
+            return None
+        where = self.facts.value_scope.get(id(values[0]), scope)
+        return self.held(items[key], where, cls)
 
     def _one_of_layers(
         self, values: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
@@ -545,6 +590,21 @@ def _scale_of(node: cst.BaseExpression, name: str) -> Optional[float]:
             if isinstance(operand, cst.Name) and operand.value == name and isinstance(value, (int, float)):
                 return float(value) if not isinstance(value, bool) and value > 0 else None
     return None
+
+
+def _unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
+    """``b`` in ``a if a else b`` / ``a or b`` where ``a`` is a parameter defaulting to None: what
+    the default configuration uses."""
+    if isinstance(expr, cst.IfExp) and isinstance(expr.test, cst.Name) and isinstance(expr.body, cst.Name):
+        given, fallback = (expr.body, expr.orelse) if expr.test.value == expr.body.value else (None, None)
+    elif isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or) and isinstance(expr.left, cst.Name):
+        given, fallback = expr.left, expr.right
+    else:
+        return None
+    if given is None or not isinstance(scope, cst.FunctionDef):
+        return None
+    default = parameter_default(scope, given.value)
+    return fallback if isinstance(default, cst.Name) and default.value == "None" else None
 
 
 def _getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, bool]]:
