@@ -19,7 +19,8 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver, is_two, squared_operand
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
+from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, ref_text
 from .model import ActivationUse, OpenFollow
 from .walk import child_nodes, descendants

@@ -10,8 +10,10 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .literals import activation_params, bind_args, chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
+from .literals import chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
+from .named import getattr_expression, unless_given
+from .written import activation_of_forward
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
@@ -112,7 +114,7 @@ class Resolver:
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
             return self._lookup(expr, None, scope) or self._any_item(expr, scope, cls)
-        fallback = _unless_given(expr, scope)
+        fallback = unless_given(expr, scope)
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
             if held is not None and held.kind == ACTIVATION:  # callers may pass another one
@@ -241,7 +243,7 @@ class Resolver:
         func = call.func
         if isinstance(func, cst.Subscript):
             return self._lookup(func, call, scope)
-        named = _getattr_expression(call, scope)
+        named = getattr_expression(call, scope)
         if named is not None:  # getattr(self, "act", nn.ReLU()): what self.act holds
             attribute, _ = named
             held = self.held(attribute, scope, cls, depth + 1)
@@ -249,7 +251,7 @@ class Resolver:
                 held = self.held(call.args[2].value, scope, cls, depth + 1)
             return held
         if isinstance(func, cst.Call):
-            named = _getattr_expression(func, scope)
+            named = getattr_expression(func, scope)
             if named is not None:  # getattr(torch.nn, nonlinear_activation)(**params)
                 attribute, chosen = named
                 held = self._module_class(attribute, call, scope, cls, depth + 1)
@@ -289,77 +291,12 @@ class Resolver:
         """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
         key = id(built)
         if key not in self._activation_classes:
-            self._activation_classes[key] = self._activation_of_class(built)
+            found = self.method_of(built, "forward")
+            self._activation_classes[key] = activation_of_forward(found[1], self.facts.imports) if found else None
         activation = self._activation_classes[key]
         if activation is None:
             return Held(INSTANCE, cls=built)
         return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))
-
-    def _activation_of_class(self, built: cst.ClassDef) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
-        """The activation (and its parameters) that the class's forward is and nothing else:
-        ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``."""
-        found = self.method_of(built, "forward")
-        if found is None:
-            return None
-        forward = found[1]
-        params = [*forward.params.posonly_params, *forward.params.params][1:]
-        body = [s for s in forward.body.body if not _is_docstring(s)] if isinstance(forward.body, cst.IndentedBlock) else []
-        if len(params) != 1 or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
-            return None
-        returned = body[0].body[0] if len(body[0].body) == 1 else None
-        if not isinstance(returned, cst.Return) or returned.value is None:
-            return None
-        value, squared = returned.value, False
-        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Power) and is_two(value.right):
-            value, squared = value.left, True
-        elif isinstance(value, cst.Call) and squared_operand(value, self.facts.imports) is not None:
-            value, squared = squared_operand(value, self.facts.imports), True
-        applied = self._applied(value, params[0].name.value)
-        if applied is None or not squared:
-            return applied
-        square = catalog.SQUARED.get(applied[0].name)
-        return (square, {}) if square is not None else None
-
-    def _applied(self, value: cst.BaseExpression, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
-        """The activation ``value`` applies to the name ``name``, with its (literal) parameters."""
-        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Multiply):
-            return self._swish(value, name)
-        if not isinstance(value, cst.Call):
-            return None
-        func = value.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name:
-            activation = catalog.ACTIVATION_METHODS.get(func.attr.value)  # x.relu()
-            return (activation, dict(activation.params)) if activation is not None and not value.args else None
-        qualified = self.facts.imports.resolve(func)
-        function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
-        first = value.args[0] if value.args else None
-        if function is None or first is None or first.keyword or first.star or getattr(first.value, "value", None) != name:
-            return None
-        activation, names = function
-        params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
-        return None if unresolved else (activation, params)
-
-    def _swish(self, product: cst.BinaryOperation, name: str) -> Optional[Tuple[catalog.Activation, Dict[str, object]]]:
-        """``x * torch.sigmoid(beta * x)`` (either order, ``sigmoid`` as a function or a method):
-        Swish with that beta, which is SiLU at beta = 1."""
-        for factor, gate in ((product.left, product.right), (product.right, product.left)):
-            if not (isinstance(factor, cst.Name) and factor.value == name and isinstance(gate, cst.Call)):
-                continue
-            func = gate.func
-            if isinstance(func, cst.Attribute) and func.attr.value == "sigmoid" and not gate.args:
-                argument = func.value  # (beta * x).sigmoid()
-            elif self.facts.imports.resolve(func) in ("torch.sigmoid", catalog.F + "sigmoid") and len(gate.args) == 1:
-                argument = gate.args[0].value
-            else:
-                continue
-            beta = _scale_of(argument, name)
-            if beta is None:
-                return None
-            if beta == 1.0:
-                silu = catalog.ACTIVATIONS["SiLU"]
-                return silu, dict(silu.params)
-            return catalog.SWISH, {"beta": beta}
-        return None
 
     def local_class(self, expr: cst.BaseExpression) -> Optional[cst.ClassDef]:
         """The class a name means when the file defines exactly one class of that name."""
@@ -545,32 +482,6 @@ class Resolver:
         return sites
 
 
-def squared_operand(node: cst.Call, imports) -> Optional[cst.BaseExpression]:
-    """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
-    func = node.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-    if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
-        return None  # (spares resolving every call of the method twice)
-    positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-    qualified = imports.resolve(func)
-    if qualified in catalog.SQUARING_FUNCTIONS:
-        operand, rest = (positional[0], positional[1:]) if positional else (None, [])
-        takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
-    elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
-        operand, rest = node.func.value, positional
-        takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
-    else:
-        return None
-    if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
-        return None
-    return operand if not takes_exponent or is_two(rest[0]) else None
-
-
-def is_two(node: Optional[cst.BaseExpression]) -> bool:
-    value = literal(node) if node is not None else None
-    return value == 2 and not isinstance(value, bool)
-
-
 def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
     """``a if x else b if y else c`` -> [a, b, c]: the last is the default."""
     branches = [choice.body]
@@ -580,60 +491,11 @@ def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
     return branches + [choice.orelse]
 
 
-def _scale_of(node: cst.BaseExpression, name: str) -> Optional[float]:
-    """k for ``name``, ``k * name`` or ``name * k`` with k a positive literal; else None."""
-    if isinstance(node, cst.Name) and node.value == name:
-        return 1.0
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
-        for scale, operand in ((node.left, node.right), (node.right, node.left)):
-            value = literal(scale)
-            if isinstance(operand, cst.Name) and operand.value == name and isinstance(value, (int, float)):
-                return float(value) if not isinstance(value, bool) and value > 0 else None
-    return None
-
-
-def _unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
-    """``b`` in ``a if a else b`` / ``a or b`` where ``a`` is a parameter defaulting to None: what
-    the default configuration uses."""
-    if isinstance(expr, cst.IfExp) and isinstance(expr.test, cst.Name) and isinstance(expr.body, cst.Name):
-        given, fallback = (expr.body, expr.orelse) if expr.test.value == expr.body.value else (None, None)
-    elif isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or) and isinstance(expr.left, cst.Name):
-        given, fallback = expr.left, expr.right
-    else:
-        return None
-    if given is None or not isinstance(scope, cst.FunctionDef):
-        return None
-    default = parameter_default(scope, given.value)
-    return fallback if isinstance(default, cst.Name) and default.value == "None" else None
-
-
-def _getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, bool]]:
-    """``getattr(obj, "name"[, default])`` as the attribute it reads (``obj.name``), and whether the
-    name is a setting (a parameter's default) rather than a literal; None for other calls."""
-    if not (isinstance(call.func, cst.Name) and call.func.value == "getattr") or len(call.args) not in (2, 3):
-        return None
-    if any(arg.star or arg.keyword is not None for arg in call.args):
-        return None
-    name, chosen = chosen_string(call.args[1].value, scope)
-    if name is None or not name.isidentifier():
-        return None
-    return cst.Attribute(value=call.args[0].value, attr=cst.Name(name)), chosen
-
-
 def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
     """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
     if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
         return call.args[0].value
     return None
-
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 class _Returns(cst.CSTVisitor):

@@ -1,0 +1,128 @@
+"""Activations a model writes out itself: a module class whose ``forward`` is one activation of
+its input, and squares of activations (``relu(h) ** 2``). What they are is read from the code;
+their gains come from the catalog like any other activation's."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+import libcst as cst
+
+from .. import catalog
+from ..imports import ImportTable
+from .literals import activation_params, bind_args, literal
+
+Written = Tuple[catalog.Activation, Dict[str, object]]
+
+
+def activation_of_forward(forward: cst.FunctionDef, imports: ImportTable) -> Optional[Written]:
+    """The activation (and its parameters) that a module class's ``forward`` is and nothing else:
+    ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``,
+    ``return x * torch.sigmoid(1.702 * x)`` (Swish)."""
+    params = [*forward.params.posonly_params, *forward.params.params][1:]
+    body = [s for s in forward.body.body if not _is_docstring(s)] if isinstance(forward.body, cst.IndentedBlock) else []
+    if len(params) != 1 or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        return None
+    returned = body[0].body[0] if len(body[0].body) == 1 else None
+    if not isinstance(returned, cst.Return) or returned.value is None:
+        return None
+    value, squared = returned.value, False
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Power) and is_two(value.right):
+        value, squared = value.left, True
+    elif isinstance(value, cst.Call) and squared_operand(value, imports) is not None:
+        value, squared = squared_operand(value, imports), True
+    applied = _applied(value, params[0].name.value, imports)
+    if applied is None or not squared:
+        return applied
+    square = catalog.SQUARED.get(applied[0].name)
+    return (square, {}) if square is not None else None
+
+
+def _applied(value: cst.BaseExpression, name: str, imports: ImportTable) -> Optional[Written]:
+    """The activation ``value`` applies to the name ``name``, with its (literal) parameters."""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Multiply):
+        return _swish(value, name, imports)
+    if not isinstance(value, cst.Call):
+        return None
+    func = value.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name:
+        activation = catalog.ACTIVATION_METHODS.get(func.attr.value)  # x.relu()
+        return (activation, dict(activation.params)) if activation is not None and not value.args else None
+    qualified = imports.resolve(func)
+    function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+    first = value.args[0] if value.args else None
+    if function is None or first is None or first.keyword or first.star or getattr(first.value, "value", None) != name:
+        return None
+    activation, names = function
+    params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
+    return None if unresolved else (activation, params)
+
+
+def _swish(product: cst.BinaryOperation, name: str, imports: ImportTable) -> Optional[Written]:
+    """``x * torch.sigmoid(beta * x)`` (either order, ``sigmoid`` as a function or a method):
+    Swish with that beta, which is SiLU at beta = 1."""
+    for factor, gate in ((product.left, product.right), (product.right, product.left)):
+        if not (isinstance(factor, cst.Name) and factor.value == name and isinstance(gate, cst.Call)):
+            continue
+        func = gate.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "sigmoid" and not gate.args:
+            argument = func.value  # (beta * x).sigmoid()
+        elif imports.resolve(func) in ("torch.sigmoid", catalog.F + "sigmoid") and len(gate.args) == 1:
+            argument = gate.args[0].value
+        else:
+            continue
+        beta = _scale_of(argument, name)
+        if beta is None:
+            return None
+        if beta == 1.0:
+            silu = catalog.ACTIVATIONS["SiLU"]
+            return silu, dict(silu.params)
+        return catalog.SWISH, {"beta": beta}
+    return None
+
+
+def squared_operand(node: cst.Call, imports) -> Optional[cst.BaseExpression]:
+    """``x`` in ``torch.square(x)``, ``torch.pow(x, 2)``, ``x.square()``, ``x.pow(2)``; else None."""
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in catalog.SQUARING_METHODS:  # every squaring spelling ends in square or pow
+        return None  # (spares resolving every call of the method twice)
+    positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+    qualified = imports.resolve(func)
+    if qualified in catalog.SQUARING_FUNCTIONS:
+        operand, rest = (positional[0], positional[1:]) if positional else (None, [])
+        takes_exponent = catalog.SQUARING_FUNCTIONS[qualified]
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value in catalog.SQUARING_METHODS:
+        operand, rest = node.func.value, positional
+        takes_exponent = catalog.SQUARING_METHODS[node.func.attr.value]
+    else:
+        return None
+    if len(node.args) != len(positional) or len(rest) != int(takes_exponent):
+        return None
+    return operand if not takes_exponent or is_two(rest[0]) else None
+
+
+def is_two(node: Optional[cst.BaseExpression]) -> bool:
+    value = literal(node) if node is not None else None
+    return value == 2 and not isinstance(value, bool)
+
+
+def _scale_of(node: cst.BaseExpression, name: str) -> Optional[float]:
+    """k for ``name``, ``k * name`` or ``name * k`` with k a positive literal; else None."""
+    if isinstance(node, cst.Name) and node.value == name:
+        return 1.0
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        for scale, operand in ((node.left, node.right), (node.right, node.left)):
+            value = literal(scale)
+            if isinstance(operand, cst.Name) and operand.value == name and isinstance(value, (int, float)):
+                return float(value) if not isinstance(value, bool) and value > 0 else None
+    return None
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
