@@ -7,8 +7,9 @@ module spells a torch name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Mapping, Optional, Tuple, Union
 
 Param = Tuple[str, Union[float, str, None]]  # (name, default)
 
@@ -120,6 +121,32 @@ SQUARED: Mapping[str, Activation] = {"ReLU": Activation("ReLUSquared", HIDDEN)}
 SWISH = Activation("Swish", HIDDEN, (("beta", 1.0),))
 WRITTEN_OUT = (*SQUARED.values(), SWISH)
 ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *WRITTEN_OUT)}
+
+# Functions that turn a name into an activation (timm's get_act_layer / create_act_layer, diffusers'
+# get_activation, espnet's get_layer, asteroid's activations.get, get_activation_fn, ...), matched on
+# the callee's dotted name: called with a string that names an activation, they hold that one.
+ACTIVATION_GETTER = re.compile(
+    r"(?:^|\.)(?:(?:get|create|make|build)_(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
+    r"|get_layer|activations\.get)$"
+)
+# How such strings spell activations beyond the class name (compared lower-case, without "_").
+_SPELLINGS: Mapping[str, Tuple[str, Mapping[str, object]]] = {
+    "swish": ("SiLU", {}), "gelutanh": ("GELU", {"approximate": "tanh"}), "quickgelu": ("Swish", {"beta": 1.702}),
+}
+
+
+def activation_named(text: str) -> Optional[Tuple[Activation, Dict[str, object]]]:
+    """The activation a string names (``"relu"``, ``"leaky_relu"``, ``"hard_swish"``, ``"GELU"``), with
+    its parameters (defaults unless the spelling says otherwise); None when it names none."""
+    key = text.replace("_", "").lower()
+    spelled = _SPELLINGS.get(key)
+    if spelled is not None:
+        activation = ACTIVATIONS[spelled[0]]
+        return activation, {**dict(activation.params), **spelled[1]}
+    for activation in ACTIVATION_LIST:
+        if activation.name.lower() == key:
+            return activation, dict(activation.params)
+    return None
 
 # Module classes: torch.nn.<Name>.
 ACTIVATION_MODULES: Mapping[str, Activation] = {NN + a.name: a for a in ACTIVATION_LIST}

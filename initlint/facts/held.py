@@ -12,7 +12,7 @@ from .. import catalog
 from .collect import Facts
 from .literals import chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
-from .named import getattr_expression, unless_given
+from .named import getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -250,6 +250,11 @@ class Resolver:
             if held is None and len(call.args) > 2:
                 held = self.held(call.args[2].value, scope, cls, depth + 1)
             return held
+        argument = getter_argument(call)
+        if argument is not None:  # get_activation(act_fn), create_act_layer(act_layer, inplace=True)
+            return self._got(argument, call, scope, cls, depth)
+        if isinstance(func, cst.Call) and getter_argument(func) is not None:  # get_layer(activation)()
+            return self._got(getter_argument(func), call, scope, cls, depth)
         if isinstance(func, cst.Call):
             named = getattr_expression(func, scope)
             if named is not None:  # getattr(torch.nn, nonlinear_activation)(**params)
@@ -273,6 +278,16 @@ class Resolver:
         if len(returns) != 1 or returns[0].value is None:
             return None
         return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+
+    def _got(self, argument: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
+        """What an activation getter returns for ``argument``: the activation a string names, or
+        the class passed through (``get_act_layer(act_layer)`` with ``act_layer=nn.ReLU``)."""
+        named = named_activation(argument, scope)
+        if named is None:
+            held = self._module_class(argument, None, scope, cls, depth + 1)
+            return held if held is not None and held.kind == ACTIVATION else None
+        activation, params, chosen = named
+        return Held(ACTIVATION, use=ActivationUse(activation, call, params, parametric=chosen))
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
         """Whether ``func`` is (or may be, by a setting) a weight-norm wrapper: torch's, or a name
@@ -363,6 +378,9 @@ class Resolver:
             return Held(TRANSPARENT)
         if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
             return self._rebound_class(expr, call, scope, cls, depth)
+        argument = getter_argument(expr) if isinstance(expr, cst.Call) else None
+        if argument is not None:  # act_layer = get_act_layer(act_layer) ... act_layer(inplace=True)
+            return self._got(argument, expr, scope, cls, depth)
         return None
 
     def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
@@ -370,8 +388,9 @@ class Resolver:
         (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
         if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)
-            if default is not None:
-                return self._activation_class(default, call, scope=scope)
+            held = self._activation_class(default, call, scope=scope) if default is not None else None
+            if held is not None:
+                return held  # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
             where = self.facts.value_scope

@@ -8,6 +8,8 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
+from .. import catalog
+from ..imports import dotted
 from .literals import chosen_string, parameter_default
 
 
@@ -37,3 +39,29 @@ def getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, b
     if name is None or not name.isidentifier():
         return None
     return cst.Attribute(value=call.args[0].value, attr=cst.Name(name)), chosen
+
+
+def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The name argument of a call to an activation getter (``get_act_layer(act_layer)``,
+    ``get_activation("silu")``, ``activations.get(mask_act)``); None for other calls."""
+    name = dotted(call.func)
+    if name is None or not catalog.ACTIVATION_GETTER.search(name):
+        return None
+    first = call.args[0] if call.args else None
+    if first is None or first.star or first.keyword is not None:
+        return None
+    return first.value
+
+
+def named_activation(node: cst.BaseExpression, scope) -> Optional[Tuple[catalog.Activation, dict, bool]]:
+    """The activation a getter's argument names: a string (a literal, or a parameter's default: a
+    setting), or an enum member spelled like one (``Activation.RELU``); and whether it is a setting."""
+    text, chosen = chosen_string(node, scope)
+    if text is None and isinstance(node, cst.Name) and isinstance(scope, cst.FunctionDef):
+        default = parameter_default(scope, node.value)
+        if isinstance(default, cst.Attribute):  # activation: Activation = Activation.RELU
+            text, chosen = default.attr.value, True
+    if text is None and isinstance(node, cst.Attribute):
+        text = node.attr.value
+    found = catalog.activation_named(text) if text is not None else None
+    return (found[0], found[1], chosen) if found is not None else None
