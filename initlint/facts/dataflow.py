@@ -623,11 +623,16 @@ def _heads(flows: Flows) -> Flows:
 
 
 def _returned_parts(value: cst.BaseExpression, imports) -> List[cst.BaseExpression]:
-    """What a return statement hands out: the elements of ``return mean, log_std``, the arguments
-    of ``return ActionOutput(mu, torch.tanh(mu), logstd)`` (a result class, by its capitalised
-    name, not torch's), else the value itself."""
-    if isinstance(value, cst.Tuple):
+    """What a return statement hands out: the elements of ``return mean, log_std`` (or of a
+    list), the values of ``return {"feature": tanh(h), ...}`` (or ``dict(feature=...)``), the
+    arguments of ``return ActionOutput(mu, torch.tanh(mu), logstd)`` (a result class, by its
+    capitalised name, not torch's), else the value itself."""
+    if isinstance(value, (cst.Tuple, cst.List)):
         return [e.value for e in value.elements]
+    if isinstance(value, cst.Dict):
+        return [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        return [arg.value for arg in value.args if arg.keyword is not None]
     if isinstance(value, cst.Call) and imports.resolve(value.func) is None:
         func = value.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""

@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 import libcst as cst
 
 from .collect import Facts
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
 from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow
 
@@ -149,7 +149,11 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
     if held.kind == ANY:
         return frozenset().union(*(apply(item, flows, log) for item, _ in held.items))
     if held.kind == SEQUENTIAL:
+        # The item that ends the model when the Sequential does: the last one but for trailing
+        # reshapes, dropout and pooling (`nn.Tanh(), nn.AdaptiveAvgPool2d(1)` ends in a head).
         last = len(held.items) - 1
+        while last > 0 and held.items[last][0] is not None and held.items[last][0].kind in (TRANSPARENT, POOLING):
+            last -= 1
         for i, (item, _) in enumerate(held.items):
             flows = apply(item, flows, log, at_end=at_end and i == last)
         return flows

@@ -149,6 +149,7 @@ class _Summarizer:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         self._evidence(nodes, definition, None)
+        _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
             _abstract(method) for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -521,3 +522,51 @@ def _names_matching(value: Optional[str]) -> Set[str]:
     if not value:
         return set()
     return {name for name in _LAYER_NAMES if value in name}
+
+
+def _declared_init(node: ast.ClassDef) -> Dict[str, int]:
+    """The layer types that mmengine's declarative init covers by default in this class: the
+    default of ``__init__``'s ``init_cfg`` (``dict(type="Normal", std=0.01, layer=["Linear"])``, a
+    list of such), which ``BaseModule.init_weights`` applies (mmengine's runner calls it)."""
+    init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if init is None:
+        return {}
+    arguments = init.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+    covered: Dict[str, int] = {}
+    for argument, default in pairs:
+        if argument.arg != catalog.DECLARED_INIT_PARAMETER:
+            continue
+        configs = default.elts if isinstance(default, (ast.List, ast.Tuple)) else [default]
+        for config in configs:
+            fields = _dict_fields(config)
+            if _string(fields.get("type")) in catalog.DECLARED_INITIALIZERS:
+                for name in _strings(fields.get("layer")):
+                    for layer in _layers_named(name):
+                        covered.setdefault(layer, default.lineno)
+    return covered
+
+
+def _dict_fields(node: ast.AST) -> Dict[str, ast.AST]:
+    """The fields of ``dict(a=1)`` or ``{"a": 1}``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return {k.arg: k.value for k in node.keywords if k.arg}
+    if isinstance(node, ast.Dict):
+        return {_string(k): v for k, v in zip(node.keys, node.values) if k is not None and _string(k)}
+    return {}
+
+
+def _strings(node: Optional[ast.AST]) -> List[str]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [text for text in map(_string, node.elts) if text]
+    text = _string(node) if node is not None else None
+    return [text] if text else []
+
+
+def _layers_named(name: str) -> Tuple[str, ...]:
+    """Layer classes a class name selects: itself, or the family of a private torch base."""
+    if name in _LAYER_NAMES:
+        return (name,)
+    return tuple(q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES.get(catalog.NN + name, ()))
