@@ -192,4 +192,35 @@ def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None
         held = resolver.held(container.call, scope, container.owner_class)
         if held is not None:
             apply(held, NONE, log, at_end=True)
+    for cls, methods in facts.methods.items():
+        if cls.name.value in facts.sequential_classes:
+            held = _filled_by_attributes(cls, methods, resolver)
+            if held is not None:
+                apply(held, NONE, log, at_end=True)
+
+
+def _filled_by_attributes(cls: cst.ClassDef, methods, resolver: Resolver) -> Optional[Held]:
+    """``class MLP(nn.Sequential)`` whose ``__init__`` assigns ``self.fc1 = nn.Linear(...)``,
+    ``self.act = nn.GELU()``, ...: modules register in assignment order, and a Sequential with no
+    ``forward`` of its own runs them in that order."""
+    if any(m.name.value == "forward" for m in methods):
+        return None
+    init = next((m for m in methods if m.name.value == "__init__"), None)
+    if init is None or not isinstance(init.body, cst.IndentedBlock):
+        return None
+    items = []
+    for statement in init.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue  # a branch or a loop: the order is not certain past it
+        for small in statement.body:
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Attribute)
+                and isinstance(small.targets[0].target.value, cst.Name)
+                and small.targets[0].target.value.value == "self"
+                and isinstance(small.value, cst.Call)
+            ):
+                items.append((resolver.held(small.value, init, cls), small.value))
+    return Held(SEQUENTIAL, items=tuple(items)) if len(items) > 1 else None
 
