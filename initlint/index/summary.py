@@ -180,36 +180,43 @@ class _Summarizer:
     def _code(self, nodes: List[ast.AST], scope: dict, definition: Optional[dict]) -> None:
         """Code outside classes: a module-level function's body, or the module's own statements."""
         for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = _bound_name(node)
+            if target is not None:
                 ref = self._built(node.value)
                 if ref is not None:
-                    scope["locals"][node.targets[0].id] = ref
+                    scope["locals"][target] = ref
         self._builds(nodes, scope["builds"], scope["locals"])
         self._evidence(nodes, definition, scope)
 
     def _builds(self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None) -> None:
         """Every construction ``[ref, line, bound name, ref of the call it is handed to, called]``:
-        ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG),
+        ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG, and so is
+        ``decoder = Decoder(); return Wrapper(decoder=decoder)`` in a function),
         ``partial(SqueezeExcitation, ...)`` or ``block=Bottleneck`` (named, not called: what is
         built from it is built here, as far as anything can tell)."""
         bound: Dict[int, str] = {}
         handed: Dict[int, str] = {}
+        passed: Dict[str, str] = {}  # a local -> the first call it is handed to
         called, inner, seen = set(), set(), set()
+        inner.update(id(n) for annotation in _annotations(nodes) for n in ast.walk(annotation))  # a type names no build
+        start = len(into)
         for node in nodes:
             if isinstance(node, ast.Call) and dotted(node.func) in ("isinstance", "issubclass"):
                 inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
                 for arg in node.args[1:]:
                     if isinstance(arg, ast.Tuple):
                         inner.update(id(element) for element in arg.elts)
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _bound_name(node) is not None:
                 if local is not None:
-                    bound[id(_unchained(node.value))] = node.targets[0].id
+                    bound[id(_unchained(node.value))] = _bound_name(node)
             elif isinstance(node, ast.Call):
                 called.add(id(node.func))
                 receiver = self._named(node.func)
                 if receiver is not None:
                     for arg in (*node.args, *(k.value for k in node.keywords)):
                         handed[id(_unchained(arg))] = receiver
+                        if local is not None and isinstance(arg, ast.Name):
+                            passed.setdefault(arg.id, receiver)
                 call = _unchained(node)
                 if id(call) in seen:
                     continue  # `Model().to(device)`: one construction, not two
@@ -225,6 +232,9 @@ class _Summarizer:
                     ref = self._named(node)
                     if ref is not None:
                         into.append([ref, node.lineno, None, None, False])
+        for build in into[start:]:
+            if build[2] is not None and build[3] is None:
+                build[3] = passed.get(build[2])
 
     def _built(self, value: ast.AST) -> Optional[str]:
         """The ref of the class or function a call builds, when it may be the repository's own:
@@ -570,3 +580,21 @@ def _layers_named(name: str) -> Tuple[str, ...]:
     if name in _LAYER_NAMES:
         return (name,)
     return tuple(q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES.get(catalog.NN + name, ()))
+
+
+def _bound_name(node: ast.AST) -> Optional[str]:
+    """``name = value`` or ``name: T = value``: the name."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
+def _annotations(nodes: List[ast.AST]) -> Iterable[ast.AST]:
+    """The type annotations among ``nodes``: of assignments, parameters and returns."""
+    for node in nodes:
+        if isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None:
+            yield node.annotation
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            yield node.returns
