@@ -10,7 +10,7 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .literals import chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
+from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward
@@ -388,9 +388,12 @@ class Resolver:
 
     def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """The module class a name or attribute holds when ``call`` calls it: a parameter's default
-        (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
+        (``act_layer=nn.GELU``) or, with none, the class it is annotated with (``activation_class:
+        nn.ReLU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
         if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)
+            if default is None:
+                default = parameter_annotation(scope, expr.value)
             held = self._activation_class(default, call, scope=scope) if default is not None else None
             if held is not None:
                 return held  # else a default like "relu", which a binding may turn into a class
