@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from .. import catalog
 from .collect import Facts
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
@@ -28,7 +29,8 @@ HEAD_ACTIVATIONS = frozenset(("Tanh",))
 
 @dataclass(frozen=True, eq=False)
 class Squashed:
-    """The result of a head activation (``use``) on its way: a head if it reaches the return."""
+    """The result of an activation (``use``) on its way: a head if it is a head activation's and
+    reaches the return, or any activation's and goes into a softmax (class scores)."""
 
     use: ActivationUse
 
@@ -58,8 +60,8 @@ NONE: Flows = frozenset()
 
 
 def squashed(use: ActivationUse) -> Flows:
-    """What comes out of ``use``: followed on only when it may be a model's output range."""
-    return frozenset({(Squashed(use), False)}) if use.name in HEAD_ACTIVATIONS else NONE
+    """What comes out of ``use``: followed on to see whether it is a model's output."""
+    return frozenset({(Squashed(use), False)})
 
 
 def rescaled(flows: Flows) -> Flows:
@@ -87,9 +89,10 @@ class FollowLog:
         self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
         self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
 
-    def mark_head(self, use: ActivationUse) -> None:
-        """``use`` turned out to end a model (the last item of a list made into a Sequential)."""
-        if use.name in HEAD_ACTIVATIONS:
+    def mark_head(self, use: ActivationUse, any_activation: bool = False) -> None:
+        """``use`` turned out to end a model (the last item of a list made into a Sequential):
+        a head if it is a head activation, or ``any_activation`` (its result goes into a softmax)."""
+        if any_activation or use.name in HEAD_ACTIVATIONS:
             for key, follow in self.follows.items():
                 if follow.use is use:
                     self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
@@ -101,6 +104,11 @@ class FollowLog:
 
     def emit(self, flows: Flows, use: ActivationUse, head: bool = False, via_norm: bool = False) -> None:
         """``flows`` go into ``use`` (``via_norm``: through a norm on the way, whatever they say)."""
+        if use.activation.role == catalog.OUTPUT:
+            # relu(conv(x)) then log_softmax: that activation makes the class scores, an output
+            for site, _ in flows:
+                if isinstance(site, Squashed):
+                    self.mark_head(site.use, any_activation=True)
         for site, through_norm in flows:
             if id(site) in self.excluded:
                 continue
