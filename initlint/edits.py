@@ -8,17 +8,20 @@ first. The init statements go right after the binding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 
 from .facts.collect import Facts
+from .facts.walk import child_nodes
 from .facts.model import ActivationUse, Construct, LayerSite, Scope
 from .recommend import Recommendation, describe, recommend
 from .settings import Settings
 
 INIT = "torch.nn.init"
+UNNAMED = "bind "  # how a suggestion in words begins: nothing names the layer yet
 _FRESH_BASE = {"linear": "linear", "bilinear": "bilinear", "conv": "conv", "conv_transpose": "deconv"}
 
 
@@ -48,10 +51,18 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class Plan:
-    statements: Tuple[str, ...]  # the init statements, without comments
+    statements: Tuple[str, ...]  # the init statements the edit inserts, without comments
     lines: Tuple[str, ...]  # the lines to insert: the statements, commented where it helps
     edit: Optional[Edit]
     reason: str  # why there is no edit ("" when there is one)
+    # What the reader is told to do: the statements when the code already names the layer where
+    # they go; else, in words, what to bind first (the statements name a local the fix would create).
+    advice: str = ""
+
+    @property
+    def suggestion(self) -> str:
+        """The lines to add when they name only what exists, else the advice in words."""
+        return self.advice if self.advice.startswith(UNNAMED) else "\n".join(self.lines)
 
 
 class _Names(cst.CSTVisitor):
@@ -60,6 +71,56 @@ class _Names(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.add(node.value)
+
+
+def _callee(call: cst.Call) -> str:
+    """``Sequential`` of ``nn.Sequential(...)``: the constructor's own name."""
+    func = call.func
+    while isinstance(func, cst.Call):
+        func = func.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else "module"
+
+
+def _where(anchor: Construct) -> str:
+    """Where the unnamed construction is, as the reader finds it: returned, passed to a call, built."""
+    if not anchor.hoistable:
+        return "built here (inside a lambda, comprehension or conditional expression)"
+    small = anchor.statement.body[0] if anchor.statement is not None and anchor.statement.body else None
+    if isinstance(small, cst.Return) and small.value is anchor.call:
+        return "returned here"
+    outer = _call_taking(anchor.statement, anchor.call) if anchor.statement is not None else None
+    if outer is not None:
+        keyword = _keyword_of(outer, anchor.call)
+        passed = f"as {keyword}= " if keyword else ""
+        return f"passed {passed}to {cst.Module([]).code_for_node(outer.func)} here"
+    return "built here"
+
+
+def _keyword_of(call: cst.Call, argument: cst.CSTNode) -> str:
+    """The keyword ``argument`` is passed as to ``call`` ("" when positional)."""
+    for arg in call.args:
+        if arg.value is argument and arg.keyword is not None:
+            return arg.keyword.value
+    return ""
+
+
+def _call_taking(node: cst.CSTNode, argument: cst.Call) -> Optional[cst.Call]:
+    """The call in ``node`` that takes ``argument`` as one of its arguments."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call) and any(arg.value is argument for arg in node.args):
+            return node
+        stack.extend(child_nodes(node))
+    return None
+
+
+def _accessor_words(path: str):
+    """``[0].fc1`` -> ``item 0``, ``fc1``: how a reader says each step of an accessor path."""
+    for index, attribute in re.findall(r"\[([^\]]*)\]|\.(\w+)", path):
+        yield f"item {index}" if not attribute else attribute
 
 
 class EditPlanner:
@@ -86,6 +147,10 @@ class EditPlanner:
         lines = list(statements)
         if rec.comment:
             lines[0] += "  # " + rec.comment
+        if anchor.ref is not None and path is not None:
+            advice = "add " + "; ".join(statements)
+        else:
+            advice = self._in_words(anchor, site, path, rec)
         if not reason and site.layer.lazy:
             reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
         if not reason and use.parametric:
@@ -95,9 +160,21 @@ class EditPlanner:
         if not reason and use.alternatives:
             reason = self._choice_reason(site, rec, use)
         if reason:
-            return Plan(tuple(statements), tuple(lines), None, reason)
+            return Plan(tuple(statements), tuple(lines), None, reason, advice)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
-        return Plan(tuple(statements), tuple(lines), Edit(anchor.statement, hoist, tuple(lines), self.import_torch), "")
+        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
+        return Plan(tuple(statements), tuple(lines), edit, "", advice)
+
+    def _in_words(self, anchor: Construct, site: LayerSite, path: Optional[str], rec: Recommendation) -> str:
+        """``bind the Sequential returned here to a name, then init its item 0 with ...``: for a layer
+        nothing names yet, so that the advice names no variable the code does not have."""
+        if path is None:  # its index in the container is not certain: speak of the layer itself
+            anchor, path = site, ""
+        what = f"the {_callee(anchor.call)} {_where(anchor)}"
+        item = "it" if not path else "its " + "'s ".join(_accessor_words(path))
+        call = rec.render(self.init, "...")
+        bias = f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
+        return f"{UNNAMED}{what} to a name, then init {item} with {call}{bias}"
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""

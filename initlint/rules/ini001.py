@@ -52,7 +52,8 @@ class DefaultInitBeforeActivation(Rule):
     fix = (
         "`initlint fix` inserts the matching call right after the statement that binds the layer, naming "
         "the layer as the code does (`self.fc.weight`, `self.net[0].weight`); an unnamed layer is bound to "
-        "a local first. Activations torch has a `nonlinearity` for get the plain kaiming call (always with "
+        "a local first, and the message, naming no variable the code does not have, says so in words "
+        "(`bind the Sequential returned here to a name, then init its item 0 with ...`). Activations torch has a `nonlinearity` for get the plain kaiming call (always with "
         "`a=` for leaky ones: `\"leaky_relu\"` without `a` means slope 0); the others (GELU, SiLU, ...) get a "
         "unit-gain kaiming call scaled by the exact gain. Lazy layers, layers built in comprehensions, "
         "lambdas or conditional expressions, and activations with non-constant parameters are reported "
@@ -132,14 +133,14 @@ class DefaultInitBeforeActivation(Rule):
             plan = ctx.planner.plan(site, rec, use)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
-                f"({self._mismatch(site, rec)}): add {'; '.join(plan.statements)}"
+                f"({self._mismatch(site, rec)}): {plan.advice}"
             )
             if rec.note:
                 message += f" ({rec.note})"
             if plan.reason:
                 message += f" (not auto-fixed: {plan.reason})"
             yield Report(
-                self.code, site.call, message, site.layer.name, rec.label, "\n".join(plan.lines), plan.reason, plan.edit
+                self.code, site.call, message, site.layer.name, rec.label, plan.suggestion, plan.reason, plan.edit
             )
 
     @staticmethod
