@@ -45,6 +45,10 @@ class _Loop:
         self.item = Held(ANY, items=tuple((e, container) for e in elements.items))
         last = elements.last
         self.last_sites = frozenset({id(last.site)} if last is not None and last.kind == LAYER else ())
+        # A comprehension's element stands for every item: its last instance is not a site of its own.
+        self.repeated_sites = frozenset(
+            id(e.site) for e in elements.items if last is None and e is not None and e.kind == LAYER
+        )
 
     def indexed(self, node: cst.BaseExpression) -> bool:
         """Whether ``node`` is ``<container>[<index>]``."""
@@ -523,14 +527,15 @@ class MethodFlow:
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
         """Inside ``if i < len(self.layers) - 1``: the loop's last layer does not get here."""
-        excluded = self.log.excluded
+        excluded, guarded = self.log.excluded, self.log.guarded
         for loop in self.loops:
             if loop.index is not None and _mentions(test, loop.index):
                 self.log.excluded = excluded | loop.last_sites
+                self.log.guarded = guarded | loop.repeated_sites
         try:
             yield
         finally:
-            self.log.excluded = excluded
+            self.log.excluded, self.log.guarded = excluded, guarded
 
 
 def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
@@ -591,10 +596,11 @@ class _Methods:
             return  # done, or running further up (a cycle): what it found so far stands
         self.started.add(id(function))
         excluded, self.log.excluded = self.log.excluded, frozenset()  # a caller's guard is its own
+        guarded, self.log.guarded = self.log.guarded, frozenset()
         try:
             MethodFlow(self.facts, self.resolver, self.log, function, self).run()
         finally:
-            self.log.excluded = excluded
+            self.log.excluded, self.log.guarded = excluded, guarded
 
     def param_follows(self, cls: cst.ClassDef) -> Tuple[Dict[int, List[OpenFollow]], List[str]]:
         """Where the forward of ``cls`` (its own or inherited in the file) sends each parameter,

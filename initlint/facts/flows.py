@@ -85,6 +85,9 @@ class FollowLog:
         # Layers whose output does not reach the activation being emitted on this path (the last
         # layer of a ModuleList in an "all but the last" branch).
         self.excluded: FrozenSet[int] = frozenset()
+        # Comprehension elements (one site for every item) whose activation on this path is for
+        # every item but the last: what the fix's loop over the container leaves out.
+        self.guarded: FrozenSet[int] = frozenset()
         # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
         self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
         self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
@@ -95,7 +98,7 @@ class FollowLog:
         if any_activation or use.name in HEAD_ACTIVATIONS:
             for key, follow in self.follows.items():
                 if follow.use is use:
-                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
+                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last)
             for table in (self.attr_follows, self.param_follows):
                 for by_key in table.values():
                     for opened in by_key.values():
@@ -113,18 +116,22 @@ class FollowLog:
             if id(site) in self.excluded:
                 continue
             if isinstance(site, LayerSite):
-                self.add(site, use, through_norm or via_norm, head)
+                self.add(site, use, through_norm or via_norm, head, id(site) in self.guarded)
             elif isinstance(site, Opening):
                 self._open(site, use, through_norm or via_norm, head)
 
-    def add(self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False) -> None:
+    def add(
+        self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False
+    ) -> None:
         head = head and use.name in HEAD_ACTIVATIONS
         key = (id(site), id(use.node))
         seen = self.follows.get(key)
         if seen is None:
-            self.follows[key] = Follow(site, use, via_norm, head)
+            self.follows[key] = Follow(site, use, via_norm, head, all_but_last)
         else:
-            self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+            self.follows[key] = Follow(
+                site, use, seen.via_norm and via_norm, seen.head or head, seen.all_but_last and all_but_last
+            )
 
     def _open(self, opening: Opening, use: ActivationUse, via_norm: bool, head: bool) -> None:
         if opening.attr is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from .collect import Facts
+from .comprehended import comprehension_of
 from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
@@ -469,7 +470,7 @@ class Resolver:
             appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
         items += appended
         # A comprehension's element stands for every item but the last as well.
-        repeated = not appended and _comprehension(container.call) is not None
+        repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
 
     def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
@@ -478,7 +479,7 @@ class Resolver:
         arg = call.args[0].value  # nn.Sequential(*layers) too: the list's elements
         if isinstance(arg, (cst.List, cst.Tuple)):
             return [element.value for element in arg.elements if not isinstance(element, cst.StarredElement)]
-        comprehension = _comprehension(call)
+        comprehension = comprehension_of(call)
         if comprehension is not None:
             return [comprehension.elt]
         if isinstance(arg, cst.Dict):
@@ -543,13 +544,6 @@ def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]
         options = [literal(e.value) for e in target.comparator.elements]
         if all(isinstance(option, str) for option in options):
             return (left in options) == (operator == "In")
-    return None
-
-
-def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
-    """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
-    if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
-        return call.args[0].value
     return None
 
 
