@@ -1,0 +1,67 @@
+"""Changed cell sources written into the notebook's own text: only those ``source`` values are
+replaced, so every other byte of the file stays as it was.
+
+A source keeps its form: a list of lines stays a list laid out as before (the same breaks and
+indentation between items), its unchanged lines keep their tokens exactly as the file spelled
+them; a single string stays a single string. New text is escaped as the file escapes: non-ASCII
+characters as themselves (nbformat's default) unless the file writes them as ``\\uXXXX``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Dict, List
+
+from ..positions import physical_lines
+from .document import LIST, Cell, Notebook, escapes_non_ascii, item_values
+
+
+def _layout(text: str, cell: Cell) -> tuple:
+    """What a list source puts after its ``[``, between items, and before its ``]``."""
+    start, end = cell.span
+    first, last = cell.items[0], cell.items[-1]
+    opening, closing = text[start + 1 : first[0]], text[last[1] : end - 1]
+    if len(cell.items) > 1:
+        separator = text[first[1] : cell.items[1][0]]
+    else:  # one item: lay out a second one as the first is laid out
+        separator = "," + opening if "\n" in opening else ", "
+    return opening, separator, closing
+
+
+def _list_value(notebook: Notebook, cell: Cell, source: str, ascii_only: bool) -> str:
+    lines = physical_lines(source, keepends=True)
+    if not cell.items:
+        return json.dumps(lines, ensure_ascii=ascii_only)
+    old = item_values(notebook, cell)
+    tokens: List[str] = []
+    matcher = difflib.SequenceMatcher(None, old, lines, autojunk=False)
+    for tag, i1, _, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            tokens.extend(notebook.text[start:end] for start, end in cell.items[i1 : i1 + (j2 - j1)])
+        else:
+            tokens.extend(json.dumps(line, ensure_ascii=ascii_only) for line in lines[j1:j2])
+    opening, separator, closing = _layout(notebook.text, cell)
+    return "[" + opening + separator.join(tokens) + closing + "]" if tokens else "[]"
+
+
+def spliced(notebook: Notebook, sources: Dict[int, str]) -> bytes:
+    """The notebook's bytes with the cells numbered in ``sources`` holding those sources."""
+    ascii_only = escapes_non_ascii(notebook.text)
+    text = notebook.text
+    pieces: List[str] = []
+    at = 0
+    for cell in notebook.cells:
+        if cell.number not in sources:
+            continue
+        source = sources[cell.number]
+        if cell.form == LIST:
+            value = _list_value(notebook, cell, source, ascii_only)
+        else:
+            value = json.dumps(source, ensure_ascii=ascii_only)
+        start, end = cell.span
+        pieces.append(text[at:start])
+        pieces.append(value)
+        at = end
+    pieces.append(text[at:])
+    return notebook.encoded("".join(pieces))
