@@ -215,4 +215,3 @@ def escapes_non_ascii(text: str) -> bool:
     if any(ord(char) > 127 for char in text):
         return False
     return any(int(code, 16) > 127 for code in re.findall(r"(?<!\\)(?:\\\\)*\\u([0-9a-fA-F]{4})", text))
-

@@ -13,15 +13,16 @@ import dataclasses
 import difflib
 import os
 import warnings
-from typing import Callable, Dict, List, Tuple, TypeVar
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple, TypeVar
 
-from ..analysis import Analysis, SourceError, analyze, parse
+from ..analysis import SourceError, analyze, parse
 from ..files import FileError, read
 from ..findings import Finding
 from ..positions import physical_lines
 from ..fix import fix_source
 from ..fix.write import WriteError, replace_atomically
-from ..index import index_for
+from ..index import FileIndex, index_for
 from ..runner import FileResult, internal_error
 from ..settings import Settings
 from .document import Notebook, NotebookError, file_offsets, line_and_column, load
@@ -67,12 +68,29 @@ def _libcst_problem(part: Part) -> str:
     return ""
 
 
-def _analysed(parts: List[Part], errors: CellErrors, run: Callable[[Joined], T]) -> Tuple[Joined, T]:
-    """``run`` on the joined cells. Should libcst refuse what Python parsed, the cells it refuses
-    are found one by one, reported, and the rest analysed."""
+@dataclass
+class Run:
+    """A notebook and what ``run`` made of its code cells joined into one module."""
+
+    original: bytes
+    notebook: Notebook
+    joined: Joined
+    value: object  # what ``run`` returned
+    errors: CellErrors  # the cells left out
+
+
+def _run(path: str, settings: Settings, run: Callable[[bytes, Optional[FileIndex]], T]) -> Optional[Run]:
+    """``run(module source, index)`` on the notebook's parsable code cells; None for a notebook
+    of another language. Should libcst refuse what Python parsed, the cells it refuses are
+    found one by one, reported, and the rest analysed."""
+    original, notebook = _loaded(path)
+    if notebook.language != "python":
+        return None
+    parts, errors = _parts(notebook)
+    index = index_for(path, settings)
     joined = join(parts)
     try:
-        return joined, run(joined)
+        return Run(original, notebook, joined, run(joined.text.encode("utf-8"), index), errors)
     except SourceError:
         refused = [(part, _libcst_problem(part)) for part in parts]
         if not any(problem for _, problem in refused):
@@ -80,7 +98,7 @@ def _analysed(parts: List[Part], errors: CellErrors, run: Callable[[Joined], T])
         errors.extend((part.cell.number, problem) for part, problem in refused if problem)
         errors.sort()
         joined = join([part for part, problem in refused if not problem])
-        return joined, run(joined)
+        return Run(original, notebook, joined, run(joined.text.encode("utf-8"), index), errors)
 
 
 def _in_cells(joined: Joined, notebook: Notebook, findings: List[Finding], result: FileResult) -> None:
@@ -109,18 +127,15 @@ def _loaded(path: str) -> Tuple[bytes, Notebook]:
 
 def check_notebook(path: str, settings: Settings) -> FileResult:
     try:
-        _, notebook = _loaded(path)
-        if notebook.language != "python":
-            return FileResult(path)
-        parts, errors = _parts(notebook)
-        index = index_for(path, settings)
-        joined, analysis = _analysed(parts, errors, lambda j: analyze(j.text.encode("utf-8"), settings, path, index=index))
+        done = _run(path, settings, lambda source, index: analyze(source, settings, path, index=index))
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except Exception as error:  # a bug in initlint: that file's error line, never a traceback
         return FileResult(path, error=internal_error(error))
-    result = FileResult(path, cell_errors=errors)
-    _in_cells(joined, notebook, analysis.reported, result)
+    if done is None:
+        return FileResult(path)
+    result = FileResult(path, cell_errors=done.errors)
+    _in_cells(done.joined, done.notebook, done.value.reported, result)
     return result
 
 
@@ -136,16 +151,12 @@ def _cell_diff(path: str, number: int, before: str, after: str) -> str:
 def fix_notebook(path: str, settings: Settings, write: bool, diff: bool) -> FileResult:
     """``write``: write the fixed notebook; ``diff``: the changed cells' diffs in the result."""
     try:
-        original, notebook = _loaded(path)
-        if notebook.language != "python":
+        done = _run(path, settings, lambda source, index: fix_source(source, settings, path, index))
+        if done is None:
             return FileResult(path)
-        parts, errors = _parts(notebook)
-        index = index_for(path, settings)
-        joined, (fixed, analysis) = _analysed(
-            parts, errors, lambda j: fix_source(j.text.encode("utf-8"), settings, path, index)
-        )
+        fixed, analysis = done.value
         applied = any(f.edit is not None and not f.noqa for f in analysis.findings)
-        sources = split(joined, fixed.decode("utf-8")) if applied else {}
+        sources = split(done.joined, fixed.decode("utf-8")) if applied else {}
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except SplitError as error:
@@ -154,9 +165,9 @@ def fix_notebook(path: str, settings: Settings, write: bool, diff: bool) -> File
         return FileResult(path, error="too deeply nested to fix")
     except Exception as error:  # one file's failure must not end the run (nor leave files half done)
         return FileResult(path, error=internal_error(error))
-    reported = analysis.reported
-    result = FileResult(path, cell_errors=errors, fixed=len(reported))
-    _in_cells(joined, notebook, [f for f in reported if not f.fixable], result)
+    reported, notebook = analysis.reported, done.notebook
+    result = FileResult(path, cell_errors=done.errors, fixed=len(reported))
+    _in_cells(done.joined, notebook, [f for f in reported if not f.fixable], result)
     result.fixed -= len(result.findings)
     result.changed = bool(sources)
     if diff:
@@ -164,8 +175,7 @@ def fix_notebook(path: str, settings: Settings, write: bool, diff: bool) -> File
         result.diff = "".join(_cell_diff(path, n, cells[n].source, sources[n]) for n in sorted(sources))
     if write and sources:
         try:
-            replace_atomically(path, original, spliced(notebook, sources))
+            replace_atomically(path, done.original, spliced(notebook, sources))
         except WriteError as error:
             return FileResult(path, error=str(error))
     return result
-

@@ -80,13 +80,18 @@ class _Scanner:
         return code_end
 
 
-def _is_ipython(line: str, code_end: int) -> bool:
+def _is_ipython(line: str) -> bool:
+    """Whether ``line``, at the start of a logical line, is one IPython rewrites."""
     stripped = line.lstrip(" \t")
     if not stripped or stripped.startswith("#"):
         return False
     if stripped.startswith(_ESCAPES):
         return True
-    return line[:code_end].rstrip().endswith("?") or _ASSIGNED.match(line) is not None
+    scanner = _Scanner()
+    code_end = scanner.code_end(line)
+    # `x?` asks for help; a `?` inside a string that goes on (`doc = """why?`) does not.
+    help_asked = scanner.quote is None and line[:code_end].rstrip().endswith("?")
+    return help_asked or _ASSIGNED.match(line) is not None
 
 
 def mask(source: str, numbers: List[int]) -> Masked:
@@ -112,7 +117,7 @@ def mask(source: str, numbers: List[int]) -> Masked:
     masking = False  # inside a masked line's backslash continuation
     for line in lines:
         body, brk = _split_break(line)
-        if masking or (scanner.at_start and _is_ipython(body, _code_end_of(body))):
+        if masking or (scanner.at_start and _is_ipython(body)):
             # A continued IPython line's next lines are masked at column 0: never an indent error.
             indent = "" if masking else body[: len(body) - len(body.lstrip(" \t"))]
             masking = body.endswith("\\")
@@ -121,10 +126,6 @@ def mask(source: str, numbers: List[int]) -> Masked:
         scanner.code_end(body)
         out.append(line)
     return Masked("".join(out), originals)
-
-
-def _code_end_of(line: str) -> int:
-    return _Scanner().code_end(line)
 
 
 def restore(line: str, originals: Dict[int, str]) -> str:
