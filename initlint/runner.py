@@ -64,18 +64,22 @@ File = Tuple[str, Settings]  # a path and the settings that apply to it
 Job = Callable[[str, Settings], FileResult]
 
 
+def line_changes(before: str, after: str, first_line: int = 1) -> Tuple[Replacement, ...]:
+    """``after`` against ``before`` as line replacements, ``before`` starting at ``first_line``."""
+    old, new = physical_lines(before, keepends=True), physical_lines(after, keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return tuple(
+        Replacement(first_line + i1, first_line + i2, "".join(new[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )
+
+
 def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ...]:
     """The finding's own edit as line replacements: the fix applied alone, compared by line."""
     from .fix.apply import apply_edits  # the fix package imports this module
 
-    before = physical_lines(module.code, keepends=True)
-    after = physical_lines(apply_edits(module, [finding]).code, keepends=True)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    return tuple(
-        Replacement(i1 + 1, i2 + 1, "".join(after[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    )
+    return line_changes(module.code, apply_edits(module, [finding]).code)
 
 
 def internal_error(error: Exception) -> str:
@@ -84,12 +88,11 @@ def internal_error(error: Exception) -> str:
 
 
 def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
-    """The file's reported findings with their lines; ``with_fixes``: each edit as replacements
-    (not for notebooks: their edits are cell sources, not lines of the file)."""
+    """The file's reported findings with their lines; ``with_fixes``: each edit as replacements."""
     if is_notebook(path):
         from .notebooks.jobs import check_notebook
 
-        return check_notebook(path, settings)
+        return check_notebook(path, settings, with_fixes)
     try:
         analysis = analyze(read(path), settings, path, index=index_for(path, settings))
     except (FileError, SourceError) as error:

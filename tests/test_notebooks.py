@@ -150,7 +150,24 @@ def test_sarif_locates_the_json_line_and_names_cell_line_and_column(run):
     assert line.startswith('    "größe = ') and line[region["startColumn"] - 1 :].startswith("nn.Linear(256, 256)")
     assert result["properties"] == {"cell": 2, "cellLine": 4, "cellColumn": 23}
     assert result["message"]["text"].endswith("(cell 2, line 4, column 23)")
-    assert "fixes" not in result  # a notebook's edits are cell sources, not lines of the file
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=[c.stem for c in FIXABLE])
+def test_sarif_fixes_applied_to_the_file_give_what_fix_writes(case, run, tmp_path):
+    _, out, _ = run("check", "--format", "sarif", case.name, cwd=NOTEBOOKS)
+    results = json.loads(out)["runs"][0]["results"]
+    assert len(results) == len(marked(case))
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Each fix alone is whole lines of the file (for a list source, the new items' lines only);
+    # applied bottom-up, together they are the fix.
+    changes = [r for result in results for c in result["fixes"][0]["artifactChanges"] for r in c["replacements"]]
+    for change in sorted(changes, key=lambda c: -c["deletedRegion"]["startLine"]):
+        region = change["deletedRegion"]
+        assert region["startColumn"] == region["endColumn"] == 1
+        lines[region["startLine"] - 1 : region["endLine"] - 1] = [change["insertedContent"]["text"]]
+    _copy(tmp_path, case.name)
+    run("fix", case.name, cwd=tmp_path)
+    assert "".join(lines) == (tmp_path / case.name).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------- discovery and settings
@@ -172,6 +189,9 @@ def test_folders_include_notebooks_unless_the_setting_is_off(run, tmp_path):
     assert "ipynb" not in out and "m.py:3:21" in out
     _, out, _ = run("fix", "--diff", ".", cwd=tmp_path)
     assert "ipynb" not in out and "a/./pkg/m.py" in out
+    # `exclude` skips notebooks even when named (as pre-commit names every staged file).
+    (tmp_path / "pyproject.toml").write_text('[tool.initlint]\nexclude = ["*.ipynb"]\n')
+    assert run("check", "pkg/multi_cell.ipynb", cwd=tmp_path)[:2] == (0, "")
 
 
 @pytest.mark.parametrize(
@@ -428,3 +448,19 @@ def test_colour_keeps_the_cell_in_the_position():
     write([result], "text", out, colour=True)
     plain = re.sub(r"\033\[[0-9;]*m", "", out.getvalue())
     assert "\033[" in out.getvalue() and plain.startswith(f"{result.path}:cell 2:5:10: INI001 Linear followed by Tanh")
+
+
+def test_a_cell_with_a_lone_surrogate_is_a_cell_error(run, tmp_path):
+    text = _notebook(["import torch.nn as nn\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n", "s = 'x'\n"])
+    (tmp_path / "nb.ipynb").write_text(text.replace("s = 'x'", "s = '\\ud800'"))
+    code, out, err = run("check", "nb.ipynb", cwd=tmp_path)
+    assert code == 2 and out.startswith("nb.ipynb:cell 1:2:21: INI001")
+    assert err == "nb.ipynb:cell 2: cannot parse: cannot encode as UTF-8: surrogates not allowed at line 1\n"
+
+
+@pytest.mark.parametrize("where", ["multi_cell.ipynb:5", "multi_cell.ipynb:cell 2:5"])
+def test_explain_at_a_line_says_it_does_not_read_notebooks(where, monkeypatch, capsys):
+    monkeypatch.chdir(NOTEBOOKS)
+    assert main(["explain", where]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "initlint: error: multi_cell.ipynb: explain PATH:LINE reads .py files only (not notebooks)\n"

@@ -19,16 +19,17 @@ from typing import Callable, Dict, List, Optional, Tuple, TypeVar
 from ..analysis import SourceError, analyze, parse
 from ..files import FileError, read
 from ..findings import Finding
-from ..positions import physical_lines
 from ..fix import fix_source
+from ..fix.apply import apply_edits
 from ..fix.write import WriteError, replace_atomically
 from ..index import FileIndex, index_for
-from ..runner import FileResult, internal_error
+from ..positions import physical_lines
+from ..runner import FileResult, Replacement, internal_error, line_changes
 from ..settings import Settings
 from .document import Notebook, NotebookError, file_offsets, line_and_column, load
 from .magics import mask
 from .module import Joined, Part, SplitError, join, split
-from .splice import spliced
+from .splice import changed_lines, spliced
 
 T = TypeVar("T")
 CellErrors = List[Tuple[int, str]]
@@ -36,6 +37,10 @@ CellErrors = List[Tuple[int, str]]
 
 def _python_problem(text: str) -> str:
     """Why Python cannot parse a cell, or "" (top-level ``await`` is fine: IPython runs it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # JSON can spell a lone surrogate (\ud800); UTF-8 cannot
+        return f"cannot encode as UTF-8: {error.reason} at line {text.count(chr(10), 0, error.start) + 1}"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -125,17 +130,30 @@ def _loaded(path: str) -> Tuple[bytes, Notebook]:
         raise FileError(str(error)) from None
 
 
-def check_notebook(path: str, settings: Settings) -> FileResult:
+def _fix_alone(done: Run, finding: Finding) -> Tuple[Replacement, ...]:
+    """The finding's own edit, as replacements of whole lines of the notebook's file."""
+    sources = split(done.joined, apply_edits(done.value.module, [finding]).code)
+    changes = changed_lines(done.notebook, sources)
+    return tuple(r for first, before, after in changes for r in line_changes(before, after, first))
+
+
+def check_notebook(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
+    """As ``runner.check_file``; ``with_fixes``: each edit as replacements of the file's lines."""
     try:
         done = _run(path, settings, lambda source, index: analyze(source, settings, path, index=index))
+        if done is None:
+            return FileResult(path)
+        reported = done.value.reported
+        fixes = [_fix_alone(done, f) if with_fixes and f.fixable else () for f in reported]
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
+    except SplitError:
+        fixes = [() for _ in reported]  # reported all the same, without a fix to carry
     except Exception as error:  # a bug in initlint: that file's error line, never a traceback
         return FileResult(path, error=internal_error(error))
-    if done is None:
-        return FileResult(path)
     result = FileResult(path, cell_errors=done.errors)
-    _in_cells(done.joined, done.notebook, done.value.reported, result)
+    _in_cells(done.joined, done.notebook, reported, result)
+    result.fixes = {f: replacements for f, replacements in zip(result.findings, fixes) if replacements}
     return result
 
 

@@ -136,7 +136,3 @@ def restore(line: str, originals: Dict[int, str]) -> str:
         return line
     return originals[int(match.group(2))] + brk
 
-
-def strip(source: str) -> str:
-    """``source`` without its IPython lines (each a ``pass``): what plain Python can run."""
-    return mask(source, [0]).text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from ..positions import physical_lines
 from .document import LIST, Cell, Notebook, escapes_non_ascii, item_values
@@ -45,23 +45,43 @@ def _list_value(notebook: Notebook, cell: Cell, source: str, ascii_only: bool) -
     return "[" + opening + separator.join(tokens) + closing + "]" if tokens else "[]"
 
 
+def values(notebook: Notebook, sources: Dict[int, str]) -> List[Tuple[Cell, str]]:
+    """Each cell numbered in ``sources``, in order, with the JSON text of its new source value."""
+    ascii_only = escapes_non_ascii(notebook.text)
+    out = []
+    for cell in notebook.cells:
+        if cell.number in sources:
+            source = sources[cell.number]
+            if cell.form == LIST:
+                out.append((cell, _list_value(notebook, cell, source, ascii_only)))
+            else:
+                out.append((cell, json.dumps(source, ensure_ascii=ascii_only)))
+    return out
+
+
 def spliced(notebook: Notebook, sources: Dict[int, str]) -> bytes:
     """The notebook's bytes with the cells numbered in ``sources`` holding those sources."""
-    ascii_only = escapes_non_ascii(notebook.text)
     text = notebook.text
     pieces: List[str] = []
     at = 0
-    for cell in notebook.cells:
-        if cell.number not in sources:
-            continue
-        source = sources[cell.number]
-        if cell.form == LIST:
-            value = _list_value(notebook, cell, source, ascii_only)
-        else:
-            value = json.dumps(source, ensure_ascii=ascii_only)
+    for cell, value in values(notebook, sources):
         start, end = cell.span
         pieces.append(text[at:start])
         pieces.append(value)
         at = end
     pieces.append(text[at:])
     return notebook.encoded("".join(pieces))
+
+
+def changed_lines(notebook: Notebook, sources: Dict[int, str]) -> List[Tuple[int, str, str]]:
+    """The same change as whole lines of the file, for each changed source: ``(first line,
+    those lines before, the same lines after)``, the lines holding the source value (1-based)."""
+    text = notebook.text
+    out = []
+    for cell, value in values(notebook, sources):
+        start, end = cell.span
+        first = text.rfind("\n", 0, start) + 1
+        after = text.find("\n", end)
+        after = len(text) if after < 0 else after + 1
+        out.append((text.count("\n", 0, first) + 1, text[first:after], text[first:start] + value + text[end:after]))
+    return out
