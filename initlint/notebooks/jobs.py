@@ -14,7 +14,7 @@ import difflib
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ..analysis import SourceError, analyze, parse
 from ..files import FileError, read
@@ -31,7 +31,6 @@ from .magics import mask
 from .module import Joined, Part, SplitError, join, split
 from .splice import changed_lines, spliced
 
-T = TypeVar("T")
 CellErrors = List[Tuple[int, str]]
 
 
@@ -84,7 +83,7 @@ class Run:
     errors: CellErrors  # the cells left out
 
 
-def _run(path: str, settings: Settings, run: Callable[[bytes, Optional[FileIndex]], T]) -> Optional[Run]:
+def _run(path: str, settings: Settings, run: Callable[[bytes, Optional[FileIndex]], object]) -> Optional[Run]:
     """``run(module source, index)`` on the notebook's parsable code cells; None for a notebook
     of another language. Should libcst refuse what Python parsed, the cells it refuses are
     found one by one, reported, and the rest analysed."""

@@ -13,7 +13,6 @@ import difflib
 import json
 from typing import Dict, List, Tuple
 
-from ..positions import physical_lines
 from .document import LIST, Cell, Notebook, escapes_non_ascii, item_values
 
 
@@ -30,7 +29,7 @@ def _layout(text: str, cell: Cell) -> tuple:
 
 
 def _list_value(notebook: Notebook, cell: Cell, source: str, ascii_only: bool) -> str:
-    lines = physical_lines(source, keepends=True)
+    lines = source.splitlines(keepends=True)  # as nbformat splits a source into its items
     if not cell.items:
         return json.dumps(lines, ensure_ascii=ascii_only)
     old = item_values(notebook, cell)
