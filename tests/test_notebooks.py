@@ -5,10 +5,12 @@ import difflib
 import io
 import json
 import re
+import shlex
 import shutil
 
 import pytest
 
+from conftest import ROOT
 from notebook_cases import CASES, NOTEBOOKS, code_cells, document, joined, marked
 
 from initlint.cli import main
@@ -464,3 +466,31 @@ def test_explain_at_a_line_says_it_does_not_read_notebooks(where, monkeypatch, c
     assert main(["explain", where]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == "initlint: error: multi_cell.ipynb: explain PATH:LINE reads .py files only (not notebooks)\n"
+
+
+def _readme_commands():
+    """Each ``$ initlint ...`` of the README's notebook section, with the lines it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Jupyter notebooks") : readme.index("### Output formats")]
+    block = section[section.index("```console\n") + len("```console\n") :]
+    block = block[: block.index("```")]
+    commands = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            commands.append((shlex.split(line[2:]), []))
+        else:
+            commands[-1][1].append(line)
+    return commands
+
+
+README_COMMANDS = _readme_commands()
+
+
+@pytest.mark.parametrize("argv, shown", README_COMMANDS, ids=[" ".join(argv[1:]) for argv, _ in README_COMMANDS])
+def test_the_readme_shows_what_the_commands_print(argv, shown, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert argv[0] == "initlint"
+    main([*argv[1:2], "-j", "1", *argv[2:]])
+    out, err = capsys.readouterr()
+    # stdout exactly; of stderr, the lines about the files (not fix's summary)
+    assert shown == out.splitlines() + [line for line in err.splitlines() if line.startswith("fixtures/")]
