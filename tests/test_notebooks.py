@@ -374,7 +374,7 @@ def test_diff_shows_the_changed_cells_and_writes_nothing(run, tmp_path):
     code, out, _ = run("fix", "--diff", "magics.ipynb", cwd=tmp_path)
     assert code == 1 and (tmp_path / "magics.ipynb").read_bytes() == before
     headers = [line for line in out.splitlines() if line.startswith(("---", "+++"))]
-    assert headers == ["--- a/magics.ipynb:cell 3", "+++ b/magics.ipynb:cell 3", "--- a/magics.ipynb:cell 5", "+++ b/magics.ipynb:cell 5"]
+    assert headers == [f"{side}/magics.ipynb:cell {n}" for n in (3, 5) for side in ("--- a", "+++ b")]
     assert '+nn.init.kaiming_uniform_(model[0].weight, nonlinearity="relu")\n' in out
     assert "-" + "%%capture" not in out and out.endswith("\n")
 
@@ -382,11 +382,14 @@ def test_diff_shows_the_changed_cells_and_writes_nothing(run, tmp_path):
 def test_an_init_after_the_last_statement_of_a_cell_stays_in_that_cell(run, tmp_path):
     # The statement binding the layer ends its cell: the init goes there, not into the next cell.
     (tmp_path / "nb.ipynb").write_text(
-        _notebook(["import torch.nn as nn\nfc = nn.Linear(256, 256)", "# md text", "y = 1\nnet = nn.Sequential(fc, nn.ReLU())\n"])
+        _notebook(
+            ["import torch.nn as nn\nfc = nn.Linear(256, 256)", "# md text", "y = 1\nnet = nn.Sequential(fc, nn.ReLU())\n"]
+        )
     )
     run("fix", "nb.ipynb", cwd=tmp_path)
     cells = document(tmp_path / "nb.ipynb")["cells"]
-    assert cells[0]["source"] == ["import torch.nn as nn\n", "fc = nn.Linear(256, 256)\n", 'nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")']
+    init = 'nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")'
+    assert cells[0]["source"] == ["import torch.nn as nn\n", "fc = nn.Linear(256, 256)\n", init]
     assert cells[2]["source"] == ["y = 1\n", "net = nn.Sequential(fc, nn.ReLU())\n"]
 
 
@@ -465,7 +468,8 @@ def test_explain_at_a_line_says_it_does_not_read_notebooks(where, monkeypatch, c
     monkeypatch.chdir(NOTEBOOKS)
     assert main(["explain", where]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err == "initlint: error: multi_cell.ipynb: explain PATH:LINE reads .py files only (not notebooks)\n"
+    assert out == ""
+    assert err == "initlint: error: multi_cell.ipynb: explain PATH:LINE reads .py files only (not notebooks)\n"
 
 
 def _readme_commands():
@@ -494,3 +498,22 @@ def test_the_readme_shows_what_the_commands_print(argv, shown, monkeypatch, caps
     out, err = capsys.readouterr()
     # stdout exactly; of stderr, the lines about the files (not fix's summary)
     assert shown == out.splitlines() + [line for line in err.splitlines() if line.startswith("fixtures/")]
+
+
+def test_a_warm_check_of_a_notebook_answers_from_the_cache_of_verdicts(run, tmp_path, monkeypatch):
+    import initlint.analysis
+    from initlint.index import reset
+
+    (tmp_path / "pyproject.toml").write_text("[tool.initlint]\n")
+    _copy(tmp_path, "magics.ipynb")
+    reset()
+    cold = run("check", "magics.ipynb", cwd=tmp_path)
+    assert cold[0] == 1 and list((tmp_path / ".initlint_cache" / "verdicts").rglob("*.json"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed although the cache had the verdict")
+
+    monkeypatch.setattr(initlint.analysis, "_parse", refuse)
+    reset()
+    assert run("check", "magics.ipynb", cwd=tmp_path) == cold
+    reset()

@@ -176,6 +176,8 @@ class Collector:
             self.facts.modules[id(node)] = ("norm", None)
         elif qualified in catalog.TRANSPARENT_MODULES:
             self.facts.modules[id(node)] = ("transparent", None)
+        elif qualified in catalog.POOLING_MODULES:
+            self.facts.modules[id(node)] = ("pooling", None)
         elif qualified.startswith(catalog.INIT_MODULE + "."):
             self._init_call(node, qualified)
 

@@ -16,7 +16,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
-from ..analysis import SourceError, analyze, parse
+from .. import verdicts
+from ..analysis import Analysis, SourceError, analyze, parse
 from ..files import FileError, read
 from ..findings import Finding
 from ..fix import fix_source
@@ -137,9 +138,16 @@ def _fix_alone(done: Run, finding: Finding) -> Tuple[Replacement, ...]:
 
 
 def check_notebook(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
-    """As ``runner.check_file``; ``with_fixes``: each edit as replacements of the file's lines."""
+    """As ``runner.check_file``; ``with_fixes``: each edit as replacements of the file's lines
+    (which needs the syntax tree: never from the cache of verdicts)."""
+
+    def check(source: bytes, index: Optional[FileIndex]):
+        if with_fixes:
+            return analyze(source, settings, path, index=index)
+        return Analysis(findings=verdicts.findings(source, settings, path, index=index))
+
     try:
-        done = _run(path, settings, lambda source, index: analyze(source, settings, path, index=index))
+        done = _run(path, settings, check)
         if done is None:
             return FileResult(path)
         reported = done.value.reported
