@@ -517,3 +517,12 @@ def test_a_warm_check_of_a_notebook_answers_from_the_cache_of_verdicts(run, tmp_
     reset()
     assert run("check", "magics.ipynb", cwd=tmp_path) == cold
     reset()
+
+
+def test_a_notebook_written_with_crlf_keeps_crlf_between_the_new_items(run, tmp_path):
+    text = _notebook(["import torch.nn as nn\nfc = nn.Linear(256, 256)", "net = nn.Sequential(fc, nn.ReLU())"])
+    (tmp_path / "nb.ipynb").write_bytes(text.replace("\n", "\r\n").encode())
+    run("fix", "nb.ipynb", cwd=tmp_path)
+    fixed = (tmp_path / "nb.ipynb").read_bytes()
+    assert fixed.count(b"\n") == fixed.count(b"\r\n") == text.count("\n") + 1
+    assert b'"fc = nn.Linear(256, 256)\\n",\r\n    "nn.init.kaiming_uniform_(fc.weight' in fixed
