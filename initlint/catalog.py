@@ -127,11 +127,15 @@ ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *
 # the callee's dotted name: called with a string that names an activation, they hold that one.
 ACTIVATION_GETTER = re.compile(
     r"(?:^|\.)(?:(?:get|create|make|build)_(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
-    r"|get_layer|activations\.get)$"
+    r"|get_layer|activations\.get"
+    # mmengine's registries build from a config dict (``dict(type="GELU")``): an activation only
+    # when the config's type names one.
+    r"|MODELS\.build|ACTIVATION(?:S|_LAYERS)?\.build)$"
 )
 # How such strings spell activations beyond the class name (compared lower-case, without "_").
 _SPELLINGS: Mapping[str, Tuple[str, Mapping[str, object]]] = {
     "swish": ("SiLU", {}), "gelutanh": ("GELU", {"approximate": "tanh"}), "quickgelu": ("Swish", {"beta": 1.702}),
+    "hswish": ("Hardswish", {}), "hsigmoid": ("Hardsigmoid", {}),
 }
 
 
