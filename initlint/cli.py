@@ -82,7 +82,7 @@ def parser() -> argparse.ArgumentParser:
     commands.required = True
 
     check = commands.add_parser("check", help="report findings (exit 1 when there are any)")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py)")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py and *.ipynb)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--show-source", action="store_true", help="text: print each finding's line with a caret")
     check.add_argument(
@@ -123,7 +123,7 @@ def check(args: argparse.Namespace, configs: Configs) -> int:
         # Machine-read formats keep stdout to themselves.
         write_statistics(results, sys.stderr if args.format in ("json", "sarif") else sys.stdout)
     write_errors(results, sys.stderr)
-    if any(r.error for r in results):
+    if any(r.failed for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(r.findings for r in results) else EXIT_CLEAN
 

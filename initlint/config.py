@@ -42,6 +42,7 @@ HELP: Mapping[str, str] = {
     "select": "report only these rule codes (prefixes); default: all",
     "ignore": "do not report these rule codes (prefixes)",
     "exclude": "skip files matching these globs (also files named on the command line)",
+    "notebooks": "folders include Jupyter notebooks (*.ipynb); off: only notebooks named as paths (check, fix)",
 }
 
 # Lists that add to the built-in ones rather than replace them (framework_bases keeps

@@ -11,6 +11,7 @@ import sys
 from .config import Configs
 from .catalog import ACTIVATION_LIST, HIDDEN, WRITTEN_OUT
 from .facts.model import ActivationUse
+from .notebooks import SUFFIX as NOTEBOOK
 from .recommend import recommend
 from .rules import BY_CODE, RULES, Rule
 from .settings import DEFAULT
@@ -67,6 +68,11 @@ def explain(args: argparse.Namespace, configs: Configs) -> int:
         return 0
     if args.code is not None and ":" in args.code:
         from .why import explain_location
+
+        if f"{NOTEBOOK}:" in args.code:  # `nb.ipynb:5`, `nb.ipynb:cell 2:5`
+            notebook = args.code[: args.code.index(f"{NOTEBOOK}:") + len(NOTEBOOK)]
+            sys.stderr.write(f"initlint: error: {notebook}: explain PATH:LINE reads .py files only (not notebooks)\n")
+            return 2
 
         return explain_location(args.code, configs.for_file(args.code.rpartition(":")[0]).settings)
     if args.code is None:

@@ -15,6 +15,8 @@ import tokenize
 import warnings
 from typing import Iterator, List, Optional, Tuple, Union
 
+SOURCE_SUFFIXES = (".py", ".ipynb")  # what folders are searched for
+
 # Folders that hold no code of the project's own.
 _SKIP = frozenset(("__pycache__", "node_modules", "site-packages", "venv"))
 
@@ -46,7 +48,8 @@ def _unusable(path: str) -> str:
 
 
 def discover(paths: List[str]) -> Iterator[Tuple[str, str]]:
-    """``(path, error)`` for every file to check: ``*.py`` under folders, given files as they are.
+    """``(path, error)`` for every file to check: ``*.py`` and ``*.ipynb`` under folders (the
+    ``notebooks`` setting may drop the latter, see runner.gather), given files as they are.
 
     ``error`` is "" for a usable path, else why it cannot be used (the run goes on). Inside
     folders, hidden folders are skipped (and the fix's ``.initlint-*.tmp`` files are not ``*.py``).
@@ -62,7 +65,7 @@ def discover(paths: List[str]) -> Iterator[Tuple[str, str]]:
             for folder, dirs, files in os.walk(path, onerror=unlisted.append):
                 dirs[:] = sorted(d for d in dirs if not skipped_folder(folder, d))
                 for name in sorted(files):
-                    if name.endswith(".py"):
+                    if name.endswith(SOURCE_SUFFIXES):
                         yield os.path.join(folder, name), ""
                 while unlisted:
                     error = unlisted.pop(0)

@@ -37,6 +37,12 @@ class Finding:
     reason: str = ""
     noqa: bool = False  # silenced by a `# noqa` comment on its line
     edit: Optional[Union[Edit, Rewrite]] = field(default=None, compare=False, repr=False)
+    cell: Optional[int] = None  # notebooks: the code cell (1-based among all cells); ``line`` is in it
+
+    def where(self, path: str) -> str:
+        """``path:line:col``, and for a notebook ``path:cell N:line:col`` (as ruff writes it)."""
+        cell = "" if self.cell is None else f"cell {self.cell}:"
+        return f"{path}:{cell}{self.line}:{self.col + 1}"
 
     def as_dict(self, path: str) -> dict:
         return {
@@ -50,4 +56,6 @@ class Finding:
             "suggestion": self.suggestion,
             "fixable": self.fixable,
             "reason": self.reason,
+            # Only for notebooks (a .py file's findings have no "cell" key).
+            **({} if self.cell is None else {"cell": self.cell}),
         }

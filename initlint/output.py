@@ -47,11 +47,12 @@ def _text(findings: List[Reported], out: TextIO, colour: bool, show_source: bool
     for result, f in findings:
         if colour and f.message.startswith(f.code):
             sep = f"{_CYAN}:{_RESET}"
-            where = f"{_BOLD}{result.path}{_RESET}{sep}{f.line}{sep}{f.col + 1}{sep}"
+            cell = "" if f.cell is None else f"cell {f.cell}{sep}"
+            where = f"{_BOLD}{result.path}{_RESET}{sep}{cell}{f.line}{sep}{f.col + 1}{sep}"
             out.write(f"{where} {_BOLD}{_RED}{f.code}{_RESET}{f.message[len(f.code):]}\n")
-        else:  # exactly flake8's line: the message starts with the code
-            out.write(f"{result.path}:{f.line}:{f.col + 1}: {f.message}\n")
-        line = result.lines.get(f.line)
+        else:  # exactly flake8's line: the message starts with the code (ruff's for a notebook)
+            out.write(f"{f.where(result.path)}: {f.message}\n")
+        line = result.lines.get(f.line if f.cell is None else (f.cell, f.line))
         if show_source and line is not None:
             out.write(f"{line}\n{_caret(line, f.col)}\n")
 
@@ -63,10 +64,29 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _in_cell(f: Finding) -> str:
+    """A notebook finding's cell and position in it, for formats that point into the file."""
+    return f"cell {f.cell}, line {f.line}, column {f.col + 1}"
+
+
+def _file_position(result: FileResult, f: Finding) -> Tuple[int, int]:
+    """Line and column in the file itself: for a notebook, the JSON line holding the cell's line."""
+    return result.file_positions.get(f, (f.line, f.col + 1))
+
+
 def _github(findings: List[Reported], out: TextIO) -> None:
     for result, f in findings:
-        props = f"file={result.path},line={f.line},col={f.col + 1},title={f.code}"
-        out.write(f"::warning {props}::{_github_escape(f.message)}\n")
+        line, col = _file_position(result, f)
+        title, message = f.code, f.message
+        if f.cell is not None:
+            title, message = f"{f.code} ({_in_cell(f)})", f"{_in_cell(f)}: {f.message}"
+        props = f"file={result.path},line={line},col={col},title={_github_property(title)}"
+        out.write(f"::warning {props}::{_github_escape(message)}\n")
+
+
+def _github_property(text: str) -> str:
+    # Property values also escape their separators (the toolkit's escapeProperty).
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # ------------------------------------------------------------------ sarif
@@ -111,19 +131,22 @@ def _sarif_fix(uri: str, f: Finding, replacements: Tuple[Replacement, ...]) -> d
 
 def _sarif_result(result: FileResult, f: Finding, rule_index: Mapping[str, int]) -> dict:
     uri = _uri(result.path)
+    line, col = _file_position(result, f)
     entry = {
         "ruleId": f.code,
         "level": "warning",
-        "message": {"text": f.message},
+        "message": {"text": f.message if f.cell is None else f"{f.message} ({_in_cell(f)})"},
         "locations": [
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": uri},
-                    "region": {"startLine": f.line, "startColumn": f.col + 1},
+                    "region": {"startLine": line, "startColumn": col},
                 }
             }
         ],
     }
+    if f.cell is not None:  # the region is the notebook's JSON line; these say where in the cell
+        entry["properties"] = {"cell": f.cell, "cellLine": f.line, "cellColumn": f.col + 1}
     if f.code in rule_index:
         entry["ruleIndex"] = rule_index[f.code]
     replacements = result.fixes.get(f)
@@ -183,5 +206,5 @@ def write_statistics(results: List[FileResult], out: TextIO) -> None:
 
 def write_errors(results: List[FileResult], err: TextIO) -> None:
     for r in results:
-        if r.error:
-            err.write(f"{r.path}: error: {r.error}\n")
+        for line in r.error_lines():
+            err.write(line + "\n")

@@ -9,7 +9,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -20,6 +20,7 @@ from .files import FileError, discover, read, source_text
 from .findings import Finding
 from .positions import physical_lines
 from .index import index_for
+from .notebooks import is_notebook
 from .rules import BY_CODE
 from .settings import Settings
 
@@ -42,31 +43,58 @@ class FileResult:
     changed: bool = False  # fix: the file was (or, with --diff/--check, would be) rewritten
     diff: str = ""
     fixed: int = 0  # fix: findings whose edit was applied
-    lines: Dict[int, str] = field(default_factory=dict)  # check: the text of each reported line
+    # check: the text of each reported line, by line (notebooks: by (cell, line in the cell))
+    lines: Dict[Union[int, Tuple[int, int]], str] = field(default_factory=dict)
     fixes: Dict[Finding, Tuple[Replacement, ...]] = field(default_factory=dict)  # check, on request
+    # Notebooks: each code cell that cannot be parsed, (cell number, why); the others are checked.
+    cell_errors: List[Tuple[int, str]] = field(default_factory=list)
+    # Notebooks: where each finding is in the file's own text (line, column), for github and sarif.
+    file_positions: Dict[Finding, Tuple[int, int]] = field(default_factory=dict)
+
+    def error_lines(self) -> List[str]:
+        """The file's error and its cells' errors, one line each (no line break)."""
+        lines = [f"{self.path}: error: {self.error}"] if self.error else []
+        return lines + [f"{self.path}:cell {number}: cannot parse: {why}" for number, why in self.cell_errors]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or self.cell_errors)
 
 
 File = Tuple[str, Settings]  # a path and the settings that apply to it
 Job = Callable[[str, Settings], FileResult]
 
 
-def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ...]:
-    """The finding's own edit as line replacements: the fix applied alone, compared by line."""
-    from .fix.apply import apply_edits  # the fix package imports this module
-
-    before = physical_lines(module.code, keepends=True)
-    after = physical_lines(apply_edits(module, [finding]).code, keepends=True)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+def line_changes(before: str, after: str, first_line: int = 1) -> Tuple[Replacement, ...]:
+    """``after`` against ``before`` as line replacements, ``before`` starting at ``first_line``."""
+    old, new = physical_lines(before, keepends=True), physical_lines(after, keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return tuple(
-        Replacement(i1 + 1, i2 + 1, "".join(after[j1:j2]))
+        Replacement(first_line + i1, first_line + i2, "".join(new[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     )
 
 
+def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ...]:
+    """The finding's own edit as line replacements: the fix applied alone, compared by line."""
+    from .fix.apply import apply_edits  # the fix package imports this module
+
+    return line_changes(module.code, apply_edits(module, [finding]).code)
+
+
+def internal_error(error: Exception) -> str:
+    """The error line for a bug in initlint (never a traceback)."""
+    return f"internal error: {type(error).__name__}: {error} (please report it)"
+
+
 def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
     """The file's reported findings with their lines; ``with_fixes``: each edit as replacements
     (which needs the syntax tree: never from the cache of verdicts)."""
+    if is_notebook(path):  # its own reading and mapping to cells (not cached)
+        from .notebooks.jobs import check_notebook
+
+        return check_notebook(path, settings, with_fixes)
     try:
         source = read(path)
         index = index_for(path, settings)
@@ -88,7 +116,7 @@ def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileR
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except Exception as error:  # a bug in initlint: that file's error line, never a traceback
-        return FileResult(path, error=f"internal error: {type(error).__name__}: {error} (please report it)")
+        return FileResult(path, error=internal_error(error))
     return result
 
 
@@ -146,9 +174,12 @@ def gather(paths: Sequence[str], configs: Configs) -> Tuple[List[File], List[Fil
     """The files under ``paths`` that no ``exclude`` glob skips, each with its settings, and a
     result for each path that could not be used. Raises ``ConfigError`` for a bad config."""
     usable, errors = split_errors(list(discover(list(paths))))
+    named = set(paths)  # a notebook named on the command line is checked whatever `notebooks` says
     files = []
     for path in usable:
         config = configs.for_file(path)
+        if is_notebook(path) and path not in named and not config.settings.notebooks:
+            continue
         if not config.excludes(path):
             files.append((path, config.settings))
     return files, errors

@@ -45,6 +45,9 @@ class Settings:
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
     exclude: Tuple[str, ...] = ()
+    # Folders given to check/fix include Jupyter notebooks (*.ipynb); a notebook named on the
+    # command line is checked either way. flake8 never reads notebooks.
+    notebooks: bool = True
 
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():

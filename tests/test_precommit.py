@@ -15,6 +15,9 @@ from conftest import ROOT
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 FLAGGED = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n"
 FIXED_LINE = 'nn.init.kaiming_uniform_(net[0].weight, nonlinearity="relu")'
+NOTEBOOK = ROOT / "fixtures" / "notebooks" / "multi_cell.ipynb"
+NOTEBOOK_FINDING = "nb.ipynb:cell 2:5:10: INI001 Linear followed by Tanh"
+NOTEBOOK_FIXED_LINE = 'nn.init.kaiming_uniform_(hidden.weight, nonlinearity=\\"tanh\\")'
 
 
 def _hooks():
@@ -27,14 +30,14 @@ def test_the_manifest_is_valid_for_pre_commit():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_two_python_hooks_that_run_serially_on_python_files():
+def test_two_python_hooks_that_run_serially_on_python_files_and_notebooks():
     hooks = _hooks()
     assert set(hooks) == {"initlint", "initlint-fix"}
     assert hooks["initlint"]["entry"] == "initlint check"
     assert hooks["initlint-fix"]["entry"] == "initlint fix"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types"] == ["python"]
+        assert hook["types_or"] == ["python", "jupyter"] and "types" not in hook
         assert hook["require_serial"] is True  # initlint runs its own worker pool
         assert hook.get("pass_filenames", True) and not hook.get("always_run", False)
 
@@ -51,11 +54,15 @@ def _as_pre_commit_runs(hook_id, files, cwd):
 def test_the_entries_fail_fix_and_pass_as_pre_commit_calls_them(tmp_path):
     (tmp_path / "m.py").write_text(FLAGGED)
     (tmp_path / "clean.py").write_text("x = 1\n")
-    check = _as_pre_commit_runs("initlint", ["m.py", "clean.py"], tmp_path)
+    shutil.copy(NOTEBOOK, tmp_path / "nb.ipynb")
+    files = ["m.py", "clean.py", "nb.ipynb"]
+    check = _as_pre_commit_runs("initlint", files, tmp_path)
     assert check.returncode == 1 and check.stdout.startswith("m.py:3:21: INI001")
-    fix = _as_pre_commit_runs("initlint-fix", ["m.py", "clean.py"], tmp_path)
+    assert NOTEBOOK_FINDING in check.stdout
+    fix = _as_pre_commit_runs("initlint-fix", files, tmp_path)
     assert fix.returncode == 0 and FIXED_LINE in (tmp_path / "m.py").read_text()
-    assert _as_pre_commit_runs("initlint", ["m.py", "clean.py"], tmp_path).returncode == 0
+    assert NOTEBOOK_FIXED_LINE in (tmp_path / "nb.ipynb").read_text()
+    assert _as_pre_commit_runs("initlint", files, tmp_path).returncode == 0
 
 
 def test_no_paths_is_a_one_line_usage_error_not_a_crash(tmp_path):
@@ -106,14 +113,17 @@ def test_pre_commit_installs_the_hooks_and_they_fail_fix_pass_and_block_a_commit
     _git("init", "-q", cwd=project)
     (project / "model.py").write_text(FLAGGED)
     (project / "README.md").write_text("not python\n")
+    shutil.copy(NOTEBOOK, project / "nb.ipynb")
     _git("add", "-A", cwd=project)
 
     # try-repo runs every hook of the repo in order: the check fails on the finding, then the fix edits.
     tried = pre_commit("try-repo", str(hooks_repo), "--all-files")
     assert tried.returncode == 1, tried.stdout
     assert "model.py:3:21: INI001 Linear followed by ReLU" in tried.stdout
+    assert NOTEBOOK_FINDING in tried.stdout  # pre-commit hands notebooks over too
     assert "files were modified by this hook" in tried.stdout
     assert FIXED_LINE in (project / "model.py").read_text()
+    assert NOTEBOOK_FIXED_LINE in (project / "nb.ipynb").read_text()
 
     # As a user adds it: .pre-commit-config.yaml, then the check passes on the fixed file ...
     (project / ".pre-commit-config.yaml").write_text(

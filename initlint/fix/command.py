@@ -13,7 +13,8 @@ from ..analysis import SourceError
 from ..config import Configs
 from ..files import FileError, read
 from ..index import index_for
-from ..runner import FileResult, gather, run
+from ..notebooks import is_notebook
+from ..runner import FileResult, gather, internal_error, run
 from ..settings import Settings
 from . import fix_source
 from .write import WriteError, replace_atomically
@@ -23,7 +24,7 @@ WRITE, DIFF, CHECK = "write", "diff", "check"
 
 def add_fix_parser(commands, jobs_type) -> argparse.ArgumentParser:
     fix = commands.add_parser("fix", help="insert the matching init for every fixable finding")
-    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursing into *.py and *.ipynb)")
     what = fix.add_mutually_exclusive_group()
     what.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     what.add_argument("--check", action="store_true", help="write nothing; exit 1 when anything would change")
@@ -32,6 +33,10 @@ def add_fix_parser(commands, jobs_type) -> argparse.ArgumentParser:
 
 
 def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
+    if is_notebook(path):
+        from ..notebooks.jobs import fix_notebook
+
+        return fix_notebook(path, settings, write=mode == WRITE, diff=mode == DIFF)
     try:
         original = read(path)
         fixed, analysis = fix_source(original, settings, path, index_for(path, settings))
@@ -40,7 +45,7 @@ def fix_file(path: str, settings: Settings, mode: str = WRITE) -> FileResult:
     except RecursionError:  # writing the fixed tree back recurses as deep as the analysis did
         return FileResult(path, error="too deeply nested to fix")
     except Exception as error:  # one file's failure must not end the run (nor leave files half done)
-        return FileResult(path, error=f"internal error: {type(error).__name__}: {error} (please report it)")
+        return FileResult(path, error=internal_error(error))
     reported = analysis.reported
     unfixed = [dataclasses.replace(f, edit=None) for f in reported if not f.fixable]
     result = FileResult(path, unfixed, fixed=len(reported) - len(unfixed))
@@ -107,7 +112,7 @@ def fix(args: argparse.Namespace, configs: Configs) -> int:
             sys.stdout.write(result.diff)
     results.sort(key=lambda r: r.path)
     _summary(results, mode, sys.stderr)
-    if any(r.error for r in results):
+    if any(r.failed for r in results):
         return 2
     if mode != WRITE and any(r.changed for r in results):
         return 1
@@ -127,7 +132,7 @@ def _summary(results: List[FileResult], mode: str, err) -> None:
         f"{len(unfixed)} left unfixed\n"
     )
     for path, f in unfixed:
-        err.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.layer} not fixed: {f.reason}\n")
+        err.write(f"{f.where(path)}: {f.code} {f.layer} not fixed: {f.reason}\n")
     for r in results:
-        if r.error:
-            err.write(f"{r.path}: error: {r.error}\n")
+        for line in r.error_lines():
+            err.write(line + "\n")
