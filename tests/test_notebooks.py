@@ -400,8 +400,8 @@ def test_a_hoisted_layer_stays_in_the_cell_of_its_statement(run, tmp_path):
     run("fix", "nb.ipynb", cwd=tmp_path)
     cells = document(tmp_path / "nb.ipynb")["cells"]
     assert cells[0]["source"] == ["import torch.nn as nn"]
-    assert cells[1]["source"][:2] == ["def block(w):\n", "    seq = nn.Sequential(nn.Linear(w, w), nn.SiLU())\n"]
-    assert cells[1]["source"][-1] == "    return seq\n"
+    assert cells[1]["source"][:2] == ["def block(w):\n", "    mlp = nn.Sequential(nn.Linear(w, w), nn.SiLU())\n"]
+    assert cells[1]["source"][-1] == "    return mlp\n"
 
 
 def test_import_torch_goes_after_the_last_import_in_its_cell(run, tmp_path):
