@@ -307,7 +307,9 @@ class MethodFlow:
                 if use is not None:
                     self.log.mark_head(use)
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        first = positional[0].value if positional else None
+        # F.relu(input=h): torch's functions name their tensor argument `input`
+        named = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "input"]
+        first = positional[0].value if positional else named[0].value if named else None
         held = self.callee(node)
         opening = self._opening(node.func, held)
         if held is not None:
