@@ -384,7 +384,8 @@ class _Summarizer:
                     if any_tensor or weight_arg:
                         return True
                 elif isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS:
-                    if any_tensor or weight(node.func.value):
+                    # p.grad.zero_() in a loop over parameters (Module.zero_grad) writes a gradient
+                    if (any_tensor and not _gradient(node.func.value)) or weight(node.func.value):
                         return True
                 elif qualified is None and weight_arg:
                     # timm's trunc_normal_(m.weight), lecun_normal_(...), c2_xavier_fill(...)
@@ -598,3 +599,12 @@ def _annotations(nodes: List[ast.AST]) -> Iterable[ast.AST]:
             yield node.annotation
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
             yield node.returns
+
+
+def _gradient(node: ast.AST) -> bool:
+    """``p.grad`` / ``p.grad.data`` / ``p.grad.detach()``: a parameter's gradient, not the parameter."""
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute) and node.attr == "grad":
+            return True
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return False
