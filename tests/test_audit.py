@@ -55,11 +55,13 @@ def test_what_follows_each_layer(report):
     follows = {line: _row(report, line).follows() for line in marks()}
     assert follows[_line_of("self.conv = nn.Conv2d")] == "BatchNorm2d, norm -> ReLU"
     assert _row_of(report, "cases.2.fc").follows() == "LayerNorm, norm -> GELU"
-    assert follows[_line_of("self.layers = nn.ModuleList")] == "ReLU (x3); sum (x1)"
+    assert follows[_line_of("self.layers = nn.ModuleList")] == "ReLU (x3); output (x1)"
     assert _row(report, _line_of("self.gate = nn.Linear")).follows() == "SiLU, mul"
     assert _row(report, _line_of("self.aux = nn.Linear")).follows() == "not reached"
     # In place: the tensor ReLU(inplace=True) returns is its result, not the layer's output.
     assert _row_of(report, "cases.10.net.0").follows() == "ReLU"
+    # A Tanh whose rescaled result is the model's output is a head, as in the linter.
+    assert _row_of(report, "cases.11.action").follows() == "Tanh (head)"
     residual = [r for r in report.rows if "residual add" in r.follows()]
     assert len(residual) == 1 and not residual[0].flagged
 
@@ -167,7 +169,7 @@ def test_assert_initialised_passes_on_an_initialised_model():
 def test_json_form(report):
     data = report.as_dict()
     assert data["flagged"] == len(report.flagged)
-    assert data["static"] == {"both": 10, "runtime only": 2, "static only": 1, "static only, not built": 0}
+    assert data["static"] == {"both": 11, "runtime only": 2, "static only": 1, "static only, not built": 0}
     registry = next(s for s in data["sites"] if s["site"].endswith(f":{_line_of('LAYER_KINDS[kind](*args)')}"))
     assert registry["static"] == "runtime only" and registry["flagged"]
     assert math.isclose(registry["layer_ratio"], registry["output_moment"] / registry["input_moment"])

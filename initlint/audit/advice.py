@@ -66,6 +66,8 @@ def flagged_use(run: LayerRun, settings: Settings) -> Optional[Use]:
         use = consumer.use
         if use.kind != "activation" or (consumer.via_norm and not settings.norm_in_between):
             continue
+        if use in run.heads:  # its result is the model's output: an output range, not a hidden layer
+            continue
         role = use.activation.role
         if role == "hidden" or (role == "gate" and settings.gates):
             if not settings.activations or use.name in settings.activations:

@@ -13,7 +13,7 @@ file holding a construction site; its INI001 findings are matched to sites by pa
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from ..config import Configs
 from ..runner import check_file, gather
@@ -25,9 +25,12 @@ INI001 = "INI001"
 Position = Tuple[str, int, int]  # path, line, 0-based column
 
 
-def static_findings(paths: List[str]) -> Tuple[Dict[Position, str], List[str]]:
-    """``{(path, line, col): message}`` of the INI001 findings in ``paths``, and one error line per bad file."""
-    files, bad = gather(paths, Configs())
+def static_findings(
+    paths: List[str], overrides: Optional[Mapping[str, object]] = None
+) -> Tuple[Dict[Position, str], List[str]]:
+    """``{(path, line, col): message}`` of the INI001 findings in ``paths`` (each file's settings as
+    ``initlint check`` reads them, ``overrides`` on top), and one error line per bad file."""
+    files, bad = gather(paths, Configs(overrides))
     findings: Dict[Position, str] = {}
     errors = [f"{r.path}: {r.error}" for r in bad]
     for path, settings in files:
@@ -45,11 +48,12 @@ def _key(location: str) -> Tuple[str, int]:
     return path, int(line)
 
 
-def compare(report: AuditReport) -> List[str]:
-    """Fill in each row's ``static`` verdict; returns the files the static analysis could not read."""
+def compare(report: AuditReport, overrides: Optional[Mapping[str, object]] = None) -> List[str]:
+    """Fill in each row's ``static`` verdict; returns the files the static analysis could not read.
+    ``overrides``: settings for the static analysis (``{"repository": False}``: each file alone)."""
     rows = [row for row in report.rows if row.location != "?" and _key(row.location)[0].endswith(".py")]
     paths = sorted({_key(row.location)[0] for row in rows if os.path.isfile(_key(row.location)[0])})
-    findings, errors = static_findings(paths)
+    findings, errors = static_findings(paths, overrides)
     seen = set()
     for row in rows:
         path, line = _key(row.location)

@@ -17,7 +17,8 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from ..catalog import Layer
-from .ops import Use, call_use, module_use
+from ..facts.flows import HEAD_ACTIVATIONS
+from .ops import RESCALING, TRANSPARENT, Use, call_use, module_use
 from .sites import Site, catalog_layer, site_of
 
 
@@ -45,6 +46,8 @@ class LayerRun:
     output_moment: Optional[float] = None  # E[y^2] of its output
     activation_moment: Optional[float] = None  # E[f(y)^2] after the first activation it feeds
     consumers: List[Consumer] = field(default_factory=list)
+    # Activations it feeds whose result is the model's output (a Tanh head): not hidden ones.
+    heads: List[Use] = field(default_factory=list)
 
     @property
     def reached(self) -> bool:
@@ -81,6 +84,8 @@ class _Follower(TorchFunctionMode):
         self.runs = runs
         self.stack: List[torch.nn.Module] = []
         self.marked: Dict[int, Tuple[torch.Tensor, Tuple[Origin, ...]]] = {}
+        # An activation's result, followed to see whether it is the model's output (a head).
+        self.activated: Dict[int, Tuple[torch.Tensor, Tuple[Tuple[LayerRun, Use], ...]]] = {}
         self.calls = 0
         self.quiet = False  # our own measurements are not the model's
 
@@ -112,6 +117,7 @@ class _Follower(TorchFunctionMode):
             return func(*args, **kwargs)
         origins = self.origins((args, kwargs))
         result = func(*args, **kwargs)
+        self._follow_activated(func, (args, kwargs), result)
         if not origins:
             return result
         use = self._context_use() or call_use(func, args, kwargs)
@@ -130,11 +136,32 @@ class _Follower(TorchFunctionMode):
             return result
         for run, via_norm in origins:
             run.add(Consumer(use, via_norm))
-            if use.kind == "activation" and not via_norm and run.activation_moment is None:
-                self.quiet = True
-                run.activation_moment = _moment(next(_tensors(result), None))
-                self.quiet = False
+            if use.kind == "activation" and not via_norm:
+                self._mark_activated(result, ((run, use),))
+                if run.activation_moment is None:
+                    self.quiet = True
+                    run.activation_moment = _moment(next(_tensors(result), None))
+                    self.quiet = False
         return result
+
+    def _mark_activated(self, value, pairs) -> None:
+        for tensor in _tensors(value):
+            before = self.activated.get(id(tensor), (tensor, ()))[1]
+            self.activated[id(tensor)] = (tensor, before + tuple(pairs))
+
+    def activated_pairs(self, value) -> Tuple[Tuple[LayerRun, Use], ...]:
+        found: Tuple[Tuple[LayerRun, Use], ...] = ()
+        for tensor in _tensors(value):
+            entry = self.activated.get(id(tensor))
+            if entry is not None and entry[0] is tensor:
+                found += entry[1]
+        return found
+
+    def _follow_activated(self, func, arguments, result) -> None:
+        """An activation's result kept through reshapes, rescaling and clamping (still a head)."""
+        pairs = self.activated_pairs(arguments)
+        if pairs and (func in TRANSPARENT or func in RESCALING):
+            self._mark_activated(result, pairs)
 
     # ---------------------------------------------------------------- hooks
 
@@ -185,6 +212,10 @@ def follow(model: torch.nn.Module, inputs: Tuple[object, ...]) -> Tuple[List[Lay
             output = model(*inputs)
         for run, via_norm in follower.origins(output):
             run.add(Consumer(Use("output", "output"), via_norm))
+        for run, use in follower.activated_pairs(output):
+            # The linter's policy: a bounded activation ending the model is its output range.
+            if use.name in HEAD_ACTIVATIONS and use not in run.heads:
+                run.heads.append(use)
     finally:
         for handle in handles:
             handle.remove()

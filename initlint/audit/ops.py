@@ -75,6 +75,14 @@ TRANSPARENT = {
 }
 ADDS = {_method(m): True for m in _ADDS if _method(m) is not None}
 ADDS.update(_table(["torch.add"], True))
+# What a model may do to an output activation's result on its way to the return and keep it a head
+# (``max_action * torch.tanh(x)``, a squashed value clamped): catalog.RESCALING_OPERATORS and
+# BOUNDING_METHODS as the tensor methods Python's operators call.
+_RESCALING = (
+    *_ADDS, "sub", "sub_", "__sub__", "__rsub__", "mul", "mul_", "__mul__", "__rmul__", "__imul__",
+    "div", "div_", "__truediv__", "__rtruediv__", "neg", "__neg__", "__pos__", *catalog.BOUNDING_METHODS,
+)
+RESCALING = {_method(m): True for m in _RESCALING if _method(m) is not None}
 
 
 def _name(func) -> str:

@@ -69,7 +69,9 @@ class SiteRow:
         """What the layers' outputs went into, with counts when they differ (a loop's last layer)."""
         counts: Dict[str, int] = {}
         for verdict in self.layers:
-            text = ", ".join(c.describe() for c in verdict.run.consumers) if verdict.run.reached else "not reached"
+            run = verdict.run
+            described = [c.describe() + (" (head)" if c.use in run.heads else "") for c in run.consumers]
+            text = ", ".join(described) if run.reached else "not reached"
             counts[text] = counts.get(text, 0) + 1
         if len(counts) == 1:
             return next(iter(counts))
