@@ -113,7 +113,9 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser(
         "audit", help="build a model, run it once, report layers that keep torch's default init (extra: audit)"
     )
-    audit.add_argument("target", metavar="TARGET", help="module:callable or path/file.py:callable returning a model or (model, inputs)")
+    audit.add_argument(
+        "target", metavar="TARGET", help="module:callable or path/file.py:callable returning a model or (model, inputs)"
+    )
     inputs = audit.add_mutually_exclusive_group()
     inputs.add_argument("--input-shape", metavar="8,3,224,224", help="run on a random normal input of this shape")
     inputs.add_argument("--example", metavar="module:callable", help="run on the inputs this callable returns")

@@ -85,9 +85,9 @@ def main() -> None:
         for name, factory in models:
             result = audit_one(package, name, factory)
             print(json.dumps(result), flush=True)
-            total = totals.setdefault(package, {"models": 0, "errors": 0, "sites": 0, "flagged": 0,
-                                                 "repository": dict.fromkeys(CLASSES, 0),
-                                                 "per_file": dict.fromkeys(CLASSES, 0)})
+            empty = {"models": 0, "errors": 0, "sites": 0, "flagged": 0}
+            empty.update(repository=dict.fromkeys(CLASSES, 0), per_file=dict.fromkeys(CLASSES, 0))
+            total = totals.setdefault(package, empty)
             if "error" in result:
                 total["errors"] += 1
                 continue

@@ -68,7 +68,9 @@ def test_what_follows_each_layer(report):
 
 def test_activation_parameters_reach_the_recommendation(report):
     calls = {v.run.paths[0]: v.call for v in report.verdicts if v.flagged}
-    assert calls["cases.0.net.5"] == 'torch.nn.init.kaiming_uniform_(model.cases[0].net[5].weight, a=0.2, nonlinearity="leaky_relu")'
+    assert calls["cases.0.net.5"] == (
+        'torch.nn.init.kaiming_uniform_(model.cases[0].net[5].weight, a=0.2, nonlinearity="leaky_relu")'
+    )
     assert calls["cases.1.fc3"].endswith('a=0.1, nonlinearity="leaky_relu")')
     gelu = next(v for v in report.verdicts if v.run.paths == ("cases.0.net.2",))
     assert gelu.recommendation.label == "GELU(approximate='tanh')"
@@ -173,3 +175,19 @@ def test_json_form(report):
     registry = next(s for s in data["sites"] if s["site"].endswith(f":{_line_of('LAYER_KINDS[kind](*args)')}"))
     assert registry["static"] == "runtime only" and registry["flagged"]
     assert math.isclose(registry["layer_ratio"], registry["output_moment"] / registry["input_moment"])
+
+
+def test_the_comparison_takes_the_static_analysis_settings():
+    """File by file (no repository index) the fixture gives the same verdicts; with INI001 ignored
+    the static analysis reports nothing, so every flagged site is runtime only."""
+    from initlint.audit.compare import compare
+
+    report = initlint.audit(models.AllCases, X, static=False)
+    compare(report, {"repository": False})
+    by_line = {int(row.location.rsplit(":", 1)[1]): row.static for row in report.rows}
+    assert by_line == marks()
+    for row in report.rows:
+        row.static = row.static_note = ""
+    compare(report, {"ignore": ("INI001",)})
+    assert {row.static for row in report.rows} == {"runtime only", ""}
+    assert sum(row.static == "runtime only" for row in report.rows) == len(report.flagged)

@@ -78,3 +78,10 @@ def test_without_torch_one_line_says_what_to_install(tmp_path):
         [sys.executable, "-m", "initlint", "check", str(MODELS_PATH)], capture_output=True, text=True, env=env, timeout=120
     )
     assert check.returncode == 1 and "INI001" in check.stdout
+
+
+def test_the_readme_example_is_what_the_command_prints(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["audit", "examples/mlp.py:MLP", "--input-shape", "64,784"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 9 and out in (ROOT / "README.md").read_text()

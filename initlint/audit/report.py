@@ -193,7 +193,7 @@ class AuditReport:
 
 def _short(location: str, root: Optional[str]) -> str:
     if root and location.startswith(root + os.sep):
-        return location[len(root) + 1 :]
+        return location[len(root) + 1:]
     return location
 
 
@@ -206,6 +206,7 @@ def build_report(runs: List[LayerRun], settings: Settings) -> AuditReport:
         if key not in rows:
             rows[key] = SiteRow(site.location if site is not None else "?", col=site.col if site is not None else None)
         rows[key].layers.append(verdict)
+
     # In forward order; the sites the forward pass never reached last.
     def order(row: SiteRow) -> Tuple[bool, int]:
         first = row.first_reached()
