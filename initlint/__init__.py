@@ -9,7 +9,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .settings import Settings
 
-__all__ = ["__version__", "Analysis", "Finding", "Settings", "SourceError", "analyze"]
+__all__ = ["__version__", "Analysis", "Finding", "Settings", "SourceError", "analyze", "audit", "assert_initialised"]
 
 
 def __getattr__(name: str):
@@ -19,6 +19,12 @@ def __getattr__(name: str):
         from . import analysis
 
         return getattr(analysis, name)
+    if name in ("audit", "assert_initialised"):
+        # The runtime check needs torch (the audit extra): imported only when asked for.
+        import importlib
+
+        audit = importlib.import_module(".audit", __name__)
+        return audit if name == "audit" else audit.assert_initialised
     if name == "Finding":
         from .findings import Finding
 

@@ -109,7 +109,34 @@ def parser() -> argparse.ArgumentParser:
     )
     # For PATH:LINE: the file's settings as check reads them, and the repository's own switches.
     add_settings(explain, EXPLAIN_SETTINGS)
+
+    audit = commands.add_parser(
+        "audit", help="build a model, run it once, report layers that keep torch's default init (extra: audit)"
+    )
+    audit.add_argument(
+        "target", metavar="TARGET", help="module:callable or path/file.py:callable returning a model or (model, inputs)"
+    )
+    inputs = audit.add_mutually_exclusive_group()
+    inputs.add_argument("--input-shape", metavar="8,3,224,224", help="run on a random normal input of this shape")
+    inputs.add_argument("--example", metavar="module:callable", help="run on the inputs this callable returns")
+    audit.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    audit.add_argument("--plot", metavar="FILE.png", help="draw E[y²] per layer, as built vs initlint's init")
+    audit.add_argument(
+        "--no-compare", dest="compare", action="store_false", help="skip the static analysis of the sites' files"
+    )
     return top
+
+
+def audit_command(args: argparse.Namespace) -> int:
+    """The runtime audit needs torch, which the linter never imports: asked for only here."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        sys.stderr.write("initlint audit needs torch: pip install 'initlint[audit]'\n")
+        return EXIT_ERROR
+    from .audit.command import run
+
+    return run(args)
 
 
 def check(args: argparse.Namespace, configs: Configs) -> int:
@@ -136,6 +163,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             from .explain import explain
 
             return explain(args, configs_from(args, EXPLAIN_SETTINGS))
+        if args.command == "audit":
+            return audit_command(args)
         configs = configs_from(args)
         if args.command == "check":
             return check(args, configs)

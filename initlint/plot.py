@@ -55,8 +55,14 @@ def _moments(torch, source: bytes, width: int) -> List[float]:
     return moments
 
 
-def draw(results: Dict[str, Dict[str, List[float]]], path: str):
-    """Write the PNG; returns the matplotlib figure (tests read the plotted values back)."""
+def draw(
+    results: Dict[str, Dict[str, List[float]]],
+    path: str,
+    title: str = f"Plain MLP, width {WIDTH}, no bias: torch's default init vs the init initlint writes",
+    xlabel: str = "layer",
+):
+    """Write the PNG: per group, its first series dotted, its second solid (as measured, then with
+    initlint's init); returns the matplotlib figure (tests read the plotted values back)."""
     try:
         import matplotlib
 
@@ -67,13 +73,12 @@ def draw(results: Dict[str, Dict[str, List[float]]], path: str):
     figure, axes = plt.subplots(figsize=(8, 5))
     for i, (activation, series) in enumerate(results.items()):
         colour = f"C{i}"
-        for label, style in (("torch default", ":"), ("initlint", "-")):
-            values = series[label]
+        for (label, values), style in zip(series.items(), (":", "-")):
             axes.plot(range(1, len(values) + 1), values, style, color=colour, label=f"{activation}, {label}")
     axes.set_yscale("log")
-    axes.set_xlabel("layer")
+    axes.set_xlabel(xlabel)
     axes.set_ylabel("E[y²] of the layer's output")
-    axes.set_title(f"Plain MLP, width {WIDTH}, no bias: torch's default init vs the init initlint writes")
+    axes.set_title(title, fontsize="medium")
     axes.legend(fontsize="small", ncol=2)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
