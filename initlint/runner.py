@@ -135,12 +135,13 @@ def split_errors(discovered: Sequence[Tuple[str, str]]) -> Tuple[List[str], List
 
 
 def gather(paths: Sequence[str], configs: Configs) -> Tuple[List[File], List[FileResult]]:
-    """The files under ``paths`` that no ``exclude`` glob skips, each with its settings, and a
+    """The files under ``paths`` that no ``exclude`` glob skips, each with its settings (its
+    ``per_file_ignores`` applied), and a
     result for each path that could not be used. Raises ``ConfigError`` for a bad config."""
     usable, errors = split_errors(list(discover(list(paths))))
     files = []
     for path in usable:
         config = configs.for_file(path)
         if not config.excludes(path):
-            files.append((path, config.settings))
+            files.append((path, config.settings_for(path)))
     return files, errors
