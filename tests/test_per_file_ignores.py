@@ -10,37 +10,19 @@ from flake8.main.cli import main as flake8_main
 
 from conftest import FIXTURES
 from initlint import config
-from initlint.cli import main
 from initlint.config import FileConfig
 from initlint.flake8_plugin import Plugin
 from initlint.settings import Settings
+from test_config import FLAGGED, one_line_error, run  # noqa: F401  (run: `initlint ARGS` in-process, a fixture)
 
 PROJECT = FIXTURES / "per_file_ignores"  # its pyproject: tests/* ignore INI001, scripts/**/*.py ignore INI
 FILES = ("model.py", "tests/test_model.py", "scripts/run.py", "scripts/tools/train.py")
-FLAGGED = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n"
 
 
 @pytest.fixture
 def project(tmp_path):
     shutil.copytree(PROJECT, tmp_path / "project")
     return tmp_path / "project"
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    """``initlint ARGS`` in-process in ``cwd``."""
-
-    def run(*args, cwd):
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        try:
-            returncode = main([*args[:1], "-j", "1", *args[1:]])
-        except SystemExit as usage_error:
-            returncode = usage_error.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, returncode, out, err)
-
-    return run
 
 
 def reported_paths(result):
@@ -139,10 +121,8 @@ def test_a_bad_value_is_a_one_line_config_error(tmp_path, run, body, part):
     (tmp_path / "pyproject.toml").write_text(f"[tool.initlint]\n{body}\n")
     (tmp_path / "m.py").write_text(FLAGGED)
     for command in ("check", "fix"):
-        result = run(command, "m.py", cwd=tmp_path)
-        assert result.returncode == 2 and result.stdout == ""
-        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-        assert result.stderr.startswith("initlint: error: pyproject.toml: [tool.initlint] ") and part in result.stderr
+        line = one_line_error(run(command, "m.py", cwd=tmp_path), part)
+        assert line.startswith("initlint: error: pyproject.toml: [tool.initlint] "), line
     assert (tmp_path / "m.py").read_text() == FLAGGED
 
 
