@@ -127,11 +127,15 @@ ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *
 # the callee's dotted name: called with a string that names an activation, they hold that one.
 ACTIVATION_GETTER = re.compile(
     r"(?:^|\.)(?:(?:get|create|make|build)_(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
-    r"|get_layer|activations\.get)$"
+    r"|get_layer|activations\.get"
+    # mmengine's registries build from a config dict (``dict(type="GELU")``): an activation only
+    # when the config's type names one.
+    r"|MODELS\.build|ACTIVATION(?:S|_LAYERS)?\.build)$"
 )
 # How such strings spell activations beyond the class name (compared lower-case, without "_").
 _SPELLINGS: Mapping[str, Tuple[str, Mapping[str, object]]] = {
     "swish": ("SiLU", {}), "gelutanh": ("GELU", {"approximate": "tanh"}), "quickgelu": ("Swish", {"beta": 1.702}),
+    "hswish": ("Hardswish", {}), "hsigmoid": ("Hardsigmoid", {}),
 }
 
 
@@ -228,6 +232,15 @@ TRANSPARENT_METHODS = frozenset(
     )
 )
 
+# Pooling ends a "followed by" (it changes the signal's statistics), but only reshapes the
+# output of a model's last activation: a Sequential ending in Tanh then pooling is a head.
+POOLING_MODULES = frozenset(
+    NN + kind + size
+    for kind in ("AvgPool", "MaxPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "LPPool")
+    for size in ("1d", "2d", "3d")
+    if not (kind == "LPPool" and size == "3d")
+)
+
 SEQUENTIAL = NN + "Sequential"
 
 # Wrappers that return the module they are given with its weight reparametrised from the weight it
@@ -301,6 +314,12 @@ LAYER_BASES: Mapping[str, Tuple[str, ...]] = {
     NN + "_ConvTransposeNd": tuple(n for n, layer in LAYERS.items() if layer.family == "conv_transpose"),
     NN + "_LazyConvXdMixin": tuple(n for n, layer in LAYERS.items() if layer.has_kernel and layer.lazy),
 }
+
+# Declarative inits (mmengine's and mmcv's ``init_cfg``): the initializer types that write
+# weights (``Pretrained`` loads a checkpoint: no init of an untrained model). ``layer=`` names
+# layer classes by their class name or a base class's name.
+DECLARED_INITIALIZERS = frozenset(("Constant", "Xavier", "Normal", "TruncNormal", "Uniform", "Kaiming", "Caffe2Xavier"))
+DECLARED_INIT_PARAMETER = "init_cfg"
 
 # Names of helper functions that initialise what they are given (c2_msra_fill, zero_module,
 # kaiming_init, init_weights, ...): a whole word or a word part of the name, case-insensitive.

@@ -38,7 +38,7 @@ HELP: Mapping[str, str] = {
     "init_helpers": "extra names of functions that initialise the layers they are given",
     "framework_bases": "extra base classes whose models a framework initialises (built in: PreTrainedModel)",
     "repository": "use the evidence of the whole repository (inits in other files); off: each file alone",
-    "cache": "cache the repository index's per-file summaries (off: --no-cache)",
+    "cache": "cache the repository index's per-file summaries and each file's findings (off: --no-cache)",
     "cache_dir": "where the cache lives (default: .initlint_cache/ in the project root)",
     "select": "report only these rule codes (prefixes); default: all",
     "ignore": "do not report these rule codes (prefixes)",

@@ -8,17 +8,23 @@ first. The init statements go right after the binding.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, Optional, Tuple
 
 import libcst as cst
 
 from .facts.collect import Facts
-from .facts.model import ActivationUse, Construct, LayerSite, Scope
+from .facts.comprehended import comprehension_container
+from .facts.model import ActivationUse, Construct, LayerSite
+from .facts.resets import RESET, calls_reset, method, resetting_method, self_name
+from .hoisting import LocalNames, callee, where
 from .recommend import Recommendation, describe, recommend
 from .settings import Settings
 
 INIT = "torch.nn.init"
+UNNAMED = "bind "  # how a suggestion in words begins: nothing names the layer yet
 _FRESH_BASE = {"linear": "linear", "bilinear": "bilinear", "conv": "conv", "conv_transpose": "deconv"}
 
 
@@ -36,6 +42,16 @@ class Edit:
     hoist: Optional[Hoist]
     lines: Tuple[str, ...]
     import_torch: bool  # the module has no name for torch.nn.init yet: add `import torch`
+    also: Tuple["Edit", ...] = ()  # the same init elsewhere too (at the end of reset_parameters)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """The init of every item a comprehension built: ``header`` then the init, after ``statement``."""
+
+    statement: cst.SimpleStatementLine  # the statement binding the container
+    header: str  # ``for block in self.blocks:``
+    name: str  # the loop's variable
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,18 +64,24 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class Plan:
-    statements: Tuple[str, ...]  # the init statements, without comments
+    statements: Tuple[str, ...]  # the init statements the edit inserts, without comments
     lines: Tuple[str, ...]  # the lines to insert: the statements, commented where it helps
     edit: Optional[Edit]
     reason: str  # why there is no edit ("" when there is one)
+    # What the reader is told to do: the statements when the code already names the layer where
+    # they go; else, in words, what to bind first (the statements name a local the fix would create).
+    advice: str = ""
+
+    @property
+    def suggestion(self) -> str:
+        """The lines to add when they name only what exists, else the advice in words."""
+        return self.advice if self.advice.startswith(UNNAMED) else "\n".join(self.lines)
 
 
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: Set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
+def _accessor_words(path: str):
+    """``[0].fc1`` -> ``item 0``, ``fc1``: how a reader says each step of an accessor path."""
+    for index, attribute in re.findall(r"\[([^\]]*)\]|\.(\w+)", path):
+        yield f"item {index}" if not attribute else attribute
 
 
 class EditPlanner:
@@ -69,13 +91,17 @@ class EditPlanner:
         spelled = facts.imports.spelling(INIT)
         self.init = spelled or INIT
         self.import_torch = spelled is None
-        self._taken: Dict[int, Set[str]] = {}
+        self._locals = LocalNames(facts.module)
         self._hoists: Dict[int, Hoist] = {}
+        self._loop_names: Dict[str, str] = {}  # the items a loop goes over -> its variable
 
-    def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> Plan:
+    def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse, all_but_last: bool = False) -> Plan:
         anchor = site.anchor()
         path = site.path_from_anchor()
-        if path is None:
+        loop = self._loop(anchor, all_but_last) if path is not None else None
+        if loop is not None:
+            statement, header, base, reason = loop.statement, loop.header, loop.name, ""
+        elif path is None:
             base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
         else:
             base, reason = self._name(anchor, site)
@@ -86,6 +112,13 @@ class EditPlanner:
         lines = list(statements)
         if rec.comment:
             lines[0] += "  # " + rec.comment
+        if loop is not None:  # one loop over the container's items, each built by the comprehension
+            statements = [header + " " + "; ".join(statements)]
+            lines = [header + "".join("\n    " + line for line in lines)]
+        if loop is not None or (anchor.ref is not None and path is not None):
+            advice = "add " + "; ".join(statements)
+        else:
+            advice = self._in_words(anchor, site, path, rec)
         if not reason and site.layer.lazy:
             reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
         if not reason and use.parametric:
@@ -95,9 +128,66 @@ class EditPlanner:
         if not reason and use.alternatives:
             reason = self._choice_reason(site, rec, use)
         if reason:
-            return Plan(tuple(statements), tuple(lines), None, reason)
+            return Plan(tuple(statements), tuple(lines), None, reason, advice)
+        if loop is not None:
+            return Plan(tuple(statements), tuple(lines), Edit(statement, None, tuple(lines), self.import_torch), "", advice)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
-        return Plan(tuple(statements), tuple(lines), Edit(anchor.statement, hoist, tuple(lines), self.import_torch), "")
+        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
+        if hoist is None:
+            edit, where_too = self._surviving_reset(site, ref, edit)
+            advice += where_too
+        return Plan(tuple(statements), tuple(lines), edit, "", advice)
+
+    def _loop(self, anchor: Construct, all_but_last: bool) -> Optional[Loop]:
+        """``for block in self.blocks:`` when ``anchor`` is the element of the comprehension that
+        makes a named container's items (``nn.ModuleList([... for _ in range(depth)])``)."""
+        container = comprehension_container((*self.facts.containers, *self.facts.sequentials), anchor)
+        if container is None or container.ref is None or container.statement is None or not container.hoistable:
+            return None
+        items = f"{container.ref}[:-1]" if all_but_last else container.ref
+        name = self._loop_names.get(items)
+        if name is None:
+            base = "layer" if isinstance(anchor, LayerSite) else "block"
+            name = self._loop_names[items] = self._locals.fresh(container, base)
+        return Loop(container.statement, f"for {name} in {items}:", name)
+
+    def _surviving_reset(self, site: LayerSite, ref: str, edit: Edit) -> Tuple[Edit, str]:
+        """The edit, moved or copied to the end of the class's ``reset_parameters`` when that resets
+        the layers (else the init is undone by each reset); and what the message says about it."""
+        cls = site.owner_class
+        reset = resetting_method(cls)
+        built_in = site.function
+        if reset is None or built_in is None or built_in is reset or not ref.startswith(("self.", "self[")):
+            return edit, ""
+        body = built_in.body.body if isinstance(built_in.body, cst.IndentedBlock) else ()
+        top = [i for i, statement in enumerate(body) if statement is edit.statement]
+        if self_name(built_in) != "self" or not top:
+            return edit, ""  # built conditionally or in a loop: the reset may find no such layer
+        last = reset.body.body[-1]
+        if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], (cst.Return, cst.Raise)):
+            return edit, ""
+        me = self_name(reset)
+        lines = tuple(line.replace(ref, me + ref[len("self"):]) for line in edit.lines)
+        at_end = Edit(last, None, lines, edit.import_torch)
+        init = method(cls, "__init__")
+        order = init.body.body if init is not None and isinstance(init.body, cst.IndentedBlock) else ()
+        calls = [i for i, statement in enumerate(order) if calls_reset(statement)]
+        if not calls:
+            return dataclasses.replace(edit, also=(at_end,)), f" here and at the end of {RESET}(), which resets it"
+        if built_in is init and all(i > top[0] for i in calls):
+            return at_end, f" at the end of {RESET}(), which resets it (__init__ calls it after building it)"
+        return edit, ""  # reset before the layer exists: an init there would fail
+
+    def _in_words(self, anchor: Construct, site: LayerSite, path: Optional[str], rec: Recommendation) -> str:
+        """``bind the Sequential returned here to a name, then init its item 0 with ...``: for a layer
+        nothing names yet, so that the advice names no variable the code does not have."""
+        if path is None:  # its index in the container is not certain: speak of the layer itself
+            anchor, path = site, ""
+        what = f"the {callee(anchor.call)} {where(anchor)}"
+        item = "it" if not path else "its " + "'s ".join(_accessor_words(path))
+        call = rec.render(self.init, "...")
+        bias = f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
+        return f"{UNNAMED}{what} to a name, then init {item} with {call}{bias}"
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""
@@ -121,20 +211,16 @@ class EditPlanner:
         existing = self._hoists.get(id(anchor.call))
         if existing is not None:
             return existing.name, ""
-        family = anchor.layer.family if isinstance(anchor, LayerSite) else None
-        hoist = self._hoists[id(anchor.call)] = Hoist(anchor.call, self._fresh(anchor, _FRESH_BASE.get(family, "seq")))
+        hoist = self._hoists[id(anchor.call)] = Hoist(anchor.call, self._locals.fresh(anchor, self._base(anchor)))
         return hoist.name, ""
 
-    def _fresh(self, anchor: Construct, base: str) -> str:
-        scope: Scope = anchor.function or anchor.owner_class or self.facts.module
-        taken = self._taken.get(id(scope))
-        if taken is None:
-            collector = _Names()
-            scope.visit(collector)
-            taken = self._taken[id(scope)] = collector.names
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}{n}"
-        taken.add(name)
-        return name
+    def _base(self, anchor: Construct) -> str:
+        """What the hoisted thing is: ``linear``, ``conv``; ``mlp`` for a Sequential of Linear layers only."""
+        if isinstance(anchor, LayerSite):
+            return _FRESH_BASE.get(anchor.layer.family, "layer")
+        kind = callee(anchor.call)
+        if kind in ("ModuleList", "ModuleDict"):
+            return "layers"
+        items = [site.layer.family for site in self.facts.sites if site.container is anchor]
+        return "mlp" if items and all(family == "linear" for family in items) else "seq"
+

@@ -94,15 +94,16 @@ class Plugin:
         # imports the analysis (a second regex search on the few files that pass is cheaper).
         if not may_report(source, settings) and not may_build_through_helpers(source, settings):
             return
-        from .analysis import SourceError, analyze
+        from . import verdicts
+        from .analysis import SourceError
         from .index import index_for
 
         try:
             tree = self.tree if isinstance(self.tree, ast.Module) else None
-            analysis = analyze(source, settings, self.filename, tree, index_for(self.filename, settings))
+            findings = verdicts.findings(source, settings, self.filename, tree, index_for(self.filename, settings))
         except SourceError as error:
             # flake8 reports unparseable files itself (E999); never a traceback from here.
             LOG.warning("initlint: %s: %s", self.filename, error)
             return
-        for finding in analysis.findings:  # only selected rules ran
+        for finding in findings:  # only selected rules ran
             yield finding.line, finding.col, finding.message, type(self)

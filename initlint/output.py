@@ -12,6 +12,7 @@ from typing import List, Mapping, TextIO, Tuple
 
 from . import __version__
 from .explain import rule_markdown
+from .edits import UNNAMED
 from .findings import Finding
 from .rules import BY_CODE, RULES
 from .runner import FileResult, Replacement
@@ -91,7 +92,7 @@ def _sarif_rule(rule) -> dict:
 
 def _sarif_fix(uri: str, f: Finding, replacements: Tuple[Replacement, ...]) -> dict:
     return {
-        "description": {"text": f"add {f.suggestion}"},
+        "description": {"text": f.suggestion if f.suggestion.startswith(UNNAMED) else f"add {f.suggestion}"},
         "artifactChanges": [
             {
                 "artifactLocation": {"uri": uri},

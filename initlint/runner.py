@@ -15,7 +15,8 @@ import libcst as cst
 
 from .analysis import SourceError, analyze
 from .config import Configs
-from .files import FileError, discover, read
+from . import verdicts
+from .files import FileError, discover, read, source_text
 from .findings import Finding
 from .positions import physical_lines
 from .index import index_for
@@ -64,23 +65,30 @@ def _replacements(module: cst.Module, finding: Finding) -> Tuple[Replacement, ..
 
 
 def check_file(path: str, settings: Settings, with_fixes: bool = False) -> FileResult:
-    """The file's reported findings with their lines; ``with_fixes``: each edit as replacements."""
+    """The file's reported findings with their lines; ``with_fixes``: each edit as replacements
+    (which needs the syntax tree: never from the cache of verdicts)."""
     try:
-        analysis = analyze(read(path), settings, path, index=index_for(path, settings))
+        source = read(path)
+        index = index_for(path, settings)
+        if with_fixes:
+            analysis = analyze(source, settings, path, index=index)
+            found = analysis.findings
+        else:
+            found = verdicts.findings(source, settings, path, index=index)
+        reported = [f for f in found if not f.noqa]
+        # Edits hold syntax-tree nodes: useless to the caller, costly to send between processes.
+        result = FileResult(path, [dataclasses.replace(f, edit=None) for f in reported])
+        if reported:
+            lines = physical_lines(source_text(source)[0])
+            result.lines = {f.line: lines[f.line - 1] for f in reported if f.line <= len(lines)}
+        if with_fixes:
+            result.fixes = {
+                dataclasses.replace(f, edit=None): _replacements(analysis.module, f) for f in reported if f.fixable
+            }
     except (FileError, SourceError) as error:
         return FileResult(path, error=str(error))
     except Exception as error:  # a bug in initlint: that file's error line, never a traceback
         return FileResult(path, error=f"internal error: {type(error).__name__}: {error} (please report it)")
-    reported = analysis.reported
-    # Edits hold syntax-tree nodes: useless to the caller, costly to send between processes.
-    result = FileResult(path, [dataclasses.replace(f, edit=None) for f in reported])
-    if reported:
-        lines = physical_lines(analysis.module.code)
-        result.lines = {f.line: lines[f.line - 1] for f in reported if f.line <= len(lines)}
-    if with_fixes:
-        result.fixes = {
-            dataclasses.replace(f, edit=None): _replacements(analysis.module, f) for f in reported if f.fixable
-        }
     return result
 
 

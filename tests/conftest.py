@@ -16,6 +16,7 @@ TORCH_MODULES = (
     "test_examples.py",
     "test_gains.py",
     "test_plot.py",
+    "test_reset_parameters.py",
     "test_torch_activations.py",
     "test_torch_fixed_models.py",
 )

@@ -2,7 +2,10 @@
 
 import ast
 import difflib
+import io
 import re
+import tokenize
+from dataclasses import dataclass
 
 import libcst as cst
 import pytest
@@ -37,29 +40,82 @@ def _is_inserted(line: bytes) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_everything_outside_the_inserted_lines_is_kept(case):
+    """Statement by statement: the source's statements in order, with inserted init statements
+    added and hoists (`NAME = EXPR`, then the statement with EXPR -> NAME); and line by line:
+    every source line outside a statement a hoist rewrote is kept byte for byte."""
     source = case.read_bytes()
     fixed, _ = fix_source(source, settings_of(source))
+    old = [s for s in _statements(source) if not _is_inserted_statement(s.code)]
+    new = [s for s in _statements(fixed) if not _is_inserted_statement(s.code)]
+    rewritten, j = set(), 0
+    for statement in old:
+        bindings = []
+        while statement.code not in (_unhoisted(new[j].code, bindings) if bindings else {new[j].code}):
+            binding = re.fullmatch(rb"(\w+) = (.*)", new[j].code, re.DOTALL)
+            assert binding, (new[j].code, statement.code)
+            bindings.append(binding.groups())
+            j += 1
+        if bindings:
+            rewritten.update(range(statement.first, statement.last + 1))
+        j += 1
+    assert j == len(new)
     before, after = source.splitlines(keepends=True), fixed.splitlines(keepends=True)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-        new = [line for line in after[j1:j2] if not _is_inserted(line)]
-        if tag == "insert":
-            assert not new, new
-        elif tag == "replace" and all(_is_inserted(line) for line in before[i1:i2]) and not new:
-            continue  # an init call rewritten in place (INI002/INI003)
-        elif tag != "equal":
-            # Only hoists rewrite a line: `NAME = EXPR` lines, then the old statement with EXPR -> NAME.
-            bindings = [re.match(rb"\s*(\w+) = (.*?)\r?\n", line) for line in new[:-1]]
-            assert bindings and all(bindings), new
-            old = b"".join(before[i1:i2])
-            for binding in bindings:
-                name, expr = binding.groups()
-                old = old.replace(expr, name, 1)
-            assert old == new[-1]
+    kept = set()
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            kept.update(range(i1 + 1, i2 + 1))
+    changed = {n for n in range(1, len(before) + 1) if n not in kept and not _is_inserted(before[n - 1])}
+    assert changed <= rewritten, sorted(changed - rewritten)
+
+
+def _unhoisted(code: bytes, bindings):
+    """Every way to put each hoisted name in ``code`` back as the expression it was bound to
+    (the name may also appear as a keyword: ``body=body``)."""
+    codes = {code}
+    for name, expr in reversed(bindings):
+        codes = {
+            c[: m.start()] + expr + c[m.end():] for c in codes for m in re.finditer(rb"\b" + name + rb"\b", c)
+        }
+    return codes
+
+
+def _is_inserted_statement(code: bytes) -> bool:
+    """An init statement, `import torch`, or the header of a loop the fix adds over a container
+    (``for block in self . blocks [ : - 1 ] :``)."""
+    loop = re.fullmatch(rb"for \w+ in [\w .]+(\[ : - 1 \])? :", code)
+    return b". init ." in code or code.startswith(b"init .") or code == b"import torch" or loop is not None
+
+
+@dataclass
+class _Statement:
+    code: bytes  # its tokens, one space apart (no comments, no layout)
+    first: int  # its lines (1-based)
+    last: int
+
+
+def _statements(source: bytes):
+    """The logical lines of ``source``, squashed, with their line spans."""
+    out, current, first = [], [], None
+    for token in tokenize.tokenize(io.BytesIO(source).readline):
+        if token.type == tokenize.NEWLINE:
+            if current:
+                out.append(_Statement(b" ".join(current), first, token.end[0]))
+            current, first = [], None
+        elif token.type not in _LAYOUT:
+            first = first or token.start[0]
+            current.append(token.string.encode("utf-8", "surrogateescape"))
+    return out
+
+
+_LAYOUT = {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT, tokenize.ENCODING,
+           tokenize.ENDMARKER}
 
 
 def test_the_fix_cases_include_every_edit_form():
     fixed_text = "".join(fixed_path(c).read_text(encoding="latin-1") for c in CASES)
-    for form in ("self.fc1.weight", "self.net[3].weight", "self.head.fc1.weight", "seq = ", "import torch\n"):
+    forms = ("self.fc1.weight", "self.net[3].weight", "self.head.fc1.weight", "seq = ", "mlp = ",
+             "for block in self.blocks:", "import torch\n")
+    for form in forms:
         assert form in fixed_text, form
 
 

@@ -197,7 +197,7 @@ def test_sarif_fixes_applied_give_what_initlint_fix_writes(tmp_path, check):
     assert main(["fix", "-j", "1", *SHAPES]) == 0
     for name in SHAPES:
         assert fixed[name] == (tmp_path / name).read_text(), name
-    assert "import torch\n" in fixed["import.py"] and "seq = nn.Sequential(" in fixed["hoist.py"]
+    assert "import torch\n" in fixed["import.py"] and "mlp = nn.Sequential(" in fixed["hoist.py"]
 
 
 def test_sarif_has_no_fixes_for_unfixable_findings_and_an_absolute_path_is_a_file_uri(tmp_path, check):

@@ -136,7 +136,7 @@ def test_flake8_with_several_jobs_on_a_fresh_cache(tmp_path):
         entries = list((cases / name / ".initlint_cache" / "summaries").rglob("*"))
         assert entries and not [p for p in entries if p.name.startswith(".tmp-")], name
         for entry in (p for p in entries if p.is_file()):
-            assert set(json.loads(entry.read_text())) == {"key", "summary"}
+            assert set(json.loads(entry.read_text())) == {"key", "value"}
     assert _flake8(cases, "-j", "2") == _marked(CASES)  # warm
 
 
@@ -147,10 +147,11 @@ def test_a_corrupt_or_foreign_cache_entry_is_rebuilt(tmp_path, monkeypatch, caps
     entries[0].write_bytes(b"\x00{not json")
     foreign = json.loads(entries[1].read_text())
     foreign["key"] = "0" * 64  # a summary stored under another key
-    foreign["summary"]["defs"] = {}
+    foreign["value"]["defs"] = {}
     entries[1].write_text(json.dumps(foreign))
     for entry in entries[2:]:
         entry.write_text('{"key": 1}')
+    shutil.rmtree(project / ".initlint_cache" / "verdicts")  # else no summary is needed again
     reset()
     assert _check(monkeypatch, capsys, project) == expected_here
     for entry in entries:

@@ -56,6 +56,20 @@ def test_unfixed_layers_do_not_have_the_gain(case):
         assert measured != pytest.approx(expected_gain(act), rel=0.03), path
 
 
+UNTOUCHING = [c for c in BUILDABLE if b"\nUNTOUCHED = " in c.read_bytes()]
+
+
+@pytest.mark.parametrize("case", UNTOUCHING, ids=[c.stem for c in UNTOUCHING])
+def test_layers_the_fix_must_leave_alone_keep_torchs_default(case):
+    """E.g. the last layer of a ModuleList whose forward applies the activation to all but the last."""
+    torch.manual_seed(0)
+    model = load(fixed_path(case).read_bytes(), case.stem)["build"]()
+    for path in load(case.read_bytes(), case.stem)["UNTOUCHED"]:
+        weight = model.get_submodule(path).weight
+        assert weight.numel() >= 10_000
+        assert weight_gain(weight) == pytest.approx(DEFAULT_GAIN, rel=0.03), path
+
+
 def test_bias_zeros_setting_zeroes_the_bias():
     case = next(c for c in CASES if c.stem == "settings_normal_fan_out_bias")
     model = load(fixed_path(case).read_bytes(), case.stem)["build"]()

@@ -9,6 +9,7 @@ import libcst as cst
 from .. import catalog
 from ..imports import ImportTable, dotted
 from ..settings import Settings
+from .comprehended import EVERY_ITEM, comprehension_container, looped_items
 from .evidence import Evidence, call_name, init_helper_name
 from .literals import bind_args, literal, module_arguments, ref_text, weight_owner
 from .walk import child_nodes, descendants
@@ -176,6 +177,8 @@ class Collector:
             self.facts.modules[id(node)] = ("norm", None)
         elif qualified in catalog.TRANSPARENT_MODULES:
             self.facts.modules[id(node)] = ("transparent", None)
+        elif qualified in catalog.POOLING_MODULES:
+            self.facts.modules[id(node)] = ("pooling", None)
         elif qualified.startswith(catalog.INIT_MODULE + "."):
             self._init_call(node, qualified)
 
@@ -268,12 +271,27 @@ class Collector:
     def visit_For(self, node: cst.For) -> None:
         """``for m in [self.p6, self.p7]: nn.init.kaiming_uniform_(m.weight, a=1)``: a write on
         each listed layer's weight."""
-        if not isinstance(node.target, cst.Name) or not isinstance(node.iter, (cst.List, cst.Tuple)):
+        if not isinstance(node.target, cst.Name):
             return
         name = node.target.value
+        if not isinstance(node.iter, (cst.List, cst.Tuple)):
+            self._note_items_evidence(node, name)
+            return
         if any(weight_owner(n) == name for n in descendants(node.body) if isinstance(n, cst.Attribute)):
             for element in node.iter.elements:
                 self._note_evidence(ref_text(element.value))
+
+    def _note_items_evidence(self, node: cst.For, name: str) -> None:
+        """``for block in self.blocks: nn.init.kaiming_uniform_(block[0].weight, ...)`` (or over
+        ``self.blocks[:-1]``): a write on ``self.blocks[*][0]``, the items a comprehension built."""
+        items = looped_items(node.iter)
+        container = ref_text(items) if items is not None else None
+        if container is None:
+            return
+        for n in descendants(node.body):
+            owner = weight_owner(n) if isinstance(n, cst.Attribute) else None
+            if owner is not None and (owner == name or owner.startswith((name + "[", name + "."))):
+                self._note_evidence(container + EVERY_ITEM + owner[len(name):])
 
     def _context(self) -> dict:
         return dict(
@@ -420,6 +438,12 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         tail = ref.rsplit(".", 1)[-1]
         if "." in ref and tail in evidence.reached_attributes:
             return f"this file writes the weight of some ….{tail}"
+    container = comprehension_container((*facts.containers, *facts.sequentials), site.anchor())
+    path = site.path_from_anchor()
+    if container is not None and container.ref is not None and path is not None:
+        ref = container.ref + EVERY_ITEM + path
+        if (id(owner_scope(container.ref, container.function, container.owner_class, facts.module)), ref) in evidence.refs:
+            return f"a loop over {container.ref} writes each item's weight"
     return ""
 
 

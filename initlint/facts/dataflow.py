@@ -19,7 +19,7 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, TRANSPARENT, Elements, Held, Resolver
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, ref_text
 from .model import ActivationUse, OpenFollow
@@ -45,6 +45,10 @@ class _Loop:
         self.item = Held(ANY, items=tuple((e, container) for e in elements.items))
         last = elements.last
         self.last_sites = frozenset({id(last.site)} if last is not None and last.kind == LAYER else ())
+        # A comprehension's element stands for every item: its last instance is not a site of its own.
+        self.repeated_sites = frozenset(
+            id(e.site) for e in elements.items if last is None and e is not None and e.kind == LAYER
+        )
 
     def indexed(self, node: cst.BaseExpression) -> bool:
         """Whether ``node`` is ``<container>[<index>]``."""
@@ -123,6 +127,12 @@ class MethodFlow:
             return _merge(taken, other)
         if isinstance(stmt, (cst.For, cst.While)):
             self.expr(stmt.iter if isinstance(stmt, cst.For) else stmt.test, env)
+            chain = self._chain(stmt) if isinstance(stmt, cst.For) else None
+            if chain is not None:  # the container applied in order, as a Sequential would be
+                name, held = chain
+                env = dict(env)
+                env[name] = apply(held, env.get(name, NONE), self.log)
+                return env
             loop = self._bind_loop(stmt) if isinstance(stmt, cst.For) else None
             if loop is not None:
                 self.loops.append(loop)
@@ -459,6 +469,33 @@ class MethodFlow:
 
     # ------------------------------------------------------------------------ loops
 
+    def _chain(self, node: cst.For) -> Optional[Tuple[str, Held]]:
+        """``for layer in self.layers: x = layer(x)`` and nothing else: each item's output goes
+        into the next, as in a Sequential of the items (a ModuleList filled by ``append``)."""
+        body = node.body.body
+        if node.orelse or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            return None
+        assign = body[0].body[0]
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(node.target, cst.Name):
+            return None
+        target, call = assign.targets[0].target, assign.value
+        if not (
+            isinstance(target, cst.Name)
+            and isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Name)
+            and call.func.value == node.target.value
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+            and isinstance(call.args[0].value, cst.Name)
+            and call.args[0].value.value == target.value
+        ):
+            return None
+        elements = self.resolver.elements(node.iter, self.method, self.cls)
+        if not elements or elements.last is None:  # a comprehension's one element stands for all
+            return None
+        return target.value, Held(SEQUENTIAL, items=tuple((item, node.iter) for item in elements.items))
+
     def _bind_loop(self, node: cst.For) -> Optional[_Loop]:
         return self._bind_target(node.target, node.iter)
 
@@ -490,14 +527,15 @@ class MethodFlow:
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
         """Inside ``if i < len(self.layers) - 1``: the loop's last layer does not get here."""
-        excluded = self.log.excluded
+        excluded, guarded = self.log.excluded, self.log.guarded
         for loop in self.loops:
             if loop.index is not None and _mentions(test, loop.index):
                 self.log.excluded = excluded | loop.last_sites
+                self.log.guarded = guarded | loop.repeated_sites
         try:
             yield
         finally:
-            self.log.excluded = excluded
+            self.log.excluded, self.log.guarded = excluded, guarded
 
 
 def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
@@ -558,10 +596,11 @@ class _Methods:
             return  # done, or running further up (a cycle): what it found so far stands
         self.started.add(id(function))
         excluded, self.log.excluded = self.log.excluded, frozenset()  # a caller's guard is its own
+        guarded, self.log.guarded = self.log.guarded, frozenset()
         try:
             MethodFlow(self.facts, self.resolver, self.log, function, self).run()
         finally:
-            self.log.excluded = excluded
+            self.log.excluded, self.log.guarded = excluded, guarded
 
     def param_follows(self, cls: cst.ClassDef) -> Tuple[Dict[int, List[OpenFollow]], List[str]]:
         """Where the forward of ``cls`` (its own or inherited in the file) sends each parameter,
@@ -623,11 +662,16 @@ def _heads(flows: Flows) -> Flows:
 
 
 def _returned_parts(value: cst.BaseExpression, imports) -> List[cst.BaseExpression]:
-    """What a return statement hands out: the elements of ``return mean, log_std``, the arguments
-    of ``return ActionOutput(mu, torch.tanh(mu), logstd)`` (a result class, by its capitalised
-    name, not torch's), else the value itself."""
-    if isinstance(value, cst.Tuple):
+    """What a return statement hands out: the elements of ``return mean, log_std`` (or of a
+    list), the values of ``return {"feature": tanh(h), ...}`` (or ``dict(feature=...)``), the
+    arguments of ``return ActionOutput(mu, torch.tanh(mu), logstd)`` (a result class, by its
+    capitalised name, not torch's), else the value itself."""
+    if isinstance(value, (cst.Tuple, cst.List)):
         return [e.value for e in value.elements]
+    if isinstance(value, cst.Dict):
+        return [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        return [arg.value for arg in value.args if arg.keyword is not None]
     if isinstance(value, cst.Call) and imports.resolve(value.func) is None:
         func = value.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""

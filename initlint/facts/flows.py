@@ -17,8 +17,9 @@ from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from .. import catalog
 from .collect import Facts
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
 from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow
 
@@ -28,7 +29,8 @@ HEAD_ACTIVATIONS = frozenset(("Tanh",))
 
 @dataclass(frozen=True, eq=False)
 class Squashed:
-    """The result of a head activation (``use``) on its way: a head if it reaches the return."""
+    """The result of an activation (``use``) on its way: a head if it is a head activation's and
+    reaches the return, or any activation's and goes into a softmax (class scores)."""
 
     use: ActivationUse
 
@@ -58,8 +60,8 @@ NONE: Flows = frozenset()
 
 
 def squashed(use: ActivationUse) -> Flows:
-    """What comes out of ``use``: followed on only when it may be a model's output range."""
-    return frozenset({(Squashed(use), False)}) if use.name in HEAD_ACTIVATIONS else NONE
+    """What comes out of ``use``: followed on to see whether it is a model's output."""
+    return frozenset({(Squashed(use), False)})
 
 
 def rescaled(flows: Flows) -> Flows:
@@ -83,16 +85,20 @@ class FollowLog:
         # Layers whose output does not reach the activation being emitted on this path (the last
         # layer of a ModuleList in an "all but the last" branch).
         self.excluded: FrozenSet[int] = frozenset()
+        # Comprehension elements (one site for every item) whose activation on this path is for
+        # every item but the last: what the fix's loop over the container leaves out.
+        self.guarded: FrozenSet[int] = frozenset()
         # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
         self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
         self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
 
-    def mark_head(self, use: ActivationUse) -> None:
-        """``use`` turned out to end a model (the last item of a list made into a Sequential)."""
-        if use.name in HEAD_ACTIVATIONS:
+    def mark_head(self, use: ActivationUse, any_activation: bool = False) -> None:
+        """``use`` turned out to end a model (the last item of a list made into a Sequential):
+        a head if it is a head activation, or ``any_activation`` (its result goes into a softmax)."""
+        if any_activation or use.name in HEAD_ACTIVATIONS:
             for key, follow in self.follows.items():
                 if follow.use is use:
-                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True)
+                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last)
             for table in (self.attr_follows, self.param_follows):
                 for by_key in table.values():
                     for opened in by_key.values():
@@ -101,22 +107,31 @@ class FollowLog:
 
     def emit(self, flows: Flows, use: ActivationUse, head: bool = False, via_norm: bool = False) -> None:
         """``flows`` go into ``use`` (``via_norm``: through a norm on the way, whatever they say)."""
+        if use.activation.role == catalog.OUTPUT:
+            # relu(conv(x)) then log_softmax: that activation makes the class scores, an output
+            for site, _ in flows:
+                if isinstance(site, Squashed):
+                    self.mark_head(site.use, any_activation=True)
         for site, through_norm in flows:
             if id(site) in self.excluded:
                 continue
             if isinstance(site, LayerSite):
-                self.add(site, use, through_norm or via_norm, head)
+                self.add(site, use, through_norm or via_norm, head, id(site) in self.guarded)
             elif isinstance(site, Opening):
                 self._open(site, use, through_norm or via_norm, head)
 
-    def add(self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False) -> None:
+    def add(
+        self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False
+    ) -> None:
         head = head and use.name in HEAD_ACTIVATIONS
         key = (id(site), id(use.node))
         seen = self.follows.get(key)
         if seen is None:
-            self.follows[key] = Follow(site, use, via_norm, head)
+            self.follows[key] = Follow(site, use, via_norm, head, all_but_last)
         else:
-            self.follows[key] = Follow(site, use, seen.via_norm and via_norm, seen.head or head)
+            self.follows[key] = Follow(
+                site, use, seen.via_norm and via_norm, seen.head or head, seen.all_but_last and all_but_last
+            )
 
     def _open(self, opening: Opening, use: ActivationUse, via_norm: bool, head: bool) -> None:
         if opening.attr is not None:
@@ -149,7 +164,11 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
     if held.kind == ANY:
         return frozenset().union(*(apply(item, flows, log) for item, _ in held.items))
     if held.kind == SEQUENTIAL:
+        # The item that ends the model when the Sequential does: the last one but for trailing
+        # reshapes, dropout and pooling (`nn.Tanh(), nn.AdaptiveAvgPool2d(1)` ends in a head).
         last = len(held.items) - 1
+        while last > 0 and held.items[last][0] is not None and held.items[last][0].kind in (TRANSPARENT, POOLING):
+            last -= 1
         for i, (item, _) in enumerate(held.items):
             flows = apply(item, flows, log, at_end=at_end and i == last)
         return flows
@@ -188,4 +207,35 @@ def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None
         held = resolver.held(container.call, scope, container.owner_class)
         if held is not None:
             apply(held, NONE, log, at_end=True)
+    for cls, methods in facts.methods.items():
+        if cls.name.value in facts.sequential_classes:
+            held = _filled_by_attributes(cls, methods, resolver)
+            if held is not None:
+                apply(held, NONE, log, at_end=True)
+
+
+def _filled_by_attributes(cls: cst.ClassDef, methods, resolver: Resolver) -> Optional[Held]:
+    """``class MLP(nn.Sequential)`` whose ``__init__`` assigns ``self.fc1 = nn.Linear(...)``,
+    ``self.act = nn.GELU()``, ...: modules register in assignment order, and a Sequential with no
+    ``forward`` of its own runs them in that order."""
+    if any(m.name.value == "forward" for m in methods):
+        return None
+    init = next((m for m in methods if m.name.value == "__init__"), None)
+    if init is None or not isinstance(init.body, cst.IndentedBlock):
+        return None
+    items = []
+    for statement in init.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue  # a branch or a loop: the order is not certain past it
+        for small in statement.body:
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Attribute)
+                and isinstance(small.targets[0].target.value, cst.Name)
+                and small.targets[0].target.value.value == "self"
+                and isinstance(small.value, cst.Call)
+            ):
+                items.append((resolver.held(small.value, init, cls), small.value))
+    return Held(SEQUENTIAL, items=tuple(items)) if len(items) > 1 else None
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .literals import chosen_string, is_known, literal, module_arguments, parameter_default, ref_text
+from .comprehended import comprehension_of
+from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward
@@ -18,6 +19,7 @@ from .written import activation_of_forward
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
 INSTANCE = "instance"  # a module of a class the file defines (``ResBlock(...)``)
+POOLING = "pooling"  # ends a follow; after a model's last activation, it still ends the model
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, finite for cycles
 _MAX_CHOICES = 8  # branches of a setting's choice of activation worth resolving one by one
 
@@ -121,7 +123,7 @@ class Resolver:
                 held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
             return held
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr), lambda branch: self.held(branch, scope, cls, depth + 1))
+            return self._choice(_branches(expr, scope), lambda branch: self.held(branch, scope, cls, depth + 1))
         function = self._activation_function(expr)
         if function is not None:
             return function
@@ -368,7 +370,7 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
+            return self._choice(_branches(expr, scope), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
             return self._activation_class(expr, call, parametric=False, scope=scope)
@@ -376,6 +378,8 @@ class Resolver:
             return Held(NORM)
         if qualified in catalog.TRANSPARENT_MODULES:
             return Held(TRANSPARENT)
+        if qualified in catalog.POOLING_MODULES:
+            return Held(POOLING)
         if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
             return self._rebound_class(expr, call, scope, cls, depth)
         argument = getter_argument(expr) if isinstance(expr, cst.Call) else None
@@ -385,9 +389,12 @@ class Resolver:
 
     def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """The module class a name or attribute holds when ``call`` calls it: a parameter's default
-        (``act_layer=nn.GELU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
+        (``act_layer=nn.GELU``) or, with none, the class it is annotated with (``activation_class:
+        nn.ReLU``), or its one binding (``act = nn.SiLU``, ``self.act_cls = nn.ReLU``)."""
         if isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)
+            if default is None:
+                default = parameter_annotation(scope, expr.value)
             held = self._activation_class(default, call, scope=scope) if default is not None else None
             if held is not None:
                 return held  # else a default like "relu", which a binding may turn into a class
@@ -463,7 +470,7 @@ class Resolver:
             appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
         items += appended
         # A comprehension's element stands for every item but the last as well.
-        repeated = not appended and _comprehension(container.call) is not None
+        repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
 
     def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
@@ -472,7 +479,7 @@ class Resolver:
         arg = call.args[0].value  # nn.Sequential(*layers) too: the list's elements
         if isinstance(arg, (cst.List, cst.Tuple)):
             return [element.value for element in arg.elements if not isinstance(element, cst.StarredElement)]
-        comprehension = _comprehension(call)
+        comprehension = comprehension_of(call)
         if comprehension is not None:
             return [comprehension.elt]
         if isinstance(arg, cst.Dict):
@@ -501,19 +508,42 @@ class Resolver:
         return sites
 
 
-def _branches(choice: cst.IfExp) -> List[cst.BaseExpression]:
-    """``a if x else b if y else c`` -> [a, b, c]: the last is the default."""
-    branches = [choice.body]
-    while isinstance(choice.orelse, cst.IfExp):
-        choice = choice.orelse
+def _branches(choice: cst.IfExp, scope: object = None) -> List[cst.BaseExpression]:
+    """``a if x else b if y else c`` -> [a, b, c], the default last: the branch the tests pick when
+    they compare ``scope``'s parameters with their defaults (``F.relu if activation == "relu"
+    else F.gelu`` with ``activation="relu"``: F.relu), else the final ``else``."""
+    branches, picked = [], None
+    while True:
         branches.append(choice.body)
-    return branches + [choice.orelse]
+        if picked is None:
+            picked = _true_at_defaults(choice.test, scope)
+            picked = len(branches) - 1 if picked else (None if picked is False else -1)
+        if not isinstance(choice.orelse, cst.IfExp):
+            break
+        choice = choice.orelse
+    branches.append(choice.orelse)
+    if picked is not None and picked >= 0:
+        branches.append(branches.pop(picked))
+    return branches
 
 
-def _comprehension(call: cst.Call) -> Optional[Union[cst.ListComp, cst.GeneratorExp]]:
-    """``ModuleList([Block() for _ in range(n)])`` / ``ModuleList(Block() for ...)``: the comprehension."""
-    if len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp)):
-        return call.args[0].value
+def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]:
+    """``name == "relu"`` / ``!=`` / ``in ("relu", "gelu")`` with ``name`` a parameter of ``scope``
+    whose default is a string: the test's value at that default; None when it cannot be told."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    left, defaulted = chosen_string(test.left, scope)
+    operator = type(target.operator).__name__
+    if left is None or not defaulted:
+        return None
+    if operator in ("Equal", "NotEqual"):
+        right, _ = chosen_string(target.comparator, scope)
+        return None if right is None else (left == right) == (operator == "Equal")
+    if operator in ("In", "NotIn") and isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
+        options = [literal(e.value) for e in target.comparator.elements]
+        if all(isinstance(option, str) for option in options):
+            return (left in options) == (operator == "In")
     return None
 
 

@@ -107,6 +107,23 @@ def parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.Base
     return None
 
 
+def parameter_annotation(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
+    """The class ``function``'s parameter ``name`` is annotated with, ``Type[X]``/``type[X]``
+    unwrapped (``activation_class: nn.ReLU``, ``act: Type[nn.GELU]``); None without one."""
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name and param.annotation is not None:
+            annotation = param.annotation.annotation
+            if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+                outer = annotation.value
+                wrapper = outer.attr.value if isinstance(outer, cst.Attribute) else getattr(outer, "value", "")
+                element = annotation.slice[0].slice
+                if wrapper in ("Type", "type") and isinstance(element, cst.Index):
+                    return element.value
+            return annotation
+    return None
+
+
 def chosen_string(node: cst.BaseExpression, scope: object) -> Tuple[Optional[str], bool]:
     """The string ``node`` is: a literal, or a parameter of ``scope`` whose default is one (a
     setting: callers may pass another). ``(None, False)`` when it is neither."""

@@ -108,6 +108,9 @@ class Follow:
     use: ActivationUse
     via_norm: bool = False
     head: bool = False
+    # ``site`` is a comprehension's element (one site for every item of its container) and the
+    # activation follows every item but the last (``if i < len(self.layers) - 1``).
+    all_but_last: bool = False
 
 
 @dataclass(eq=False)

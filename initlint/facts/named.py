@@ -10,7 +10,7 @@ import libcst as cst
 
 from .. import catalog
 from ..imports import dotted
-from .literals import chosen_string, parameter_default
+from .literals import chosen_string, literal, parameter_default
 
 
 def unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
@@ -55,7 +55,11 @@ def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
 
 def named_activation(node: cst.BaseExpression, scope) -> Optional[Tuple[catalog.Activation, dict, bool]]:
     """The activation a getter's argument names: a string (a literal, or a parameter's default: a
-    setting), or an enum member spelled like one (``Activation.RELU``); and whether it is a setting."""
+    setting), an enum member spelled like one (``Activation.RELU``), or a config dict whose type
+    is one (``act_cfg=dict(type="LeakyReLU", negative_slope=0.1)``); and whether it is a setting."""
+    configured = _configured(node, scope)
+    if configured is not None:
+        return configured
     text, chosen = chosen_string(node, scope)
     if text is None and isinstance(node, cst.Name) and isinstance(scope, cst.FunctionDef):
         default = parameter_default(scope, node.value)
@@ -65,3 +69,33 @@ def named_activation(node: cst.BaseExpression, scope) -> Optional[Tuple[catalog.
         text = node.attr.value
     found = catalog.activation_named(text) if text is not None else None
     return (found[0], found[1], chosen) if found is not None else None
+
+
+def _configured(node: cst.BaseExpression, scope) -> Optional[Tuple[catalog.Activation, dict, bool]]:
+    """``dict(type="GELU")`` / ``{"type": "GELU"}``, literal or a parameter's default (a setting):
+    the activation its type names, with the parameters the dict sets to constants."""
+    chosen = False
+    if isinstance(node, cst.Name) and isinstance(scope, cst.FunctionDef):
+        node, chosen = parameter_default(scope, node.value), True
+    fields = config_fields(node) if node is not None else {}
+    kind = literal(fields["type"]) if "type" in fields else None
+    found = catalog.activation_named(kind) if isinstance(kind, str) else None
+    if found is None:
+        return None
+    activation, params = found
+    for name in params:
+        value = literal(fields[name]) if name in fields else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[name] = float(value)
+    return activation, params, chosen
+
+
+def config_fields(node: cst.BaseExpression) -> dict:
+    """The fields of ``dict(a=1)`` or ``{"a": 1}`` (string keys only)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        return {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
+    if isinstance(node, cst.Dict):
+        return {
+            literal(e.key): e.value for e in node.elements if isinstance(e, cst.DictElement) and isinstance(literal(e.key), str)
+        }
+    return {}

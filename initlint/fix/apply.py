@@ -13,6 +13,7 @@ import libcst as cst
 from ..edits import Edit, Rewrite
 from ..facts.walk import child_nodes
 from ..findings import Finding
+from .reindent import reindented
 
 Body = Union[cst.Module, cst.IndentedBlock]
 
@@ -29,13 +30,15 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
         if edit.hoist is not None:
             hoisted.setdefault(id(edit.hoist.call), []).append(edit)
     lead = statement.leading_lines  # comments above the statement stay above the whole group
+    original = statement
     # One pass replaces every hoisted call: a pass rebuilds nodes, so identities hold only once.
     statement = statement.visit(_Replace({key: group[0].hoist.name for key, group in hoisted.items()}))
     for group in hoisted.values():
         hoist = group[0].hoist
         out.append(
             cst.SimpleStatementLine(
-                [cst.Assign([cst.AssignTarget(cst.Name(hoist.name))], hoist.call)], leading_lines=lead
+                [cst.Assign([cst.AssignTarget(cst.Name(hoist.name))], reindented(hoist.call, original, hoist.name))],
+                leading_lines=lead,
             )
         )
         lead = ()
@@ -126,7 +129,7 @@ def apply_edits(module: cst.Module, findings: Sequence[Finding]) -> cst.Module:
     chosen = [f.edit for f in findings if f.edit is not None and not f.noqa]
     if not chosen:
         return module
-    edits = [edit for edit in chosen if isinstance(edit, Edit)]
+    edits = [part for edit in chosen if isinstance(edit, Edit) for part in (edit, *edit.also)]
     rewrites = {id(edit.node): edit.code for edit in chosen if isinstance(edit, Rewrite)}
     by_statement: Dict[int, List[Edit]] = {}
     for edit in edits:

@@ -15,6 +15,7 @@ import os
 from typing import Dict, List, Optional, Tuple
 
 from ..settings import DEFAULT, Settings
+from .cache import Cache, key_of
 from .coverage import Index, Reason
 from .repository import Repository, project_root
 from .summary import MODULE_SCOPE
@@ -43,6 +44,18 @@ class FileIndex:
         self._text = text
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         self.index.repo.use_text(self.path, data, tree)
+
+    @property
+    def cache(self) -> Cache:
+        return self.index.repo.cache
+
+    def fingerprint(self, text: bytes) -> str:
+        """What the index could tell this file's analysis, checking ``text``, is a function of."""
+        return self.index.repo.fingerprint(self.path, key_of(text, self.index.repo.init_helpers))
+
+    def unchanged_during_run(self) -> bool:
+        """No project file was seen with two different texts in this run (an edit mid-run)."""
+        return not self.index.repo.changed_during_run
 
     def has_summary(self) -> bool:
         return self.path in self.index.repo.summaries_made()

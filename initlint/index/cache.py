@@ -1,8 +1,9 @@
-"""Summaries on disk, keyed by what they are a function of: the file's bytes, the summariser's
-own code and the settings it reads. A key either finds the summary of exactly that text or
-nothing, so a cache can be stale only by being absent: edit a file and its key changes.
+"""Entries on disk, keyed by what they are a function of, so a key either finds the entry made
+from exactly those inputs or nothing: a cache can be stale only by being absent. Two kinds:
+``summaries`` (a file's summary: its bytes, the summariser's code, the settings it reads) and
+``verdicts`` (a file's findings: see verdicts.py).
 
-One small JSON file per summary under ``<root>/.initlint_cache/`` (with its own ``.gitignore``
+One small JSON file per entry under ``<root>/.initlint_cache/`` (with its own ``.gitignore``
 and ``CACHEDIR.TAG``, as ruff and mypy keep theirs), or under the ``cache_dir`` setting. Writes
 go to a temporary file renamed into place, so concurrent flake8 workers never see half an
 entry; an entry that does not parse, or whose stored key is not the one asked for (a foreign
@@ -17,7 +18,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .. import __version__
 from . import summary as _summary_module
@@ -36,33 +37,34 @@ def key_of(text: bytes, init_helpers: tuple) -> str:
     return digest.hexdigest()
 
 
-class SummaryCache:
+class Cache:
     def __init__(self, folder: Optional[str]) -> None:
         self.folder = folder  # None: no cache
         self._prepared = False
 
-    def get(self, key: str) -> Optional[dict]:
+    def get(self, key: str, kind: str = "summaries") -> Any:
+        """The entry's value (JSON data), or None: absent, unreadable, or not made for ``key``."""
         if self.folder is None:
             return None
         try:
-            with open(self._path(key), "rb") as stream:
+            with open(self._path(kind, key), "rb") as stream:
                 entry = json.loads(stream.read())
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("summary"), dict):
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        return entry["summary"]
+        return entry.get("value")
 
-    def put(self, key: str, summary: dict) -> None:
+    def put(self, key: str, value: Any, kind: str = "summaries") -> None:
         if self.folder is None or not self._prepare():
             return
-        path = self._path(key)
+        path = self._path(kind, key)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump({"key": key, "summary": summary}, stream, separators=(",", ":"))
+                    json.dump({"key": key, "value": value}, stream, separators=(",", ":"))
                 os.replace(temporary, path)
             except BaseException:
                 _remove(temporary)
@@ -70,8 +72,8 @@ class SummaryCache:
         except OSError:
             self.folder = None  # read-only, full, gone: run on without a cache
 
-    def _path(self, key: str) -> str:
-        return os.path.join(self.folder, "summaries", key[:2], key[2:] + ".json")
+    def _path(self, kind: str, key: str) -> str:
+        return os.path.join(self.folder, kind, key[:2], key[2:] + ".json")
 
     def _prepare(self) -> bool:
         if self._prepared:

@@ -15,13 +15,14 @@ the folder above its outermost package, from the root and from ``root/src``. Re-
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from ..files import FileError, python_tree, read, skipped_folder
 from ..settings import Settings
-from .cache import FOLDER, SummaryCache, key_of
+from .cache import FOLDER, Cache, key_of
 from .summary import summarize
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -62,10 +63,12 @@ class Repository:
         self.root = root
         self.init_helpers = settings.init_helpers
         folder = settings.cache_dir or os.path.join(root, FOLDER) if root else None
-        self.cache = SummaryCache(folder if settings.cache else None)
+        self.cache = Cache(folder if settings.cache else None)
         self.paths = _python_files(root) if root else set()
         self._summaries: Dict[str, Optional[dict]] = {}
         self._keys: Dict[str, str] = {}  # path -> the key of the text its summary was made from
+        self._on_disk: Optional[Dict[str, str]] = None  # path -> the key of its text on disk ("" unreadable)
+        self.changed_during_run = False  # a file read twice had two texts: fingerprints are void
         self._modules: Dict[Tuple[str, int, str], Optional[str]] = {}
 
     # ------------------------------------------------------------------ summaries
@@ -89,17 +92,45 @@ class Repository:
         self.paths.add(path)
         return self._summaries[path]
 
+    def fingerprint(self, path: str, key: str) -> str:
+        """What everything the index can tell the analysis of ``path`` is a function of: the
+        root, the project's files and the key of each one's text, ``key`` for ``path`` itself
+        (the text being checked, perhaps unsaved). Reads every file once per run."""
+        keys = self._disk_keys()
+        digest = hashlib.sha256(repr((self.root, self.init_helpers)).encode("utf-8", "surrogateescape"))
+        for other in sorted(keys.keys() | {path}):
+            digest.update(f"\0{other}\0{key if other == path else keys[other]}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def _disk_keys(self) -> Dict[str, str]:
+        if self._on_disk is None:
+            self._on_disk = {}
+            for path in self.paths:
+                try:
+                    self._on_disk[path] = key_of(read(path), self.init_helpers)
+                except FileError:
+                    self._on_disk[path] = ""
+        return self._on_disk
+
     def _load(self, path: str) -> Optional[dict]:
+        known = (self._on_disk or {}).get(path)
+        if known:  # read for the fingerprint already: no second read when the summary is cached
+            found = self.cache.get(known)
+            if isinstance(found, dict):
+                self._keys[path] = known
+                return found
         try:
             text = read(path)
         except FileError:
             return None
         self._keys[path] = key = key_of(text, self.init_helpers)
+        if known is not None and key != known:
+            self.changed_during_run = True
         return self._summarise(text, None, key)
 
     def _summarise(self, text: bytes, tree: Optional[ast.Module], key: str) -> Optional[dict]:
         found = self.cache.get(key)
-        if found is not None:
+        if isinstance(found, dict):
             return found
         if tree is None:
             tree = python_tree(text)

@@ -149,6 +149,7 @@ class _Summarizer:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         self._evidence(nodes, definition, None)
+        _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
             _abstract(method) for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -179,36 +180,43 @@ class _Summarizer:
     def _code(self, nodes: List[ast.AST], scope: dict, definition: Optional[dict]) -> None:
         """Code outside classes: a module-level function's body, or the module's own statements."""
         for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = _bound_name(node)
+            if target is not None:
                 ref = self._built(node.value)
                 if ref is not None:
-                    scope["locals"][node.targets[0].id] = ref
+                    scope["locals"][target] = ref
         self._builds(nodes, scope["builds"], scope["locals"])
         self._evidence(nodes, definition, scope)
 
     def _builds(self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None) -> None:
         """Every construction ``[ref, line, bound name, ref of the call it is handed to, called]``:
-        ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG),
+        ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG, and so is
+        ``decoder = Decoder(); return Wrapper(decoder=decoder)`` in a function),
         ``partial(SqueezeExcitation, ...)`` or ``block=Bottleneck`` (named, not called: what is
         built from it is built here, as far as anything can tell)."""
         bound: Dict[int, str] = {}
         handed: Dict[int, str] = {}
+        passed: Dict[str, str] = {}  # a local -> the first call it is handed to
         called, inner, seen = set(), set(), set()
+        inner.update(id(n) for annotation in _annotations(nodes) for n in ast.walk(annotation))  # a type names no build
+        start = len(into)
         for node in nodes:
             if isinstance(node, ast.Call) and dotted(node.func) in ("isinstance", "issubclass"):
                 inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
                 for arg in node.args[1:]:
                     if isinstance(arg, ast.Tuple):
                         inner.update(id(element) for element in arg.elts)
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _bound_name(node) is not None:
                 if local is not None:
-                    bound[id(_unchained(node.value))] = node.targets[0].id
+                    bound[id(_unchained(node.value))] = _bound_name(node)
             elif isinstance(node, ast.Call):
                 called.add(id(node.func))
                 receiver = self._named(node.func)
                 if receiver is not None:
                     for arg in (*node.args, *(k.value for k in node.keywords)):
                         handed[id(_unchained(arg))] = receiver
+                        if local is not None and isinstance(arg, ast.Name):
+                            passed.setdefault(arg.id, receiver)
                 call = _unchained(node)
                 if id(call) in seen:
                     continue  # `Model().to(device)`: one construction, not two
@@ -224,6 +232,9 @@ class _Summarizer:
                     ref = self._named(node)
                     if ref is not None:
                         into.append([ref, node.lineno, None, None, False])
+        for build in into[start:]:
+            if build[2] is not None and build[3] is None:
+                build[3] = passed.get(build[2])
 
     def _built(self, value: ast.AST) -> Optional[str]:
         """The ref of the class or function a call builds, when it may be the repository's own:
@@ -521,3 +532,69 @@ def _names_matching(value: Optional[str]) -> Set[str]:
     if not value:
         return set()
     return {name for name in _LAYER_NAMES if value in name}
+
+
+def _declared_init(node: ast.ClassDef) -> Dict[str, int]:
+    """The layer types that mmengine's declarative init covers by default in this class: the
+    default of ``__init__``'s ``init_cfg`` (``dict(type="Normal", std=0.01, layer=["Linear"])``, a
+    list of such), which ``BaseModule.init_weights`` applies (mmengine's runner calls it)."""
+    init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if init is None:
+        return {}
+    arguments = init.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+    covered: Dict[str, int] = {}
+    for argument, default in pairs:
+        if argument.arg != catalog.DECLARED_INIT_PARAMETER:
+            continue
+        configs = default.elts if isinstance(default, (ast.List, ast.Tuple)) else [default]
+        for config in configs:
+            fields = _dict_fields(config)
+            if _string(fields.get("type")) in catalog.DECLARED_INITIALIZERS:
+                for name in _strings(fields.get("layer")):
+                    for layer in _layers_named(name):
+                        covered.setdefault(layer, default.lineno)
+    return covered
+
+
+def _dict_fields(node: ast.AST) -> Dict[str, ast.AST]:
+    """The fields of ``dict(a=1)`` or ``{"a": 1}``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return {k.arg: k.value for k in node.keywords if k.arg}
+    if isinstance(node, ast.Dict):
+        return {_string(k): v for k, v in zip(node.keys, node.values) if k is not None and _string(k)}
+    return {}
+
+
+def _strings(node: Optional[ast.AST]) -> List[str]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [text for text in map(_string, node.elts) if text]
+    text = _string(node) if node is not None else None
+    return [text] if text else []
+
+
+def _layers_named(name: str) -> Tuple[str, ...]:
+    """Layer classes a class name selects: itself, or the family of a private torch base."""
+    if name in _LAYER_NAMES:
+        return (name,)
+    return tuple(q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES.get(catalog.NN + name, ()))
+
+
+def _bound_name(node: ast.AST) -> Optional[str]:
+    """``name = value`` or ``name: T = value``: the name."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
+def _annotations(nodes: List[ast.AST]) -> Iterable[ast.AST]:
+    """The type annotations among ``nodes``: of assignments, parameters and returns."""
+    for node in nodes:
+        if isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None:
+            yield node.annotation
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            yield node.returns

@@ -52,11 +52,16 @@ class DefaultInitBeforeActivation(Rule):
     fix = (
         "`initlint fix` inserts the matching call right after the statement that binds the layer, naming "
         "the layer as the code does (`self.fc.weight`, `self.net[0].weight`); an unnamed layer is bound to "
-        "a local first. Activations torch has a `nonlinearity` for get the plain kaiming call (always with "
-        "`a=` for leaky ones: `\"leaky_relu\"` without `a` means slope 0); the others (GELU, SiLU, ...) get a "
-        "unit-gain kaiming call scaled by the exact gain. Lazy layers, layers built in comprehensions, "
-        "lambdas or conditional expressions, and activations with non-constant parameters are reported "
-        "without an automatic edit."
+        "a local first, and the message, naming no variable the code does not have, says so in words "
+        "(`bind the Sequential returned here to a name, then init its item 0 with ...`). The items a "
+        "comprehension builds into a named container get a loop right after it (`for block in self.blocks: "
+        "...(block[0].weight, ...)`, over `self.layers[:-1]` when the forward leaves the last one out). "
+        "When the class's `reset_parameters()` resets its layers, the init goes at its end too (only there "
+        "when `__init__` calls it after building the layer). Activations torch has a `nonlinearity` for get "
+        "the plain kaiming call (always with `a=` for leaky ones: `\"leaky_relu\"` without `a` means slope "
+        "0); the others (GELU, SiLU, ...) get a unit-gain kaiming call scaled by the exact gain. Lazy layers, "
+        "layers built in lambdas, conditional expressions or comprehensions nothing names, and activations "
+        "with non-constant parameters are reported without an automatic edit."
     )
     settings = (
         ("norm_in_between", "also report a layer whose output reaches the activation through a norm layer"),
@@ -129,17 +134,17 @@ class DefaultInitBeforeActivation(Rule):
             follow = verdict.follow
             use = follow.use
             rec = recommend(use, ctx.settings, site)
-            plan = ctx.planner.plan(site, rec, use)
+            plan = ctx.planner.plan(site, rec, use, follow.all_but_last)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
-                f"({self._mismatch(site, rec)}): add {'; '.join(plan.statements)}"
+                f"({self._mismatch(site, rec)}): {plan.advice}"
             )
             if rec.note:
                 message += f" ({rec.note})"
             if plan.reason:
                 message += f" (not auto-fixed: {plan.reason})"
             yield Report(
-                self.code, site.call, message, site.layer.name, rec.label, "\n".join(plan.lines), plan.reason, plan.edit
+                self.code, site.call, message, site.layer.name, rec.label, plan.suggestion, plan.reason, plan.edit
             )
 
     @staticmethod

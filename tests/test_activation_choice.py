@@ -1,0 +1,44 @@
+"""An activation chosen by a setting (``F.relu if activation == "relu" else F.gelu``) is reported
+with the init of the branch the setting's default picks, not always the final ``else``."""
+
+import pytest
+
+from initlint import analyze
+
+TEMPLATE = '''
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class FeedForward(nn.Module):
+    def __init__(self, dim, activation={default}):
+        super().__init__()
+        self.fc = nn.Linear(dim, dim)
+        self.out = nn.Linear(dim, dim)
+        self.activation = {choice}
+
+    def forward(self, x):
+        return self.out(self.activation(self.fc(x)))
+'''
+
+
+@pytest.mark.parametrize(
+    "default, choice, picked",
+    [
+        ('"relu"', 'F.relu if activation == "relu" else F.gelu', "ReLU"),
+        ('"gelu"', 'F.relu if activation == "relu" else F.gelu', "GELU"),
+        ('"relu"', 'F.gelu if activation != "relu" else F.relu', "ReLU"),
+        ('"relu"', 'F.gelu if "relu" != activation else F.relu', "ReLU"),
+        ('"silu"', 'F.relu if activation == "relu" else F.silu if activation == "silu" else F.gelu', "SiLU"),
+        ('"elu"', 'F.relu if activation == "relu" else F.silu if activation == "silu" else F.gelu', "GELU"),
+        ('"relu"', 'F.relu if activation in ("relu", "default") else F.gelu', "ReLU"),
+        ('"tanh"', 'F.relu if activation not in ("tanh",) else F.tanh', "Tanh"),
+        # Not told by the default: the final else stands for it, as before.
+        ("None", 'F.relu if activation == "relu" else F.gelu', "GELU"),
+        ('"relu"', "F.relu if activation.lower() == 'relu' else F.gelu", "GELU"),
+    ],
+)
+def test_the_setting_default_picks_the_branch(default, choice, picked):
+    (finding,) = analyze(TEMPLATE.format(default=default, choice=choice)).findings
+    assert finding.activation == picked
+    assert f"this is for {picked}, the default" in finding.message
