@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
-from typing import Dict, Mapping, Optional, Sequence, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .settings import CHOICES, DEFAULT, Settings, unknown_name, validated
+from .settings import CHOICES, DEFAULT, MAPPINGS, Settings, unknown_name, validated
 
 try:
     import tomllib
@@ -43,6 +44,7 @@ HELP: Mapping[str, str] = {
     "ignore": "do not report these rule codes (prefixes)",
     "exclude": "skip files matching these globs (also files named on the command line)",
     "notebooks": "folders include Jupyter notebooks (*.ipynb); off: only notebooks named as paths (check, fix)",
+    "per_file_ignores": "do not report these codes in files matching a glob, as flake8's option: 'tests/*:INI001 scripts/*:INI'",
 }
 
 # Lists that add to the built-in ones rather than replace them (framework_bases keeps
@@ -61,7 +63,7 @@ def is_flag(name: str) -> bool:
 
 
 def is_list(name: str) -> bool:
-    return isinstance(getattr(DEFAULT, name), tuple)
+    return isinstance(getattr(DEFAULT, name), tuple) and name not in MAPPINGS
 
 
 def option(name: str) -> str:
@@ -72,6 +74,8 @@ def option(name: str) -> str:
 def metavar(name: str) -> Optional[str]:
     if name in CHOICES:
         return "{" + ",".join(CHOICES[name]) + "}"
+    if name in MAPPINGS:
+        return "'GLOB:CODE[,CODE] ...'"
     return "A,B,..." if is_list(name) else None
 
 
@@ -94,7 +98,22 @@ def from_text(name: str, text: Union[str, Sequence[str]]) -> object:
     if is_list(name):
         items = text.split(",") if isinstance(text, str) else text
         return value(name, [item.strip() for item in items if item.strip()])
+    if name in MAPPINGS:
+        return value(name, glob_codes(text if isinstance(text, str) else " ".join(text)))
     return value(name, str(text).strip())
+
+
+def glob_codes(text: str) -> List[Tuple[str, List[str]]]:
+    """flake8's ``--per-file-ignores`` form: ``GLOB:CODE[,CODE...]`` items split by spaces or
+    lines (``tests/*:INI001 scripts/*:INI``), as (glob, codes) pairs; ValueError for a stray item."""
+    pairs = []
+    # Spaces around ':' and ',' belong to the item they join (`tests/*: INI001, INI002`).
+    for item in re.sub(r"\s*([:,])\s*", r"\1", text).split():
+        glob, colon, codes = item.rpartition(":")
+        if not colon or not glob:
+            raise ValueError(f"{item!r} is not GLOB:CODES (e.g. 'tests/*:INI001 scripts/*:INI')")
+        pairs.append((glob, [code for code in codes.split(",") if code]))
+    return pairs
 
 
 # ------------------------------------------------------------------ pyproject.toml
@@ -162,18 +181,30 @@ class FileConfig:
     root: str
 
     def excludes(self, path: str) -> bool:
-        """Whether an ``exclude`` glob matches ``path`` relative to ``root``, or any run of its parts.
+        """Whether an ``exclude`` glob matches ``path`` (see ``matches``)."""
+        return bool(self.settings.exclude) and self.matches(path, self.settings.exclude)
 
-        So ``legacy`` skips every ``legacy`` folder, ``*_pb2.py`` every such file, and
-        ``src/gen/*.py`` that folder's files (``*`` crosses ``/``, as in fnmatch).
+    def matches(self, path: str, globs: Sequence[str]) -> bool:
+        """Whether a glob matches ``path`` relative to ``root``, or any run of its parts.
+
+        So ``legacy`` matches every ``legacy`` folder, ``*_pb2.py`` every such file, and
+        ``src/gen/*.py`` that folder's files (``*`` crosses ``/``, as in fnmatch; ``**/`` also
+        matches no folder at all, so ``scripts/**/*.py`` takes ``scripts/a.py`` too).
         """
-        if not self.settings.exclude:
-            return False
         relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         parts = relative.split("/")
         runs = {"/".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
-        globs = [glob.strip().strip("/") for glob in self.settings.exclude]
-        return any(fnmatch.fnmatch(run, glob) for glob in globs for run in runs)
+        patterns = {glob.strip().strip("/") for glob in globs}
+        patterns |= {pattern.replace("**/", "") for pattern in patterns}
+        return any(fnmatch.fnmatch(run, pattern) for pattern in patterns for run in runs)
+
+    def settings_for(self, path: str) -> Settings:
+        """The settings for the file at ``path``: the codes of every ``per_file_ignores`` glob
+        matching it join ``ignore`` (so, as in flake8, only a longer ``select`` prefix keeps one)."""
+        codes = tuple(
+            code for glob, ignored in self.settings.per_file_ignores if self.matches(path, (glob,)) for code in ignored
+        )
+        return dataclasses.replace(self.settings, ignore=self.settings.ignore + codes) if codes else self.settings
 
 
 class Configs:

@@ -1,6 +1,7 @@
 """The flake8 front end: entry point ``INI``. Reports the analysis' findings; flake8 does noqa.
 
-Settings come from flake8's own configuration: every Settings field is an option
+Settings come from flake8's own configuration: every Settings field but per_file_ignores (flake8 has
+``--per-file-ignores`` itself) is an option
 ``--initlint-<name-with-dashes>``, also read from ``[flake8]`` in setup.cfg, tox.ini or .flake8.
 """
 
@@ -19,10 +20,12 @@ from . import __version__, config
 from .codes import CODES
 from .config import FileConfig
 from .prefilter import may_build_through_helpers, may_report
-from .settings import CHOICES, DEFAULT, Settings
+from .settings import CHOICES, DEFAULT, MAPPINGS, Settings
 
 LOG = logging.getLogger("flake8.initlint")
 PREFIX = "initlint-"
+# per_file_ignores is flake8's own --per-file-ignores: flake8 applies it to our codes like any other.
+OPTIONS = tuple(name for name in Settings.names() if name not in MAPPINGS)
 
 
 def _dest(name: str) -> str:
@@ -43,7 +46,7 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager) -> None:
-        for name in Settings.names():
+        for name in OPTIONS:
             extra = {}
             if config.is_flag(name):
                 # Not "store_true": flake8 reads those from config files with getboolean, which
@@ -67,7 +70,7 @@ class Plugin:
         # Values from flake8's config files reach here unchecked (flake8 applies no `type` or
         # `choices` to them), so every value is checked here, once, the same way.
         values = {}
-        for name in Settings.names():
+        for name in OPTIONS:
             raw = getattr(options, _dest(name), None)
             if raw is None:
                 continue

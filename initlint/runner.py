@@ -171,7 +171,8 @@ def split_errors(discovered: Sequence[Tuple[str, str]]) -> Tuple[List[str], List
 
 
 def gather(paths: Sequence[str], configs: Configs) -> Tuple[List[File], List[FileResult]]:
-    """The files under ``paths`` that no ``exclude`` glob skips, each with its settings, and a
+    """The files under ``paths`` that no ``exclude`` glob skips, each with its settings (its
+    ``per_file_ignores`` applied), and a
     result for each path that could not be used. Raises ``ConfigError`` for a bad config."""
     usable, errors = split_errors(list(discover(list(paths))))
     named = set(paths)  # a notebook named on the command line is checked whatever `notebooks` says
@@ -181,5 +182,5 @@ def gather(paths: Sequence[str], configs: Configs) -> Tuple[List[File], List[Fil
         if is_notebook(path) and path not in named and not config.settings.notebooks:
             continue
         if not config.excludes(path):
-            files.append((path, config.settings))
+            files.append((path, config.settings_for(path)))
     return files, errors

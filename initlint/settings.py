@@ -48,6 +48,10 @@ class Settings:
     # Folders given to check/fix include Jupyter notebooks (*.ipynb); a notebook named on the
     # command line is checked either way. flake8 never reads notebooks.
     notebooks: bool = True
+    # Codes (prefixes) dropped for the files a glob matches, as ((glob, (code, ...)), ...); in TOML
+    # a table {"tests/*" = ["INI001"]}. Globs match as `exclude` globs do, relative to the config's
+    # folder; FileConfig.settings_for adds a file's codes to its `ignore`.
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():
@@ -119,6 +123,34 @@ ITEM_CHECKS: Dict[str, Callable[[str], Optional[str]]] = {
 }
 
 
+# Settings mapping globs to lists: a TOML table, not a list (and no flake8 option: flake8 has its own).
+MAPPINGS = ("per_file_ignores",)
+
+
+def _per_file_ignores(value: object) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    """A table of glob -> codes (or its (glob, codes) pairs, as text gives them) as the field holds it."""
+    shape = f'must be a table of glob = [codes] ({{"tests/*" = ["INI001"]}}), not {value!r}'
+    pairs = list(value.items()) if isinstance(value, dict) else value
+    if not isinstance(pairs, (list, tuple)):
+        raise ValueError(shape)
+    checked = []
+    for pair in pairs:
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise ValueError(shape)
+        glob, codes = pair
+        problem = _glob(glob)
+        if problem:
+            raise ValueError(problem)
+        if not isinstance(codes, (list, tuple)) or not codes or not all(isinstance(code, str) for code in codes):
+            raise ValueError(f"{glob!r}: must be a non-empty list of rule codes, not {codes!r}")
+        for code in codes:
+            problem = _rule_code(code)
+            if problem:
+                raise ValueError(f"{glob!r}: {problem}")
+        checked.append((glob, tuple(codes)))
+    return tuple(checked)
+
+
 def validated(name: str, value: object) -> object:
     """``value`` as the field ``name`` holds it (lists become tuples); ValueError saying why not.
 
@@ -137,6 +169,8 @@ def validated(name: str, value: object) -> object:
         if value not in CHOICES[name]:
             raise ValueError(f"must be one of {', '.join(CHOICES[name])}, not {value!r}")
         return value
+    if name in MAPPINGS:
+        return _per_file_ignores(value)
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"must be a list of strings, not {value!r}")
     for item in value:

@@ -5,7 +5,9 @@ import os
 
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch  # noqa: E402
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 from torch import nn  # noqa: E402
 
 from audit_models import MODELS_PATH, load_models, marks  # noqa: E402

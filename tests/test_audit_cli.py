@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-pytest.importorskip("torch")
+import torch  # noqa: E402,F401  (the audit builds models)
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 
 from audit_models import MODELS_PATH  # noqa: E402
 from conftest import ROOT  # noqa: E402

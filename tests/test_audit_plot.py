@@ -3,8 +3,9 @@ initlint's recommended inits applied in memory."""
 
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("matplotlib")
+import torch  # noqa: E402
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 
 from audit_models import MODELS_PATH, load_models  # noqa: E402
 

@@ -8,7 +8,7 @@ import pytest
 from initlint import config
 from initlint.cli import main
 from initlint.config import Configs, ConfigError, FileConfig
-from initlint.settings import DEFAULT, ITEM_CHECKS, Settings
+from initlint.settings import DEFAULT, ITEM_CHECKS, MAPPINGS, Settings
 
 FLAGGED = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n"
 # Reported only with norm_in_between.
@@ -59,8 +59,8 @@ def test_every_setting_has_help_and_a_kind():
     assert set(config.HELP) == set(Settings.names())
     for name in Settings.names():
         default = getattr(DEFAULT, name)
-        assert isinstance(default, bool) or name in ITEM_CHECKS or isinstance(default, str), name
-    assert {n for n in Settings.names() if isinstance(getattr(DEFAULT, n), tuple)} == set(ITEM_CHECKS)
+        assert isinstance(default, bool) or name in ITEM_CHECKS or name in MAPPINGS or isinstance(default, str), name
+    assert {n for n in Settings.names() if isinstance(getattr(DEFAULT, n), tuple)} == set(ITEM_CHECKS) | set(MAPPINGS)
 
 
 @pytest.mark.parametrize(

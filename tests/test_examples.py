@@ -8,7 +8,9 @@ import pytest
 
 from conftest import ROOT
 
-torch = pytest.importorskip("torch")
+import torch  # noqa: F401
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 from torch import nn  # noqa: E402
 from torch_measure import load  # noqa: E402
 

@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 from torch import nn  # noqa: E402
 from torch_measure import monte_carlo_gain  # noqa: E402
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
+import hypothesis  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 

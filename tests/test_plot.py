@@ -2,10 +2,12 @@
 
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("matplotlib")
+import matplotlib  # noqa: F401  (a test dependency, like torch: missing is an error, not a skip)
+import torch  # noqa: F401
 
-from initlint.plot import draw, measure  # noqa: E402
+from initlint.plot import draw, measure
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 
 
 def test_plot_writes_a_png_of_the_measured_values(tmp_path):

@@ -18,17 +18,13 @@ import warnings
 import libcst as cst
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
-hypothesmith = pytest.importorskip("hypothesmith")
-torch = pytest.importorskip("torch")
+import hypothesmith
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+import model_gen
 
-import model_gen  # noqa: E402
-from torch_measure import expected_gain, load, weight_gain  # noqa: E402
-
-from initlint import SourceError, analyze  # noqa: E402
-from initlint.fix import fix_source  # noqa: E402
+from initlint import SourceError, analyze
+from initlint.fix import fix_source
 
 # Generated programs may hold code CPython warns about (`1()`, invalid escapes): not our business.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
@@ -154,8 +150,14 @@ def _model(data) -> model_gen.Generated:
     return model_gen.model(pick, lambda lo, hi: data.draw(st.integers(lo, hi)))
 
 
+# The generated models are built and measured with torch (imported by these tests only, marked
+# `torch`); the generated programs need no torch.
+
+
 @functools.lru_cache(maxsize=None)
 def _gain(act: model_gen.Act) -> float:
+    from torch_measure import expected_gain
+
     return expected_gain(act.build())
 
 
@@ -167,6 +169,9 @@ def _tolerance(weights: int, normal: bool) -> float:
 def _forward_gain(layer) -> float:
     """std(w) * sqrt(fan): for a ConvTranspose, the fan its forward pass sums over,
     in/groups * prod(kernel) / prod(stride) (initlint scales torch's kaiming std to it)."""
+    import torch
+    from torch_measure import weight_gain
+
     if isinstance(layer, torch.nn.modules.conv._ConvTransposeNd):
         fan = layer.in_channels / layer.groups * math.prod(layer.kernel_size) / math.prod(layer.stride)
         return layer.weight.detach().std().item() * math.sqrt(fan)
@@ -184,6 +189,9 @@ def model_properties(generated: model_gen.Generated) -> int:
         path, follows, _ = generated.layers[finding.line]
         assert follows is not None, f"{path} reported, but nothing follows it:\n{generated.source}"
         assert finding.activation.split("(")[0] == follows.name, (finding, generated.source)
+    import torch
+    from torch_measure import load
+
     fixed, _ = fix_source(source)
     torch.manual_seed(0)
     model = load(fixed, "generated")[generated.build]
@@ -211,16 +219,19 @@ def _model_test(examples):
     return run
 
 
+@pytest.mark.torch
 def test_generated_models():
     _model_test(_examples(12))()
 
 
 @pytest.mark.slow
+@pytest.mark.torch
 def test_generated_models_long_run():
     _model_test(dict(_examples(0), max_examples=SLOW_EXAMPLES))()
     print("examples run:", dict(RAN))
 
 
+@pytest.mark.torch
 def test_the_model_generator_makes_findings_and_fixes_them():
     """The generator is not vacuous: over a fixed sample, most models get fixed layers measured."""
     import random

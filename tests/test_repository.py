@@ -269,10 +269,11 @@ def test_explain_an_unfollowed_layer_and_bad_locations(monkeypatch, capsys):
     assert code == 2 and "expected PATH:LINE" in out
 
 
+@pytest.mark.torch
 def test_fixed_factory_layers_carry_their_activations_gain(tmp_path, monkeypatch):
     """With torch: the fix of layers built through another file's factories gives each the
     gain of its activation; the factory's own initialised and zeroed layers are left alone."""
-    torch = pytest.importorskip("torch")  # a test dependency; CI installs it
+    import torch
     from torch_measure import expected_gain, weight_gain
 
     project = _copy(tmp_path) / "factory_helper"

@@ -2,7 +2,9 @@
 
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 
 from conftest import FIXTURES  # noqa: E402
 from torch_measure import expected_gain, load, weight_gain  # noqa: E402

@@ -2,7 +2,9 @@
 
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 from torch import nn  # noqa: E402
 from torch_measure import load  # noqa: E402
 

@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-torch = pytest.importorskip("torch")  # a test dependency; CI installs it
+import torch
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 from torch import nn  # noqa: E402
 
 from fixtures_fix import CASES, fixed_path, settings_of  # noqa: E402

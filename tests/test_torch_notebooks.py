@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 
-torch = pytest.importorskip("torch")  # a test dependency; CI installs it
+import torch  # noqa: E402
+
+pytestmark = pytest.mark.torch  # tests/conftest.py: TORCH_MODULES
 
 from notebook_cases import CASES, code_cells, document, without_ipython  # noqa: E402
 from torch_measure import expected_gain, weight_gain  # noqa: E402
