@@ -229,7 +229,11 @@ class Resolver:
             and isinstance(expr.value, cst.Name)
             and expr.value.value == "self"
         ):
-            return self.facts.class_attrs.get(cls, {}).get(expr.attr.value, [])
+            values = self.facts.class_attrs.get(cls, {}).get(expr.attr.value, [])
+            # What __init__ assigns is what the model is built with; other methods' assignments
+            # (timm's prune_intermediate_layers: `self.act2 = nn.Identity()`) replace it on request.
+            built = [v for v in values if _in_init(self.facts.value_scope.get(id(v)))]
+            return built or values
         return []
 
     def _sequential(self, construct: Construct, scope, cls, depth: int) -> Optional[Held]:
@@ -506,6 +510,10 @@ class Resolver:
                 return []
             sites.append(inner.site)
         return sites
+
+
+def _in_init(scope: object) -> bool:
+    return isinstance(scope, cst.FunctionDef) and scope.name.value == "__init__"
 
 
 def _branches(choice: cst.IfExp, scope: object = None) -> List[cst.BaseExpression]:
