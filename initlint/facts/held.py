@@ -133,7 +133,7 @@ class Resolver:
             return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
         if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
             resolve = lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)  # noqa: E731
-            return self._choice(values, resolve) or self._one_of_layers(values, resolve)
+            return self._choice(values, resolve) or self._one_of_modules(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if default is not None:
@@ -179,13 +179,14 @@ class Resolver:
         where = self.facts.value_scope.get(id(values[0]), scope)
         return self.held(items[key], where, cls)
 
-    def _one_of_layers(
+    def _one_of_modules(
         self, values: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
     ) -> Optional[Held]:
-        """A name bound to a layer in each branch (``if in_dim: first = nn.Linear(...)`` / ``else:
-        first = nn.LazyLinear(...)``): it holds one of them."""
+        """A name bound to a layer or a Sequential in each branch (``if in_dim: first =
+        nn.Linear(...)`` / ``else: first = nn.LazyLinear(...)``; wav2letter's two acoustic models):
+        it holds one of them."""
         options = [resolve(value) for value in values[:_MAX_CHOICES + 1]]
-        if len(options) > _MAX_CHOICES or any(o is None or o.kind != LAYER for o in options):
+        if len(options) > _MAX_CHOICES or any(o is None or o.kind not in (LAYER, SEQUENTIAL) for o in options):
             return None
         return Held(ANY, items=tuple(zip(options, values)))
 
