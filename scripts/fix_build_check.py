@@ -198,7 +198,8 @@ def torchvision_names():
     return [n for n in names if n not in TOO_BIG] + sorted(EXTRA), [n for n in names if n in TOO_BIG]
 
 
-BIG_WORDS = ("huge", "giant", "gigantic", "xxl", "xlarge", "large")
+# Names of timm models over ~150M parameters (or minutes to build on a CPU): left out of the sample.
+BIG_WORDS = ("huge", "giant", "gigantic", "xxl", "xlarge", "large", "1b", "3b", "7b", "coatnet_5", "nfnet_f")
 
 
 def timm_names(limit: int, fixed):
