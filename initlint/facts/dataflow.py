@@ -136,7 +136,9 @@ class MethodFlow:
             loop = self._bind_loop(stmt) if isinstance(stmt, cst.For) else None
             if loop is not None:
                 self.loops.append(loop)
-            looped = _merge(env, self.block(stmt.body, dict(env)))
+            looped = self.block(stmt.body, dict(env))
+            if isinstance(stmt, cst.While):  # a for loop over modules or a range runs: what it rebinds is rebound
+                looped = _merge(env, looped)
             if loop is not None:
                 self.loops.pop()
             return self.block(stmt.orelse.body, looped) if stmt.orelse else looped
