@@ -258,6 +258,10 @@ RESCALING_OPERATORS = frozenset(("Add", "Subtract", "Multiply", "Divide", "Minus
 SHIFTING_OPERATORS = frozenset(("Add", "Subtract"))
 # Methods that bound a value into a range: a head's result clamped is still the output range.
 BOUNDING_METHODS = frozenset(("clamp", "clip", "clamp_", "clip_"))
+# Attributes named for a model's output nonlinearity (asteroid's ``output_act``, the mask
+# nonlinearity a separator's ``mask_act`` chooses; ``final_activation``): what they make and
+# ``forward`` returns is the output (a mask, a range), not a hidden layer's activation.
+OUTPUT_ACTIVATION_HOLDERS = ("output_act", "out_act", "final_act", "last_act", "mask_act", "mask_nl", "output_nl")
 
 # ------------------------------------------------------------------- init evidence
 

@@ -316,9 +316,10 @@ class _Summarizer:
             receiver = dotted(node.args[0])
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
-            elif _explicit_layers(node.args[0]):
-                # default_init_weights([self.conv1, self.conv2]): a known use on named layers (the
-                # file's own analysis credits them), not one of unknown reach
+            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]):
+                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)): a
+                # known use on named or wrapped layers (the file's own analysis credits them), not
+                # one of unknown reach
                 self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)
@@ -462,6 +463,11 @@ def _explicit_layers(node: ast.AST) -> bool:
     """``self.conv``, ``[self.conv1, self.conv2]``: layers named one by one."""
     items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
     return bool(items) and all((dotted(item) or "").startswith("self.") for item in items)
+
+
+def _constructed(node: ast.AST) -> bool:
+    """``nn.Conv2d(...)``, ``Block(...)``: a module built right there, handed to the helper."""
+    return isinstance(node, ast.Call) and dotted(node.func) is not None
 
 
 def _abstract(method: ast.AST) -> bool:
