@@ -51,6 +51,10 @@ def _covers(types: Dict[str, int], layer: str) -> Optional[int]:
     return types.get(layer) or types.get(ALL)
 
 
+def _has_evidence(record: dict) -> bool:
+    return bool(record["covers"] or record["applies"] or record["scoped"] or record.get("writes"))
+
+
 def _under(held: Held, below: Path) -> Path:
     """The path from the builder's self: the attribute holding what it built, then ``below``."""
     if not below:
@@ -147,33 +151,35 @@ class Index:
         """A class's own init of its modules: its methods that run (liveness.py), what they
         apply, its ancestors'. Evidence on ``self.x`` reaches the layer only when ``held``
         (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown."""
-        live = self.liveness.running(definition)
         for path, name in self.liveness.ancestry(definition)[0]:
             own = self.repo.summary(path)["defs"][name]
-            line = _covers(own["covers"], layer)
-            if line:
-                return Reason(f"{name} initialises {layer} layers of its modules", path, line)
-            for fn, line in own["applies"]:
-                reason = self._init_applied(path, fn, layer, line, f"{name} applies")
-                if reason is not None:
-                    return reason
+            reason = self._instance_wide(path, name, own, layer)
+            if reason is not None:
+                return reason
             for method, record in own.get("methods", {}).items():
-                if live is not None and method not in live:
+                if not _has_evidence(record) or not self.liveness.runs(definition, method):
                     continue
                 reason = self._method_evidence(definition, (path, name), method, record, layer, held, below)
                 if reason is not None:
                     return reason
         return None
 
-    def _method_evidence(self, definition, defined: Definition, method, record, layer, held, where: Path) -> Optional[Reason]:
-        path, name = defined
+    def _instance_wide(self, path: str, what: str, record: dict, layer: str) -> Optional[Reason]:
+        """Evidence of a class (or of one of its methods) that reaches every module of the instance."""
         line = _covers(record["covers"], layer)
         if line:
-            return Reason(f"{name}.{method} initialises {layer} layers of its modules", path, line)
+            return Reason(f"{what} initialises {layer} layers of its modules", path, line)
         for fn, line in record["applies"]:
-            reason = self._init_applied(path, fn, layer, line, f"{name}.{method} applies")
+            reason = self._init_applied(path, fn, layer, line, f"{what} applies")
             if reason is not None:
                 return reason
+        return None
+
+    def _method_evidence(self, definition, defined: Definition, method, record, layer, held, where: Path) -> Optional[Reason]:
+        path, name = defined
+        reason = self._instance_wide(path, f"{name}.{method}", record, layer)
+        if reason is not None:
+            return reason
         for attribute, fn, types, line, key, arms in record["scoped"]:
             if not _reaches(held, attribute, key, arms):
                 continue

@@ -30,7 +30,7 @@ class Liveness:
     def __init__(self, repository: Repository) -> None:
         self.repo = repository
         self._ancestry: Dict[Definition, Tuple[List[Definition], bool]] = {}
-        self._running: Dict[Definition, Optional[FrozenSet[str]]] = {}
+        self._live: Dict[Tuple[Definition, bool], FrozenSet[str]] = {}
         self._outside: Optional[Set[str]] = None
 
     def ancestry(self, definition: Definition) -> Tuple[List[Definition], bool]:
@@ -58,16 +58,20 @@ class Liveness:
             self._ancestry[definition] = (found, foreign)
         return self._ancestry[definition]
 
-    def running(self, definition: Definition) -> Optional[FrozenSet[str]]:
-        """The names of the methods that run on instances of the class; None: any may."""
-        if definition not in self._running:
-            classes, foreign = self.ancestry(definition)
-            records = [self.repo.summary(path)["defs"][name].get("methods", {}) for path, name in classes]
+    def runs(self, definition: Definition, method: str) -> bool:
+        """Whether method ``method`` (of the class or an ancestor) runs on instances of the class.
+        What the class's own code runs is asked first: naming the method anywhere else in the
+        repository is the costly question (it reads every file's summary)."""
+        if self.ancestry(definition)[1]:
+            return True  # an ancestor from a framework: it may call any method
+        return method in self._running(definition, False) or method in self._running(definition, True)
+
+    def _running(self, definition: Definition, with_outside: bool) -> FrozenSet[str]:
+        key = (definition, with_outside)
+        if key not in self._live:
+            records = [self.repo.summary(path)["defs"][name].get("methods", {}) for path, name in self.ancestry(definition)[0]]
             names = {method for record in records for method in record}
-            if foreign:
-                self._running[definition] = None
-                return None
-            outside = self.outside_references()
+            outside = self.outside_references() if with_outside else set()
             live = {n for n in names if n in catalog.RUNNING_METHODS or _dunder(n) or n in outside}
             stack = list(live)
             while stack:
@@ -77,8 +81,8 @@ class Liveness:
                         if named not in live:
                             live.add(named)
                             stack.append(named)
-            self._running[definition] = frozenset(live)
-        return self._running[definition]
+            self._live[key] = frozenset(live)
+        return self._live[key]
 
     def method_covers(self, definition: Definition, method: str, layer: str) -> Optional[Tuple[str, int]]:
         """(path, line) of the type dispatch by which method ``method`` (as the class or its

@@ -137,37 +137,40 @@ def outside_references(nodes: Iterable[ast.AST]) -> Set[str]:
     return found
 
 
-def holders(cls: ast.ClassDef, walk) -> Dict[str, list]:
-    """``line -> [[attribute, method key, arms]]``: for each call in the class's methods, the
-    attribute of ``self`` it is stored in (``self.x = nn.Sequential(...)``, through locals,
-    ``self.x.append(...)``, ``self.x = self._make(...)`` for what ``_make`` returns), the method
-    that stores it, and the arms of both the call and the store. Lines the class never stores on
-    ``self`` are absent (their holder is unknown)."""
-    methods = [s for s in cls.body if isinstance(s, _DEFS)]
-    returned: Dict[str, Set[int]] = {}
-    for method in methods:  # what each method returns, for `self.x = self._make_layer(...)`
-        returned[method.name] = _Flow(method, walk, {}).returned
+def holders(cls: str, walked: Dict[str, List[ast.AST]], arms: Dict[str, Dict[int, Arms]]) -> Dict[str, list]:
+    """``line -> [[attribute, method key, arms]]``: for each call in the class's methods (``walked``:
+    a method's name -> its nodes), the attribute of ``self`` it is stored in (``self.x =
+    nn.Sequential(...)``, through locals, ``self.x.append(...)``, ``self.x = self._make(...)`` for
+    what ``_make`` returns), the method that stores it, and the arms of both the call and the
+    store (``arms``: a method's, where they matter). Lines never stored on ``self`` are absent
+    (their holder is unknown)."""
+    flows = {name: _Flow(nodes, arms.get(name, {})) for name, nodes in walked.items()}
+    # What each method returns, for `self.x = self._make_layer(...)` (one call deep).
+    returned = {name: {line for line in flow.returned if isinstance(line, int)} for name, flow in flows.items()}
     held: Dict[str, list] = {}
-    for method in methods:
-        for line, attribute, arms in _Flow(method, walk, returned).stored:
-            entry = [attribute, method_key(cls.name, method.name), sorted(arms)]
-            if entry not in held.setdefault(str(line), []):
-                held[str(line)].append(entry)
+    for name, flow in flows.items():
+        for line, attribute, where in flow.stored:
+            for built in returned.get(line[len(_CALLED):], ()) if isinstance(line, str) else (line,):
+                entry = [attribute, method_key(cls, name), sorted(where) if isinstance(line, int) else []]
+                if entry not in held.setdefault(str(built), []):
+                    held[str(built)].append(entry)
     return held
+
+
+_CALLED = "()"  # in a flow's lines: "()name" stands for what self.name(...) returns
 
 
 class _Flow:
     """Calls flowing, in one method, into locals, into ``self``'s attributes and out of ``return``."""
 
-    def __init__(self, method: ast.AST, walk, returned: Dict[str, Set[int]]) -> None:
-        self.returned_by = returned
-        self.arms = arms_of(method.body)
+    def __init__(self, nodes: List[ast.AST], arms: Dict[int, Arms]) -> None:
+        self.arms = arms
         self.call_arms: Dict[int, Arms] = {}  # line -> arms of a call on it
-        self.locals: Dict[str, Set[int]] = {}
-        self.attributes: Dict[str, Set[int]] = {}  # what this method stored in self.<attribute>
-        self.returned: Set[int] = set()
-        self.stored: List[Tuple[int, str, Set[str]]] = []
-        for node in walk(method.body):
+        self.locals: Dict[str, Set] = {}
+        self.attributes: Dict[str, Set] = {}  # what this method stored in self.<attribute>
+        self.returned: Set = set()
+        self.stored: List[Tuple[object, str, Set[str]]] = []
+        for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 lines = self._lines(node.value)
@@ -183,22 +186,23 @@ class _Flow:
             elif isinstance(node, ast.Return) and node.value is not None:
                 self.returned |= self._lines(node.value)
 
-    def _lines(self, value: ast.AST) -> Set[int]:
-        lines: Set[int] = set()
+    def _lines(self, value: ast.AST) -> Set:
+        lines: Set = set()
         for node in ast.walk(value):
             if isinstance(node, ast.Call):
                 lines.add(node.lineno)
-                self.call_arms.setdefault(node.lineno, self.arms.get(id(node), ()))
+                if self.arms:
+                    self.call_arms.setdefault(node.lineno, self.arms.get(id(node), ()))
                 func = node.func
                 if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-                    lines |= self.returned_by.get(func.attr, set())
+                    lines.add(_CALLED + func.attr)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 lines |= self.locals.get(node.id, set())
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 lines |= self.attributes.get(self_attribute(node) or "", set())  # self.net = nn.Sequential(*self.layers)
         return lines
 
-    def _into(self, target: ast.AST, lines: Set[int], statement: ast.AST) -> None:
+    def _into(self, target: ast.AST, lines: Set, statement: ast.AST) -> None:
         if isinstance(target, ast.Name):
             self.locals.setdefault(target.id, set()).update(lines)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -211,7 +215,7 @@ class _Flow:
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 self.locals.setdefault(target.value.id, set()).update(lines)  # layers[i] = ...
 
-    def _store(self, attribute: str, lines: Set[int], statement: ast.AST) -> None:
+    def _store(self, attribute: str, lines: Set, statement: ast.AST) -> None:
         where = set(self.arms.get(id(statement), ()))
         self.attributes.setdefault(attribute, set()).update(lines)
         for line in lines:

@@ -84,7 +84,8 @@ class _Summarizer:
         self.fallback: Dict[str, int] = {}
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
-        self._arms = None  # in a method: methods.arms_of its body (see _method)
+        self._method: Optional[ast.AST] = None  # the method being summarised (see _method)
+        self._arms: Optional[dict] = None  # methods.arms_of its body, made when first needed
         self._method_key = ""
         self._scoped_functions: Set[int] = set()
         # One walk per top-level statement: every step below reads these node lists.
@@ -161,12 +162,14 @@ class _Summarizer:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         definition["methods"] = {}
-        for statement in node.body:
+        walked, arms = {}, {}
+        for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._method(node.name, statement, definition["methods"])
+                walked[statement.name] = below
+                arms[statement.name] = self._summarise_method(node.name, statement, below, definition["methods"])
             else:  # code in the class body runs when the class is defined
-                self._evidence(_walk([statement]), definition, None)
-        definition["holders"] = methods.holders(node, _walk)
+                self._evidence([statement, *below], definition, None)
+        definition["holders"] = methods.holders(node.name, walked, arms)
         _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
@@ -179,26 +182,29 @@ class _Summarizer:
             if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
         })
 
-    def _method(self, cls: str, node: ast.AST, into: Dict[str, dict]) -> None:
+    def _summarise_method(self, cls: str, node: ast.AST, nodes: List[ast.AST], into: Dict[str, dict]) -> dict:
         """A method's evidence, kept apart so the index can tell whether the method runs:
         ``covers``/``applies`` reach the whole instance, ``scoped`` only ``self.<attr>``
         (``[attr, fn ref or "self.m" or None, {type: line}, line, method key, arms]``), ``refs``
         the methods it names on ``self``, ``writes`` the weights it writes through a path of
         ``self``'s attributes (``[["transformer", "resblocks", "mlp", "c_fc"], line]`` for
-        ``for block in self.transformer.resblocks: nn.init.normal_(block.mlp.c_fc.weight)``)."""
+        ``for block in self.transformer.resblocks: nn.init.normal_(block.mlp.c_fc.weight)``).
+        Returns the method's if-arms when its scoped evidence needed them (else {}: no store of
+        this method is ever compared with an arm)."""
         record = into.setdefault(node.name, {"covers": {}, "applies": [], "scoped": [], "refs": [], "writes": []})
-        nodes = _walk(node.body)
         loops = methods.loop_sources(nodes)
         for written, line in self._written(nodes):
             path = methods.self_path(written, loops)
             if path is not None and len(path) > 1:  # self.fc.weight: the file's own analysis reads it
                 record["writes"].append([path, line])
-        self._arms, self._method_key, self._scoped_functions = methods.arms_of(node.body), methods.method_key(cls, node.name), set()
+        self._method, self._arms = node, None
+        self._method_key, self._scoped_functions = methods.method_key(cls, node.name), set()
         try:
             self._evidence(nodes, record, None)
             record["refs"] = sorted(set(record["refs"]) | set(methods.self_references(nodes, self._scoped_functions)))
         finally:
-            self._arms = None
+            self._method, arms, self._arms = None, self._arms, None
+        return arms or {}
 
     def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
@@ -335,7 +341,7 @@ class _Summarizer:
 
     def _cover(self, definition, scope, node, types: Dict[str, int], receiver: Optional[str] = None) -> None:
         loop = receiver or _loop_receiver(node)
-        attribute = methods.self_attribute(_parsed(loop)) if self._arms is not None and loop else None
+        attribute = methods.self_attribute(_parsed(loop)) if self._method is not None and loop else None
         if attribute is not None:  # for m in self.x.modules(): only what self.x holds
             self._scope_to(definition, attribute, None, types, node)
         elif definition is not None:
@@ -367,7 +373,7 @@ class _Summarizer:
             fn = _applied_function(applied)
             if target is None or fn is None:
                 continue
-            attribute = methods.self_attribute(receiver) if self._arms is not None and target != "self" else None
+            attribute = methods.self_attribute(receiver) if self._method is not None and target != "self" else None
             if attribute is not None and not fn.startswith("super"):
                 # self.x.apply(fn), self.x.apply(self._init): reaches what self.x holds only
                 self._scope_to(definition, attribute, fn, {}, node)
@@ -380,6 +386,8 @@ class _Summarizer:
                 scope["applies"].append([target, fn, {}, node.lineno])
 
     def _scope_to(self, record: dict, attribute: str, fn: Optional[str], types: Dict[str, int], node: ast.AST) -> None:
+        if self._arms is None:
+            self._arms = methods.arms_of(self._method.body)
         arms = sorted(self._arms.get(id(node), ()))
         record["scoped"].append([attribute, fn, dict(types), node.lineno, self._method_key, arms])
 
@@ -434,8 +442,11 @@ class _Summarizer:
         written in a loop over parameters (``any_tensor``)."""
         for node in nodes:
             if isinstance(node, ast.Call):
-                qualified = self.torch_name(node.func)
                 owners = [found for found in map(_weight_node, node.args) if found is not None]
+                writing = isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS
+                if not (any_tensor or owners or writing):
+                    continue  # no weight in sight: spares resolving the name of every call
+                qualified = self.torch_name(node.func)
                 if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
                     if any_tensor:
                         yield None, node.lineno
@@ -482,6 +493,15 @@ class _Summarizer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _subtrees(body: List[ast.stmt], nodes: List[ast.AST]) -> Iterator[Tuple[ast.stmt, List[ast.AST]]]:
+    """Each statement of ``body`` with the nodes below it, cut from ``nodes`` (``_walk(body)``:
+    each statement's nodes follow it, before the next statement's)."""
+    starts = {id(statement) for statement in body}
+    cuts = [i for i, node in enumerate(nodes) if id(node) in starts] + [len(nodes)]
+    for start, end in zip(cuts, cuts[1:]):
+        yield nodes[start], nodes[start + 1:end]
 
 
 def applied_refs(definition: dict) -> List[str]:
