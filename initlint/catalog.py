@@ -330,3 +330,10 @@ DECLARED_INIT_PARAMETER = "init_cfg"
 INIT_HELPER_WORDS = ("init", "initialize", "initialise", "zero", "fill")
 # Methods that mean "initialise every parameter": `for p in self.parameters(): nn.init...(p)`.
 PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))
+# Methods of an nn.Module subclass that run without the class's own code calling them: the
+# constructor, the forward (torch's __call__), and reset_parameters (torch's convention for
+# "initialise me", which FSDP's meta-device init and to_empty() users call). Any other method's
+# init evidence counts only when something calls or applies it (index/coverage.py).
+RUNNING_METHODS = frozenset(("__init__", "__post_init__", "forward", "reset_parameters"))
+# Methods that add what they are given to the module they are called on (`self.layers.append(m)`).
+ADDING_METHODS = frozenset(("append", "extend", "insert", "add_module", "register_module", "update"))
