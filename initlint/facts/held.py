@@ -136,9 +136,20 @@ class Resolver:
             return self._choice(values, resolve) or self._one_of_modules(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
+            if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
+                return self._supplied_instance(default, expr)
             if default is not None:
                 return self._activation_class(default, None)
         return None
+
+    def _supplied_instance(self, default: cst.Call, name: cst.Name) -> Optional[Held]:
+        """An activation instance every builder passes (facts/supplied.py: not in this module's
+        tree, so the collector never saw it), used where ``name`` reads it."""
+        activation = catalog.ACTIVATION_MODULES.get(self.facts.imports.resolve(default.func) or "")
+        if activation is None:
+            return None
+        params, unresolved, _ = module_arguments(activation, default, None)
+        return Held(ACTIVATION, use=ActivationUse(activation, name, params, unresolved, parametric=True))
 
     def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
         """``self.feat_conv[level]`` with a key that is not a constant: any of the container's items."""
