@@ -14,7 +14,7 @@ from .comprehended import comprehension_of
 from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
-from .written import activation_of_forward
+from .written import activation_of_forward, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
@@ -98,7 +98,8 @@ class Resolver:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
         self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
-        self._activation_classes: Dict[int, Optional[Tuple[catalog.Activation, Dict[str, object]]]] = {}
+        # A same-file class: the activation its forward is, TRANSPARENT (a slice or view), or None.
+        self._activation_classes: Dict[int, object] = {}
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -321,12 +322,18 @@ class Resolver:
         return any(self._keeps_init(value, scope, cls, depth + 1) for value in values)
 
     def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
-        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
+        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``),
+        transparent when its forward only slices or reshapes (``Chomp1d``)."""
         key = id(built)
         if key not in self._activation_classes:
             found = self.method_of(built, "forward")
-            self._activation_classes[key] = activation_of_forward(found[1], self.facts.imports) if found else None
+            forward = found[1] if found else None
+            self._activation_classes[key] = activation_of_forward(forward, self.facts.imports) if forward else None
+            if forward is not None and self._activation_classes[key] is None and passes_through(forward, self.facts.imports):
+                self._activation_classes[key] = TRANSPARENT
         activation = self._activation_classes[key]
+        if activation == TRANSPARENT:
+            return Held(TRANSPARENT)
         if activation is None:
             return Held(INSTANCE, cls=built)
         return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))
