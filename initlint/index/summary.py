@@ -368,6 +368,17 @@ class _Summarizer:
         elif definition is None:
             _merge(self.fallback, types)
 
+    def _method_local(self, node: ast.AST) -> bool:
+        """A name the method being summarised binds by assignment (not one of its parameters,
+        which may hold anything a caller passes)."""
+        if self._method is None or not isinstance(node, ast.Name):
+            return False
+        return any(
+            isinstance(target, ast.Name) and target.id == node.id
+            for statement in ast.walk(self._method) if isinstance(statement, (ast.Assign, ast.AnnAssign))
+            for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        )
+
     def _application(self, node: ast.Call, definition: Optional[dict], scope: Optional[dict]) -> None:
         """``R.apply(fn)``, ``named_apply(fn, R)``, ``fn(R)`` with R ``self`` (in a class) or a local
         model (in a function or at module level)."""
@@ -381,10 +392,10 @@ class _Summarizer:
             receiver = dotted(node.args[0])
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
-            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]):
-                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)): a
-                # known use on named or wrapped layers (the file's own analysis credits them), not
-                # one of unknown reach
+            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]) or self._method_local(node.args[0]):
+                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)),
+                # zero_module(block) with block a local the method binds: a known use on named or
+                # wrapped layers (the file's own analysis credits them), not one of unknown reach
                 self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)
