@@ -260,18 +260,23 @@ class _Summarizer:
         handed: Dict[int, str] = {}
         passed: Dict[str, str] = {}  # a local -> the first call it is handed to
         called, inner, seen = set(), set(), set()
-        inner.update(id(n) for annotation in _annotations(nodes) for n in ast.walk(annotation))  # a type names no build
+        inner.update(id(n) for annotation in _annotations(nodes) for n in _walk([annotation]))  # a type names no build
         start = len(into)
+        # Dispatch on the node's exact type: this loop sees every node of the project once.
+        call_type, name_type, attribute_type, load = ast.Call, ast.Name, ast.Attribute, ast.Load
         for node in nodes:
-            if isinstance(node, ast.Call) and dotted(node.func) in ("isinstance", "issubclass"):
-                inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
-                for arg in node.args[1:]:
-                    if isinstance(arg, ast.Tuple):
-                        inner.update(id(element) for element in arg.elts)
-            if _bound_name(node) is not None:
-                if local is not None:
-                    bound[id(_unchained(node.value))] = _bound_name(node)
-            elif isinstance(node, ast.Call):
+            kind = type(node)
+            if kind is ast.Assign or kind is ast.AnnAssign:
+                name = _bound_name(node)
+                if name is not None and local is not None:
+                    bound[id(_unchained(node.value))] = name
+                continue
+            if kind is call_type:
+                if dotted(node.func) in ("isinstance", "issubclass"):
+                    inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
+                    for arg in node.args[1:]:
+                        if isinstance(arg, ast.Tuple):
+                            inner.update(id(element) for element in arg.elts)
                 called.add(id(node.func))
                 receiver = self._named(node.func)
                 if receiver is not None:
@@ -290,13 +295,14 @@ class _Summarizer:
                     if args:
                         self.passes.setdefault(str(node.lineno), []).append([ref, args])
                 continue
-            elif isinstance(node, ast.Attribute):
+            if kind is attribute_type:
                 inner.add(id(node.value))
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                if id(node) not in called and id(node) not in inner:
-                    ref = self._named(node)
-                    if ref is not None:
-                        into.append([ref, node.lineno, None, None, False])
+            elif kind is not name_type:
+                continue
+            if type(node.ctx) is load and id(node) not in called and id(node) not in inner:
+                ref = self._named(node)
+                if ref is not None:
+                    into.append([ref, node.lineno, None, None, False])
         for build in into[start:]:
             if build[2] is not None and build[3] is None:
                 build[3] = passed.get(build[2])
@@ -571,17 +577,19 @@ def _walk(body: Iterable[ast.AST]) -> List[ast.AST]:
     its body), nested classes included."""
     found: List[ast.AST] = []
     stack = list(reversed(list(body)))
-    fields = ast.iter_fields
+    node_type, append, push = ast.AST, found.append, stack.append
     while stack:
         node = stack.pop()
-        found.append(node)
-        children = []
-        for _, value in fields(node):
-            if isinstance(value, list):
-                children.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                children.append(value)
-        stack.extend(reversed(children))
+        append(node)
+        # Fields read directly, last to first, so the stack pops them in source order.
+        for name in reversed(node._fields):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, node_type):
+                        push(item)
+            elif isinstance(value, node_type):
+                push(value)
     return found
 
 
