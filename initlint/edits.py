@@ -17,7 +17,8 @@ import libcst as cst
 
 from .facts.collect import Facts
 from .facts.comprehended import comprehension_container
-from .facts.model import ActivationUse, Construct, LayerSite
+from .facts.model import ActivationUse, Construct, Guard, LayerSite
+from .facts.rebound import rebinding
 from .facts.resets import RESET, calls_reset, method, resetting_method, self_name
 from .hoisting import LocalNames, callee, where
 from .recommend import Recommendation, describe, recommend
@@ -52,6 +53,7 @@ class Loop:
     statement: cst.SimpleStatementLine  # the statement binding the container
     header: str  # ``for block in self.blocks:``
     name: str  # the loop's variable
+    function: Optional[cst.FunctionDef] = None  # where the statement is
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +73,8 @@ class Plan:
     # What the reader is told to do: the statements when the code already names the layer where
     # they go; else, in words, what to bind first (the statements name a local the fix would create).
     advice: str = ""
+    # A guarded fix (the activation is a parameter): what it is for, ``the default act_layer=nn.GELU``.
+    guarded_for: str = ""
 
     @property
     def suggestion(self) -> str:
@@ -82,6 +86,22 @@ def _accessor_words(path: str):
     """``[0].fc1`` -> ``item 0``, ``fc1``: how a reader says each step of an accessor path."""
     for index, attribute in re.findall(r"\[([^\]]*)\]|\.(\w+)", path):
         yield f"item {index}" if not attribute else attribute
+
+
+def _guarded(guards: Tuple[Guard, ...], statements, lines, advice: str):
+    """The init statements under ``if <guards>:``, and the advice saying so."""
+    test = " and ".join(dict.fromkeys(guard.test for guard in guards))
+    header = f"if {test}:"
+    guarded_lines = [header + "".join("\n    " + line.replace("\n", "\n    ") for line in lines)]
+    if advice.startswith(UNNAMED):
+        return [header + " " + "; ".join(statements)], guarded_lines, f"{advice} {header[:-1]}"
+    return [header + " " + "; ".join(statements)], guarded_lines, f"add {header} " + advice[len("add "):]
+
+
+def _guarded_for(guards: Tuple[Guard, ...]) -> str:
+    if not guards:
+        return ""
+    return "guarded: for " + ", ".join(dict.fromkeys(guard.default for guard in guards))
 
 
 class EditPlanner:
@@ -99,8 +119,10 @@ class EditPlanner:
         anchor = site.anchor()
         path = site.path_from_anchor()
         loop = self._loop(anchor, all_but_last) if path is not None else None
+        loop_function = None
         if loop is not None:
             statement, header, base, reason = loop.statement, loop.header, loop.name, ""
+            loop_function = loop.function
         elif path is None:
             base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
         else:
@@ -121,22 +143,32 @@ class EditPlanner:
             advice = self._in_words(anchor, site, path, rec)
         if not reason and site.layer.lazy:
             reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
+        guards: Tuple[Guard, ...] = ()
         if not reason and use.parametric:
-            reason = "the activation is a parameter or a lookup: callers may pass another one"
+            function = (loop_function if loop is not None else anchor.function)
+            reason = self._guard_reason(use, function, statement if loop is not None else anchor.statement)
+            guards = use.guards
         if not reason and use.unresolved:
             reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
         if not reason and use.alternatives:
             reason = self._choice_reason(site, rec, use)
+        if guards and not reason:
+            statements, lines, advice = _guarded(guards, statements, lines, advice)
         if reason:
             return Plan(tuple(statements), tuple(lines), None, reason, advice)
+        guarded_for = _guarded_for(guards)
         if loop is not None:
-            return Plan(tuple(statements), tuple(lines), Edit(statement, None, tuple(lines), self.import_torch), "", advice)
+            edit = Edit(statement, None, tuple(lines), self.import_torch)
+            return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
         edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
         if hoist is None:
             edit, where_too = self._surviving_reset(site, ref, edit)
+            if where_too and guards:  # the guard's parameters are not in scope in reset_parameters()
+                reason = f"{RESET}() resets it, and {guards[0].name} is not in scope there"
+                return Plan(tuple(statements), tuple(lines), None, reason, advice)
             advice += where_too
-        return Plan(tuple(statements), tuple(lines), edit, "", advice)
+        return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for)
 
     def _loop(self, anchor: Construct, all_but_last: bool) -> Optional[Loop]:
         """``for block in self.blocks:`` when ``anchor`` is the element of the comprehension that
@@ -149,7 +181,7 @@ class EditPlanner:
         if name is None:
             base = "layer" if isinstance(anchor, LayerSite) else "block"
             name = self._loop_names[items] = self._locals.fresh(container, base)
-        return Loop(container.statement, f"for {name} in {items}:", name)
+        return Loop(container.statement, f"for {name} in {items}:", name, container.function)
 
     def _surviving_reset(self, site: LayerSite, ref: str, edit: Edit) -> Tuple[Edit, str]:
         """The edit, moved or copied to the end of the class's ``reset_parameters`` when that resets
@@ -188,6 +220,18 @@ class EditPlanner:
         call = rec.render(self.init, "...")
         bias = f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
         return f"{UNNAMED}{what} to a name, then init {item} with {call}{bias}"
+
+    def _guard_reason(self, use: ActivationUse, function: Optional[cst.FunctionDef], statement) -> str:
+        """Why the init cannot go under a guard that reads what the activation read ("" when it can)."""
+        if use.unguarded or not use.guards:
+            return use.unguarded or "the activation is a parameter or a lookup: callers may pass another one"
+        for guard in use.guards:
+            if guard.scope is not function:
+                return f"the activation is {guard.scope.name.value}()'s parameter {guard.name}, not in scope where the init goes"
+            rebound = rebinding(function, guard.name, guard.at, statement)
+            if rebound:
+                return rebound
+        return ""
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""

@@ -11,6 +11,7 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .comprehended import comprehension_of
+from .guards import NOT_A_PARAMETER, equals_default, given, is_class, is_instance, not_given, star_guards
 from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
@@ -120,7 +121,8 @@ class Resolver:
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
             if held is not None and held.kind == ACTIVATION:  # callers may pass another one
-                held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+                passed = expr.test if isinstance(expr, cst.IfExp) else expr.left
+                held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope, expr), NOT_A_PARAMETER))
             return held
         if isinstance(expr, cst.IfExp):
             return self._choice(_branches(expr, scope), lambda branch: self.held(branch, scope, cls, depth + 1))
@@ -136,8 +138,10 @@ class Resolver:
             return self._choice(values, resolve) or self._one_of_modules(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
-            if default is not None:
-                return self._activation_class(default, None)
+            held = self._activation_class(default, None) if default is not None else None
+            if held is not None:  # callers may pass another one
+                guard = is_instance(expr, scope, expr, held.use) if isinstance(default, cst.Call) else is_class(expr, scope, expr)
+                return dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
         return None
 
     def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
@@ -218,8 +222,10 @@ class Resolver:
         default = uses[-1]
         same = (default.name, default.params, default.unresolved)
         others = tuple(use for use in uses[:-1] if (use.name, use.params, use.unresolved) != same)
-        parametric = any(use.parametric for use in uses)
-        return Held(ACTIVATION, use=dataclasses.replace(default, alternatives=others, parametric=parametric))
+        chosen = dataclasses.replace(default, alternatives=others)
+        if any(use.parametric for use in uses[:-1]):  # the default's guard does not cover the others
+            chosen = given(chosen, None, "a setting chooses among activations some of which callers may pass")
+        return Held(ACTIVATION, use=chosen)
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
         if isinstance(expr, cst.Name):
@@ -268,7 +274,8 @@ class Resolver:
                 attribute, chosen = named
                 held = self._module_class(attribute, call, scope, cls, depth + 1)
                 if held is not None and held.use is not None and chosen:
-                    held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+                    guard = equals_default(func.args[1].value, scope, func.args[1].value)
+                    held = dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
                 return held
         if isinstance(func, (cst.Name, cst.Attribute)):
             positional = call.args[0] if call.args and not call.args[0].star and call.args[0].keyword is None else None
@@ -294,7 +301,8 @@ class Resolver:
             held = self._module_class(argument, None, scope, cls, depth + 1)
             return held if held is not None and held.kind == ACTIVATION else None
         activation, params, chosen = named
-        return Held(ACTIVATION, use=ActivationUse(activation, call, params, parametric=chosen))
+        use = ActivationUse(activation, call, params)
+        return Held(ACTIVATION, use=given(use, equals_default(argument, scope, argument), NOT_A_PARAMETER) if chosen else use)
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
         """Whether ``func`` is (or may be, by a setting) a weight-norm wrapper: torch's, or a name
@@ -378,7 +386,7 @@ class Resolver:
             return self._choice(_branches(expr, scope), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
-            return self._activation_class(expr, call, parametric=False, scope=scope)
+            return self._activation_class(expr, call, scope=scope)
         if qualified in catalog.NORM_MODULES:
             return Held(NORM)
         if qualified in catalog.TRANSPARENT_MODULES:
@@ -401,8 +409,9 @@ class Resolver:
             if default is None:
                 default = parameter_annotation(scope, expr.value)
             held = self._activation_class(default, call, scope=scope) if default is not None else None
-            if held is not None:
-                return held  # else a default like "relu", which a binding may turn into a class
+            if held is not None:  # callers may pass another class
+                return dataclasses.replace(held, use=given(held.use, is_class(expr, scope, expr), NOT_A_PARAMETER))
+            # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
             where = self.facts.value_scope
@@ -414,33 +423,31 @@ class Resolver:
         where = self.facts.value_scope.get(id(values[0]), scope)
         return self._module_class(values[0], call, where, cls, depth + 1)
 
-    def _activation_class(
-        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True, scope=None
-    ) -> Optional[Held]:
+    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call], scope=None) -> Optional[Held]:
         """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
-        called. ``parametric``: callers may pass another class (a default, a lookup). ``scope``:
-        where ``call`` is, for its ``**params`` (a parameter's default dict)."""
+        called. Callers that read it from a default or a lookup mark it ``given``. ``scope``: where
+        ``call`` is, for its ``**params`` (a parameter's default dict)."""
         qualified = self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
             if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
                 module = self.facts.modules.get(id(expr))
                 if module is not None and module[0] == ACTIVATION:
-                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=parametric))
+                    return Held(ACTIVATION, use=module[1])
             return None
         if call is None:
-            params, unresolved = dict(activation.params), ()
-        else:
-            params, unresolved, defaulted = module_arguments(activation, call, scope)
-            parametric = parametric or defaulted  # callers may pass other parameters
-        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=parametric))
+            return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
+        params, unresolved, defaulted = module_arguments(activation, call, scope)
+        use = ActivationUse(activation, call, params, unresolved)
+        return Held(ACTIVATION, use=star_guards(use, call, scope) if defaulted else use)  # callers may pass others
 
     def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call], scope=None) -> Optional[Held]:
         """``ACTIVATIONS["gelu"]`` in a dict of torch activations (module-level, local or written
         inline), or ``{...}[nonlinear]`` keyed by a parameter whose default names the entry."""
         if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
             return None
-        key, _ = chosen_string(subscript.slice[0].slice.value, scope)
+        key_expr = subscript.slice[0].slice.value
+        key, chosen = chosen_string(key_expr, scope)
         table = subscript.value
         if isinstance(table, cst.Name):
             values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
@@ -450,7 +457,18 @@ class Resolver:
             return None
         for item in table.elements:
             if isinstance(item, cst.DictElement) and literal(item.key) == key:
-                return self._activation_class(item.value, call, scope=scope)
+                held = self._activation_class(item.value, call, scope=scope)
+                if held is None:
+                    return None
+                # A key a parameter's default gives: guarded by it; a literal key: the table is a
+                # name other code may change (a registry), or written inline.
+                if chosen:
+                    guard = equals_default(key_expr, scope, key_expr)
+                    return dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
+                if table is not subscript.value:
+                    why = f"the activation is looked up in {ref_text(subscript.value) or 'a table'}, which other code may change"
+                    return dataclasses.replace(held, use=given(held.use, None, why))
+                return held
         return None
 
     # ------------------------------------------------------------------- containers

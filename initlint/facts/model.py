@@ -80,6 +80,19 @@ class LayerSite(Construct):
         return not (isinstance(value, cst.Name) and value.value == "False")
 
 
+@dataclass(frozen=True, eq=False)
+class Guard:
+    """A test in the code's own words, true exactly when a parametric activation is the one the
+    analysis read (``act_layer is nn.GELU``, ``activation == "relu"``): the fix puts its init under
+    it, so callers that pass another activation keep torch's default."""
+
+    test: str
+    name: str  # the one name it reads: a parameter of ``scope``
+    scope: cst.FunctionDef
+    at: cst.CSTNode  # where the activation reads ``name``: the init must see the same value
+    default: str  # what the message says the fix is for: ``the default act_layer=nn.GELU``
+
+
 @dataclass(eq=False)
 class ActivationUse:
     """An activation applied somewhere, with its parameters as far as they are literal."""
@@ -91,6 +104,10 @@ class ActivationUse:
     # Given as a parameter default (act_layer=nn.GELU) or looked up in a dict: callers may pass
     # another activation, so the finding stands but the fix is left to a person.
     parametric: bool = False
+    # When parametric: the tests under which it is this one (all must hold), or why none can be
+    # written (a lookup keyed by an expression, a default spread over lines, ...).
+    guards: Tuple[Guard, ...] = ()
+    unguarded: str = ""
     # Chosen by a setting (``F.relu if act == "relu" else F.gelu``, an if/elif/else binding the
     # same name): this is the default branch's (the else, the last one), these the others'.
     alternatives: Tuple["ActivationUse", ...] = ()

@@ -141,6 +141,8 @@ class DefaultInitBeforeActivation(Rule):
             )
             if rec.note:
                 message += f" ({rec.note})"
+            if plan.guarded_for:
+                message += f" ({plan.guarded_for})"
             if plan.reason:
                 message += f" (not auto-fixed: {plan.reason})"
             yield Report(
