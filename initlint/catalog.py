@@ -258,6 +258,10 @@ RESCALING_OPERATORS = frozenset(("Add", "Subtract", "Multiply", "Divide", "Minus
 SHIFTING_OPERATORS = frozenset(("Add", "Subtract"))
 # Methods that bound a value into a range: a head's result clamped is still the output range.
 BOUNDING_METHODS = frozenset(("clamp", "clip", "clamp_", "clip_"))
+# Attributes named for a model's output nonlinearity (asteroid's ``output_act``, the mask
+# nonlinearity a separator's ``mask_act`` chooses; ``final_activation``): what they make and
+# ``forward`` returns is the output (a mask, a range), not a hidden layer's activation.
+OUTPUT_ACTIVATION_HOLDERS = ("output_act", "out_act", "final_act", "last_act", "mask_act", "mask_nl", "output_nl")
 
 # ------------------------------------------------------------------- init evidence
 
@@ -326,3 +330,10 @@ DECLARED_INIT_PARAMETER = "init_cfg"
 INIT_HELPER_WORDS = ("init", "initialize", "initialise", "zero", "fill")
 # Methods that mean "initialise every parameter": `for p in self.parameters(): nn.init...(p)`.
 PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))
+# Methods of an nn.Module subclass that run without the class's own code calling them: the
+# constructor, the forward (torch's __call__), and reset_parameters (torch's convention for
+# "initialise me", which FSDP's meta-device init and to_empty() users call). Any other method's
+# init evidence counts only when something calls or applies it (index/coverage.py).
+RUNNING_METHODS = frozenset(("__init__", "__post_init__", "forward", "reset_parameters"))
+# Methods that add what they are given to the module they are called on (`self.layers.append(m)`).
+ADDING_METHODS = frozenset(("append", "extend", "insert", "add_module", "register_module", "update"))

@@ -22,6 +22,7 @@ TORCH_MODULES = (
     "test_reset_parameters.py",
     "test_torch_activations.py",
     "test_torch_fixed_models.py",
+    "test_torch_fixed_repositories.py",
     "test_torch_notebooks.py",
 )
 

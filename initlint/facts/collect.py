@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -80,6 +81,7 @@ class Collector:
         self.functions: List[Optional[cst.FunctionDef]] = [None]
         self.statements: List[Optional[cst.SimpleStatementLine]] = [None]
         self.unhoistable = 0
+        self.self_loops: Set[Tuple[int, str]] = set()  # (id(function), name) of loops over self's items
 
     # ---------------------------------------------------------------- the walk
 
@@ -277,6 +279,9 @@ class Collector:
         if not isinstance(node.target, cst.Name):
             return
         name = node.target.value
+        items = looped_items(node.iter)
+        if items is not None and (ref_text(items) or "").startswith(("self.", "self[")):
+            self.self_loops.add((id(self.functions[-1]), name))  # for block in self.blocks
         if not isinstance(node.iter, (cst.List, cst.Tuple)):
             self._note_items_evidence(node, name)
             return
@@ -339,7 +344,10 @@ class Collector:
         if ref is not None:
             self.facts.evidence.refs.add((id(self.owner_of(ref)), ref))
             head, _, tail = ref.rpartition(".")
-            if head and head != "self" and tail.isidentifier():
+            # Through self (self.encoder.fc, block.mlp.c_fc for a block of self.blocks): the
+            # repository index follows the path to the instances it reaches (index/coverage.py).
+            root = re.split(r"[.\[]", head, 1)[0]
+            if head and root != "self" and (id(self.functions[-1]), root) not in self.self_loops and tail.isidentifier():
                 self.facts.evidence.reached_attributes.add(tail)
 
 

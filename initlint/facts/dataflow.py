@@ -28,6 +28,11 @@ from .walk import child_nodes, descendants
 Env = Dict[str, Flows]
 
 
+def _output_holder(func: cst.BaseExpression) -> bool:
+    """``self.output_act``, ``self.final_activation``: named for the model's output nonlinearity."""
+    return isinstance(func, cst.Attribute) and func.attr.value.lower().startswith(catalog.OUTPUT_ACTIVATION_HOLDERS)
+
+
 def _merge(a: Env, b: Env) -> Env:
     return {name: a.get(name, NONE) | b.get(name, NONE) for name in a.keys() | b.keys()}
 
@@ -82,6 +87,7 @@ class MethodFlow:
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
         self.first_items: Dict[str, Optional[Held]] = {}  # a list's first module: where a prepended one flows
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
+        self.output_named: Set[int] = set()  # ids of uses called through an output-named attribute
         params = method.params
         self.parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
         for star in (params.star_arg, params.star_kwarg):
@@ -136,7 +142,9 @@ class MethodFlow:
             loop = self._bind_loop(stmt) if isinstance(stmt, cst.For) else None
             if loop is not None:
                 self.loops.append(loop)
-            looped = _merge(env, self.block(stmt.body, dict(env)))
+            looped = self.block(stmt.body, dict(env))
+            if isinstance(stmt, cst.While):  # a for loop over modules or a range runs: what it rebinds is rebound
+                looped = _merge(env, looped)
             if loop is not None:
                 self.loops.pop()
             return self.block(stmt.orelse.body, looped) if stmt.orelse else looped
@@ -216,10 +224,11 @@ class MethodFlow:
         return False
 
     def _returned(self, flows: Flows) -> None:
-        """``flows`` reach the return: a head activation's result among them is the output range."""
+        """``flows`` reach the return: a head activation's result among them is the output range,
+        and so is any activation's that an output-named attribute (``self.output_act``) applied."""
         for source, _ in flows:
             if isinstance(source, Squashed):
-                self.log.mark_head(source.use)
+                self.log.mark_head(source.use, any_activation=id(source.use) in self.output_named)
 
     def _unbind(self, target: cst.BaseExpression, env: Env) -> None:
         if isinstance(target, cst.Name):
@@ -315,6 +324,8 @@ class MethodFlow:
         if held is not None:
             if id(node) in self.squared and held.kind == ACTIVATION:
                 held = Held(ACTIVATION, use=_squared(held.use))
+            if held.kind == ACTIVATION and _output_holder(node.func):
+                self.output_named.add(id(held.use))
             flows = self.expr(first, env) if first is not None else NONE
             children = _instance_classes(held)
             if children:

@@ -60,15 +60,21 @@ class FileIndex:
     def has_summary(self) -> bool:
         return self.path in self.index.repo.summaries_made()
 
-    def covers_site(self, block: Optional[str], scope: str, bound: Optional[str], layer: str) -> Optional[Reason]:
+    def covers_site(
+        self, block: Optional[str], scope: str, bound: Optional[str], layer: str, line: Optional[int] = None,
+        path: Tuple[str, ...] = (),
+    ) -> Optional[Reason]:
         """What initialises a ``layer`` built in the module-level class or function ``block``
-        (None: at module level), in ``scope``, as the local ``bound`` (or None)."""
+        (None: at module level), in ``scope``, as the local ``bound`` (or None), on ``line`` (where
+        in the class's instances it is kept: evidence on another attribute does not reach it),
+        as ``self.<path>`` (for writes through a longer path: ``block.mlp.c_fc.weight``)."""
         if bound is not None:
             reason = self.index.applied_in_scope(self.path, scope, bound, layer)
             if reason is not None:
                 return reason
         if block is not None:
-            return self.index.covered((self.path, block), layer)
+            held = self.index.holders_of((self.path, block), line) if line is not None else None
+            return self.index.covered((self.path, block), layer, held=held, path=path)
         return self.index.file_wide(self.path, layer)
 
     def placeholder(self, block: str, attribute: str) -> Optional[Reason]:

@@ -21,10 +21,19 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
-from .summary import ALL, MODULE_SCOPE
+from .liveness import Liveness
+from .methods import ANY_ATTRIBUTE, exclusive
+from .summary import ALL, MODULE_SCOPE, applied_refs
 
 # (path, "class" | "scope", the class's or function's name, line, bound name, handed to, called)
 Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
+# Where a layer sits in an instance of the class that builds it: the attributes of self it is
+# stored in, each with the method that stores it and the if-arms of the store (methods.py).
+Held = Optional[Tuple[Tuple[str, str, Tuple[str, ...]], ...]]
+# The attributes from an instance's self down to a layer ("self.transformer.resblocks[i].mlp.c_fc"
+# -> ("transformer", "resblocks", "mlp", "c_fc")); GAP where a step is not known; () nothing known.
+Path = Tuple[str, ...]
+GAP = "*"
 
 
 @dataclass(frozen=True)
@@ -42,36 +51,83 @@ def _covers(types: Dict[str, int], layer: str) -> Optional[int]:
     return types.get(layer) or types.get(ALL)
 
 
+def _has_evidence(record: dict) -> bool:
+    return bool(record["covers"] or record["applies"] or record["scoped"] or record.get("writes"))
+
+
+def _under(held: Held, below: Path) -> Path:
+    """The path from the builder's self: the attribute holding what it built, then ``below``."""
+    if not below:
+        return ()
+    attributes = {name for name, _, _ in held or ()}
+    return ((attributes.pop() if len(attributes) == 1 else GAP),) + below
+
+
+def _path_reaches(written: List[str], path: Path) -> bool:
+    """Whether a write through ``self.<written>`` names the layer at ``path``: the same first and
+    last attribute, and every known step of ``path`` in ``written`` in order (an index, a
+    container's key, a gap may stand between them)."""
+    if not path or path[-1] != written[-1] or (path[0] != GAP and path[0] != written[0]):
+        return False
+    steps = iter(written)
+    return all(any(step == part for step in steps) for part in path if part != GAP)
+
+
+def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
+    """Whether evidence on ``self.<attribute>`` (in method ``key``, in ``arms``) reaches a layer
+    held as ``held``: held by that attribute (or by one set with setattr), not stored only in
+    another arm of an if of the same method. Unknown holders: it does, as it always did."""
+    if held is None:
+        return True
+    return any(
+        name in (attribute, ANY_ATTRIBUTE) and not (where == key and exclusive(stored, arms))
+        for name, where, stored in held
+    )
+
+
 class Index:
     def __init__(self, repository: Repository) -> None:
         self.repo = repository
         self._creations: Optional[Dict[Definition, List[Creation]]] = None
         self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
         self._applied_functions: Optional[set] = None
-        self._memo: Dict[Tuple[Definition, str], Optional[Reason]] = {}
+        self._memo: Dict[Tuple[Definition, str, Held], Optional[Reason]] = {}
+        self.liveness = Liveness(repository)
 
     # ---------------------------------------------------------------- the question
 
-    def covered(self, definition: Definition, layer: str, seen: FrozenSet[Definition] = frozenset()) -> Optional[Reason]:
-        """What initialises ``layer`` in every instance of the class or function ``definition``."""
-        key = (definition, layer)
+    def covered(
+        self, definition: Definition, layer: str, seen: FrozenSet[Definition] = frozenset(), held: Held = None,
+        path: Path = (),
+    ) -> Optional[Reason]:
+        """What initialises ``layer`` in every instance of the class or function ``definition``;
+        ``held``: where the layer sits in such an instance (``holders_of``), None when not known;
+        ``path``: the attributes from such an instance's ``self`` down to the layer, as far as known."""
+        key = (definition, layer, held, path)
         if key in self._memo:
             return self._memo[key]
         if definition in seen:
             return None  # a cycle (A builds B builds A): no evidence from going round
-        reason = self._covered(definition, layer, seen | {definition})
+        reason = self._covered(definition, layer, seen | {definition}, held, path)
         if not seen:  # answers inside a cycle depend on where it was entered: keep only top-level ones
             self._memo[key] = reason
         return reason
 
-    def _covered(self, definition: Definition, layer: str, seen) -> Optional[Reason]:
+    def holders_of(self, definition: Definition, line: int) -> Held:
+        """Where class ``definition`` keeps what it builds on ``line``: ((attribute, method key,
+        arms), ...), or None when the summary does not know (evidence then reaches it as before)."""
+        summary = self.repo.summary(definition[0])
+        found = summary["defs"].get(definition[1], {}).get("holders", {}).get(str(line)) if summary else None
+        return tuple((attribute, key, tuple(arms)) for attribute, key, arms in found) if found else None
+
+    def _covered(self, definition: Definition, layer: str, seen, held: Held = None, below: Path = ()) -> Optional[Reason]:
         path, name = definition
         summary = self.repo.summary(path)
         if summary is None or name not in summary["defs"]:
             return None
         reason = self.file_wide(path, layer)
         if reason is None and summary["defs"][name]["kind"] == "class":
-            reason = self.own(definition, layer)
+            reason = self.own(definition, layer, held, below)
         if reason is not None:
             return reason
         creations = self.creations().get(definition, [])
@@ -80,37 +136,68 @@ class Index:
             return None
         reasons = []
         for creation in creations:
-            found = self._creation_covered(creation, layer, seen)
+            found = self._creation_covered(creation, layer, seen, below)
             if found is None:
                 return None
             reasons.append(found)
         for subclass in subclasses:
-            found = self.covered(subclass, layer, seen)
+            found = self.covered(subclass, layer, seen, held, below)
             if found is None:
                 return None
             reasons.append(found)
         return reasons[0]
 
-    def own(self, definition: Definition, layer: str, depth: int = 0) -> Optional[Reason]:
-        """A class's own init of its modules: its methods, what they apply, its ancestors'."""
-        path, name = definition
-        summary = self.repo.summary(path)
-        if summary is None or name not in summary["defs"] or depth > 12:
-            return None
-        own = summary["defs"][name]
-        line = _covers(own["covers"], layer)
-        if line:
-            return Reason(f"{name} initialises {layer} layers of its modules", path, line)
-        for fn, line in own["applies"]:
-            reason = self._init_applied(path, fn, layer, line, f"{name} applies")
+    def own(self, definition: Definition, layer: str, held: Held = None, below: Path = ()) -> Optional[Reason]:
+        """A class's own init of its modules: its methods that run (liveness.py), what they
+        apply, its ancestors'. Evidence on ``self.x`` reaches the layer only when ``held``
+        (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown."""
+        for path, name in self.liveness.ancestry(definition)[0]:
+            own = self.repo.summary(path)["defs"][name]
+            reason = self._instance_wide(path, name, own, layer)
             if reason is not None:
                 return reason
-        for base in own["bases"]:
-            target = self.repo.resolve(path, base)
-            if target is not None and target != definition:
-                reason = self.own(target, layer, depth + 1)
+            for method, record in own.get("methods", {}).items():
+                if not _has_evidence(record) or not self.liveness.runs(definition, method):
+                    continue
+                reason = self._method_evidence(definition, (path, name), method, record, layer, held, below)
                 if reason is not None:
                     return reason
+        return None
+
+    def _instance_wide(self, path: str, what: str, record: dict, layer: str) -> Optional[Reason]:
+        """Evidence of a class (or of one of its methods) that reaches every module of the instance."""
+        line = _covers(record["covers"], layer)
+        if line:
+            return Reason(f"{what} initialises {layer} layers of its modules", path, line)
+        for fn, line in record["applies"]:
+            reason = self._init_applied(path, fn, layer, line, f"{what} applies")
+            if reason is not None:
+                return reason
+        return None
+
+    def _method_evidence(self, definition, defined: Definition, method, record, layer, held, where: Path) -> Optional[Reason]:
+        path, name = defined
+        reason = self._instance_wide(path, f"{name}.{method}", record, layer)
+        if reason is not None:
+            return reason
+        for attribute, fn, types, line, key, arms in record["scoped"]:
+            if not _reaches(held, attribute, key, arms):
+                continue
+            what = f"{name}.{method} initialises self.{attribute}:"
+            if fn is None:
+                if _covers(types, layer):
+                    return Reason(f"{what} a loop over its modules writes {layer} layers", path, line)
+            elif fn.startswith("self."):
+                covers = self.liveness.method_covers(definition, fn[len("self."):], layer)
+                if covers is not None:
+                    return Reason(f"{what} it applies {fn}, which initialises {layer} layers", covers[0], covers[1])
+            else:
+                reason = self._init_applied(path, fn, layer, line, what + " it applies")
+                if reason is not None:
+                    return reason
+        for written, line in record.get("writes", ()):
+            if _path_reaches(written, where):
+                return Reason(f"{name}.{method} writes self.{'.'.join(written)}.weight", path, line)
         return None
 
     def applied_in_scope(self, path: str, scope: str, name: str, layer: str) -> Optional[Reason]:
@@ -171,12 +258,12 @@ class Index:
             return Reason(f"{what} {fn} ({where}:{covers}), which initialises {layer} layers", path, line)
         return None
 
-    def _creation_covered(self, creation: Creation, layer: str, seen) -> Optional[Reason]:
+    def _creation_covered(self, creation: Creation, layer: str, seen, below: Path = ()) -> Optional[Reason]:
         path, kind, name, line, bound, handed, called = creation
         if handed is not None:  # VGG(make_layers(cfg)): part of what VGG builds
             target = self.repo.resolve(path, handed)
             if target is not None and target not in seen:
-                reason = self.covered(target, layer, seen)
+                reason = self.covered(target, layer, seen, path=_under(None, below))
                 if reason is not None:
                     return reason
         if not called:
@@ -186,14 +273,16 @@ class Index:
             if reason is not None:
                 return reason
         if kind == "class":
-            return self.covered((path, name), layer, seen)
+            held = self.holders_of((path, name), line)
+            return self.covered((path, name), layer, seen, held, _under(held, below))
         if bound is not None:
             reason = self.applied_in_scope(path, name, bound, layer)
             if reason is not None:
                 return reason
         if name == MODULE_SCOPE:
             return None
-        return self.covered((path, name), layer, seen)  # built in a function: its callers decide
+        # Built in a function: its callers decide, wherever they keep what it returns.
+        return self.covered((path, name), layer, seen, path=_under(None, below))
 
     def replaced_everywhere(self, definition: Definition, attribute: str) -> Optional[Reason]:
         """A base class's placeholder layer: ``definition`` is abstract (a method that raises
@@ -280,7 +369,7 @@ class Index:
                 summary = self.repo.summary(path)
                 if summary is None:
                     continue
-                refs = [fn for d in summary["defs"].values() for fn, _ in d["applies"]]
+                refs = [fn for d in summary["defs"].values() for fn in applied_refs(d)]
                 refs += [a[1] for s in summary["scopes"].values() for a in s["applies"] if a[1]]
                 for ref in refs:
                     target = self.repo.resolve(path, ref)

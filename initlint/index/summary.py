@@ -21,11 +21,18 @@ Shape (every key always present; lines are 1-based)::
     scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
     fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
     unapplied: [function name]                         # init functions this file never applies
+    attributes: [name]                                 # attributes used on other objects than self
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
             applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
             assigns: [attribute names a class's methods assign on self],
-            abstract: a class with an abstract method (raises NotImplementedError, @abstractmethod)}
+            abstract: a class with an abstract method (raises NotImplementedError, @abstractmethod),
+            methods: {name: Method} (a class's), holders: {line: [[attribute, method key, arms]]}
+            (a class's: see methods.holders)}
+    Method: {covers, applies (as a Def's, reaching the whole instance), scoped: [[attribute,
+            fn ref | "self.m" | None, {type: line}, line, method key, arms]] (reaching what
+            self.<attribute> holds), refs: [methods it names on self], writes: [[[attribute,
+            ...], line]] (weights written through a path of self's attributes)}
     Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
     Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
 """
@@ -34,10 +41,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .. import catalog
 from ..facts.evidence import init_helper_name
+from . import methods
 
 MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -76,6 +84,10 @@ class _Summarizer:
         self.fallback: Dict[str, int] = {}
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
+        self._method: Optional[ast.AST] = None  # the method being summarised (see _method)
+        self._arms: Optional[dict] = None  # methods.arms_of its body, made when first needed
+        self._method_key = ""
+        self._scoped_functions: Set[int] = set()
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
         self._imports(node for _, found in nodes for node in found)
@@ -99,6 +111,7 @@ class _Summarizer:
             "scopes": {name: scope for name, scope in self.scopes.items() if any(scope.values())},
             "fallback": self.fallback,
             "unapplied": self.unapplied,
+            "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
         }
 
     # ------------------------------------------------------------------ imports
@@ -148,7 +161,15 @@ class _Summarizer:
     def _class(self, node: ast.ClassDef, nodes: List[ast.AST]) -> None:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
-        self._evidence(nodes, definition, None)
+        definition["methods"] = {}
+        walked, arms = {}, {}
+        for statement, below in _subtrees(node.body, nodes):
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                walked[statement.name] = below
+                arms[statement.name] = self._summarise_method(node.name, statement, below, definition["methods"])
+            else:  # code in the class body runs when the class is defined
+                self._evidence([statement, *below], definition, None)
+        definition["holders"] = methods.holders(node.name, walked, arms)
         _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
@@ -160,6 +181,30 @@ class _Summarizer:
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
         })
+
+    def _summarise_method(self, cls: str, node: ast.AST, nodes: List[ast.AST], into: Dict[str, dict]) -> dict:
+        """A method's evidence, kept apart so the index can tell whether the method runs:
+        ``covers``/``applies`` reach the whole instance, ``scoped`` only ``self.<attr>``
+        (``[attr, fn ref or "self.m" or None, {type: line}, line, method key, arms]``), ``refs``
+        the methods it names on ``self``, ``writes`` the weights it writes through a path of
+        ``self``'s attributes (``[["transformer", "resblocks", "mlp", "c_fc"], line]`` for
+        ``for block in self.transformer.resblocks: nn.init.normal_(block.mlp.c_fc.weight)``).
+        Returns the method's if-arms when its scoped evidence needed them (else {}: no store of
+        this method is ever compared with an arm)."""
+        record = into.setdefault(node.name, {"covers": {}, "applies": [], "scoped": [], "refs": [], "writes": []})
+        loops = methods.loop_sources(nodes)
+        for written, line in self._written(nodes):
+            path = methods.self_path(written, loops)
+            if path is not None and len(path) > 1:  # self.fc.weight: the file's own analysis reads it
+                record["writes"].append([path, line])
+        self._method, self._arms = node, None
+        self._method_key, self._scoped_functions = methods.method_key(cls, node.name), set()
+        try:
+            self._evidence(nodes, record, None)
+            record["refs"] = sorted(set(record["refs"]) | set(methods.self_references(nodes, self._scoped_functions)))
+        finally:
+            self._method, arms, self._arms = None, self._arms, None
+        return arms or {}
 
     def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
@@ -295,9 +340,12 @@ class _Summarizer:
                 self._application(node, definition, scope)
 
     def _cover(self, definition, scope, node, types: Dict[str, int], receiver: Optional[str] = None) -> None:
-        if definition is not None:
-            _merge(definition["covers"], types)
         loop = receiver or _loop_receiver(node)
+        attribute = methods.self_attribute(_parsed(loop)) if self._method is not None and loop else None
+        if attribute is not None:  # for m in self.x.modules(): only what self.x holds
+            self._scope_to(definition, attribute, None, types, node)
+        elif definition is not None:
+            _merge(definition["covers"], types)
         if scope is not None and loop is not None and loop in scope["locals"]:
             scope["applies"].append([loop, None, types, node.lineno])
         elif definition is None:
@@ -316,19 +364,33 @@ class _Summarizer:
             receiver = dotted(node.args[0])
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
-            elif _explicit_layers(node.args[0]):
-                # default_init_weights([self.conv1, self.conv2]): a known use on named layers (the
-                # file's own analysis credits them), not one of unknown reach
+            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]):
+                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)): a
+                # known use on named or wrapped layers (the file's own analysis credits them), not
+                # one of unknown reach
                 self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)
             fn = _applied_function(applied)
-            if target is None or fn is None or fn.startswith(("self.", "super")):
-                continue  # a method's evidence is the class's own already
-            if scope is None and definition is not None and (target == "self" or target.startswith("self.")):
+            if target is None or fn is None:
+                continue
+            attribute = methods.self_attribute(receiver) if self._method is not None and target != "self" else None
+            if attribute is not None and not fn.startswith("super"):
+                # self.x.apply(fn), self.x.apply(self._init): reaches what self.x holds only
+                self._scope_to(definition, attribute, fn, {}, node)
+                self._scoped_functions.add(id(applied))
+            elif fn.startswith(("self.", "super")):
+                continue  # self.apply(self._init): the method runs (refs); its evidence is its own
+            elif scope is None and definition is not None and (target == "self" or target.startswith("self.")):
                 definition["applies"].append([fn, node.lineno])
             elif scope is not None and target in scope["locals"]:
                 scope["applies"].append([target, fn, {}, node.lineno])
+
+    def _scope_to(self, record: dict, attribute: str, fn: Optional[str], types: Dict[str, int], node: ast.AST) -> None:
+        if self._arms is None:
+            self._arms = methods.arms_of(self._method.body)
+        arms = sorted(self._arms.get(id(node), ()))
+        record["scoped"].append([attribute, fn, dict(types), node.lineno, self._method_key, arms])
 
     def _dispatched(self, test: ast.AST) -> Tuple[Set[str], Optional[str]]:
         """Layer names an ``if`` test selects (isinstance, type() comparisons, class-name strings),
@@ -369,32 +431,44 @@ class _Summarizer:
 
     def _writes(self, body: List[ast.stmt], any_tensor: bool = False, owner: Optional[str] = None) -> bool:
         """Whether a block writes some ``X.weight`` (``owner``: that X's; in a loop over parameters,
-        any tensor): a torch.nn.init call, an in-place method, an assignment, another library's
-        init function. (``new.weight = old.weight`` writes new's, not the dispatched module's.)"""
+        any tensor). (``new.weight = old.weight`` writes new's, not the dispatched module's.)"""
+        return any(
+            written is None or owner is None or (dotted(written) or "") == owner
+            for written, _ in self._written(_walk(body), any_tensor)
+        )
 
-        def weight(node: ast.AST) -> bool:
-            found = _weight_owner(node)
-            return found is not None and (owner is None or found == owner)
-
-        for node in _walk(body):
+    def _written(self, nodes: Iterable[ast.AST], any_tensor: bool = False) -> Iterator[Tuple[Optional[ast.AST], int]]:
+        """``(X, line)`` for each ``X.weight`` the nodes write: a torch.nn.init call, an in-place
+        method, an assignment, another library's init function; ``(None, line)`` for a tensor
+        written in a loop over parameters (``any_tensor``)."""
+        for node in nodes:
             if isinstance(node, ast.Call):
+                owners = [found for found in map(_weight_node, node.args) if found is not None]
+                writing = isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS
+                if not (any_tensor or owners or writing):
+                    continue  # no weight in sight: spares resolving the name of every call
                 qualified = self.torch_name(node.func)
-                weight_arg = any(weight(arg) for arg in node.args)
                 if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
-                    if any_tensor or weight_arg:
-                        return True
+                    if any_tensor:
+                        yield None, node.lineno
+                    yield from ((found, node.lineno) for found in owners)
                 elif isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS:
                     # p.grad.zero_() in a loop over parameters (Module.zero_grad) writes a gradient
-                    if (any_tensor and not _gradient(node.func.value)) or weight(node.func.value):
-                        return True
-                elif qualified is None and weight_arg:
+                    if any_tensor and not _gradient(node.func.value):
+                        yield None, node.lineno
+                    found = _weight_node(node.func.value)
+                    if found is not None:
+                        yield found, node.lineno
+                elif qualified is None and owners:
                     # timm's trunc_normal_(m.weight), lecun_normal_(...), c2_xavier_fill(...)
                     name = (dotted(node.func) or "").rsplit(".", 1)[-1]
                     if name.endswith("_") or init_helper_name(name, self.init_helpers):
-                        return True
-            elif isinstance(node, ast.Assign) and any(weight(t) for t in node.targets):
-                return True
-        return False
+                        yield from ((found, node.lineno) for found in owners)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    found = _weight_node(target)
+                    if found is not None:
+                        yield found, node.lineno
 
     # ---------------------------------------------------------------- references
 
@@ -411,7 +485,7 @@ class _Summarizer:
             if definition["kind"] != "function" or not definition["covers"]:
                 continue
             applications = sum(1 for s in self.scopes.values() for a in s["applies"] if a[1] == name)
-            applications += sum(1 for d in self.defs.values() for a in d["applies"] if a[0] == name)
+            applications += sum(1 for d in self.defs.values() for fn in applied_refs(d) if fn == name)
             applications += self.explicit_uses.get(name, 0)
             if counted.get(name, 0) > applications:
                 _merge(self.fallback, definition["covers"])
@@ -420,6 +494,33 @@ class _Summarizer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _subtrees(body: List[ast.stmt], nodes: List[ast.AST]) -> Iterator[Tuple[ast.stmt, List[ast.AST]]]:
+    """Each statement of ``body`` with the nodes below it, cut from ``nodes`` (``_walk(body)``:
+    each statement's nodes follow it, before the next statement's)."""
+    starts = {id(statement) for statement in body}
+    cuts = [i for i, node in enumerate(nodes) if id(node) in starts] + [len(nodes)]
+    for start, end in zip(cuts, cuts[1:]):
+        yield nodes[start], nodes[start + 1:end]
+
+
+def applied_refs(definition: dict) -> List[str]:
+    """The functions a definition applies anywhere: in its own code or in its methods' (to
+    ``self`` or to one of its attributes)."""
+    found = [fn for fn, _ in definition["applies"]]
+    for record in definition.get("methods", {}).values():
+        found += [fn for fn, _ in record["applies"]]
+        found += [entry[1] for entry in record["scoped"] if entry[1] and not entry[1].startswith("self.")]
+    return found
+
+
+def _parsed(text: str) -> ast.AST:
+    """A dotted name as an expression (``self.x.y``), for methods.self_attribute."""
+    node: ast.AST = ast.Name(id=text.split(".")[0], ctx=ast.Load())
+    for part in text.split(".")[1:]:
+        node = ast.Attribute(value=node, attr=part, ctx=ast.Load())
+    return node
 
 
 def _merge(into: Dict[str, int], types: Dict[str, int]) -> None:
@@ -462,6 +563,11 @@ def _explicit_layers(node: ast.AST) -> bool:
     """``self.conv``, ``[self.conv1, self.conv2]``: layers named one by one."""
     items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
     return bool(items) and all((dotted(item) or "").startswith("self.") for item in items)
+
+
+def _constructed(node: ast.AST) -> bool:
+    """``nn.Conv2d(...)``, ``Block(...)``: a module built right there, handed to the helper."""
+    return isinstance(node, ast.Call) and dotted(node.func) is not None
 
 
 def _abstract(method: ast.AST) -> bool:
@@ -507,13 +613,11 @@ def _loop_receiver(node: ast.AST) -> Optional[str]:
     return getattr(node, "_initlint_loop", None)
 
 
-def _weight_owner(node: ast.AST) -> Optional[str]:
-    """For ``X.weight``, ``X.weight.data``, ``X.weight[...]``: X as text ("" when not dotted); else None."""
+def _weight_node(node: ast.AST) -> Optional[ast.AST]:
+    """For ``X.weight``, ``X.weight.data``, ``X.weight[...]``: X; else None."""
     while isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr == "data"):
         node = node.value
-    if isinstance(node, ast.Attribute) and node.attr == "weight":
-        return dotted(node.value) or ""
-    return None
+    return node.value if isinstance(node, ast.Attribute) and node.attr == "weight" else None
 
 
 def _string(node: ast.AST) -> Optional[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
 
@@ -11,6 +12,7 @@ from ..facts.collect import Facts
 from ..facts.model import Follow, LayerSite
 from ..findings import Report
 from ..index import MODULE_SCOPE, FileIndex, Reason
+from ..positions import start_positions
 from ..settings import Settings
 
 
@@ -23,6 +25,7 @@ class Context:
     planner: EditPlanner
     index: FileIndex
     _checked: Optional[Dict[int, Follow]] = field(default=None, repr=False)
+    _lines: Optional[Dict[int, int]] = field(default=None, repr=False)
 
     def activation_after(self, site: LayerSite) -> Optional[Follow]:
         """The first follow of ``site`` that the policy checks (design.md §3), or None."""
@@ -55,7 +58,15 @@ class Context:
         bound = None
         if anchor and (top_level_function or (site.function is None and site.owner_class is None)):
             bound = anchor.split(".", 1)[0].split("[", 1)[0]
-        return self.index.covers_site(block, scope, bound, site.layer.name)
+        line = self.line_of(site) if site.owner_class is not None else None
+        return self.index.covers_site(block, scope, bound, site.layer.name, line, _self_path(site))
+
+    def line_of(self, site: LayerSite) -> int:
+        """The line of the site's constructor call (every site's, found in one pass, once)."""
+        if self._lines is None:
+            found = start_positions(self.facts.module, [s.call for s in self.facts.sites])
+            self._lines = {key: position[0] for key, position in found.items()}
+        return self._lines.get(id(site.call), 0)
 
     def placeholder(self, site: LayerSite) -> Optional[Reason]:
         """A layer a base class assigns to ``self.x`` that every subclass assigns anew: dead."""
@@ -72,6 +83,15 @@ class Context:
             if definition is not None:
                 return definition.name.value if any(statement is definition for statement in top_level) else None
         return None
+
+
+def _self_path(site: LayerSite) -> Tuple[str, ...]:
+    """The attributes from ``self`` to the layer, by its first ``self.`` name (indexes left out):
+    ``self.mlp.c_fc`` -> ("mlp", "c_fc"), ``self.proj[0]`` -> ("proj",)."""
+    for ref in site.refs():
+        if ref.startswith("self."):
+            return tuple(part for part in re.sub(r"\[[^\]]*\]", "", ref).split(".")[1:] if part)
+    return ()
 
 
 class Rule:
