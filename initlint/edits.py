@@ -18,7 +18,8 @@ import libcst as cst
 from .facts.collect import Facts
 from .facts.comprehended import comprehension_container
 from .facts.model import ActivationUse, Construct, Guard, LayerSite
-from .facts.rebound import rebinding
+from .facts.guards import UNGUARDABLE
+from .facts.restate import unrestatable
 from .facts.resets import RESET, calls_reset, method, resetting_method, self_name
 from .hoisting import LocalNames, callee, where
 from .recommend import Recommendation, describe, recommend
@@ -99,9 +100,10 @@ def _guarded(guards: Tuple[Guard, ...], statements, lines, advice: str):
 
 
 def _guarded_for(guards: Tuple[Guard, ...]) -> str:
+    """``guarded: for the default act_layer=nn.GELU``: what the message says a guarded fix is for."""
     if not guards:
         return ""
-    return "guarded: for " + ", ".join(dict.fromkeys(guard.default for guard in guards))
+    return "guarded: for " + " and ".join(dict.fromkeys(guard.default for guard in guards))
 
 
 class EditPlanner:
@@ -145,8 +147,7 @@ class EditPlanner:
             reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
         guards: Tuple[Guard, ...] = ()
         if not reason and use.parametric:
-            function = (loop_function if loop is not None else anchor.function)
-            reason = self._guard_reason(use, function, statement if loop is not None else anchor.statement)
+            reason = self._guard_reason(use, loop_function if loop is not None else anchor.function)
             guards = use.guards
         if not reason and use.unresolved:
             reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
@@ -221,17 +222,17 @@ class EditPlanner:
         bias = f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
         return f"{UNNAMED}{what} to a name, then init {item} with {call}{bias}"
 
-    def _guard_reason(self, use: ActivationUse, function: Optional[cst.FunctionDef], statement) -> str:
-        """Why the init cannot go under a guard that reads what the activation read ("" when it can)."""
+    def _guard_reason(self, use: ActivationUse, function: Optional[cst.FunctionDef]) -> str:
+        """Why the init cannot go under a guard that reads, where the init goes, what the activation
+        read ("" when it can): the guard's parameters belong to the function the init goes in, and
+        nothing there binds or changes them (restate.py)."""
         if use.unguarded or not use.guards:
-            return use.unguarded or "the activation is a parameter or a lookup: callers may pass another one"
+            return use.unguarded or UNGUARDABLE
         for guard in use.guards:
             if guard.scope is not function:
                 return f"the activation is {guard.scope.name.value}()'s parameter {guard.name}, not in scope where the init goes"
-            rebound = rebinding(function, guard.name, guard.at, statement)
-            if rebound:
-                return rebound
-        return ""
+        test = " and ".join(dict.fromkeys(guard.test for guard in use.guards))
+        return unrestatable(cst.parse_expression(test), function, self.facts.module)
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""

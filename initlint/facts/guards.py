@@ -3,8 +3,9 @@ exactly when the activation is the one the analysis read from a parameter's defa
 
 ``def __init__(self, act_layer=nn.GELU)`` ... ``act_layer()``: ``act_layer is nn.GELU``;
 ``activation="relu"`` ... ``get_activation(activation)``: ``activation == "relu"``;
-``activation=nn.ReLU()`` used as the module: ``isinstance(activation, nn.ReLU)``. Where no such test
-can be written, the use says why (``unguarded``) and the fix leaves it to a person.
+``activation=nn.ReLU()`` used as the module: ``type(activation) is nn.ReLU``. Where no such test
+can be written, the use says why (``unguarded``) and the fix leaves it to a person. Whether the
+test reads, where the init goes, what it read here is the planner's check (restate.py).
 """
 
 from __future__ import annotations
@@ -17,18 +18,14 @@ import libcst as cst
 
 from .literals import parameter_annotation, parameter_default
 from .model import ActivationUse, Guard
+from .restate import code
 
-LOOKED_UP = "the activation is a lookup keyed by an expression the fix cannot restate"
-NOT_A_PARAMETER = "the activation comes from a name that is not a parameter of the function building it"
+UNGUARDABLE = "callers may pass another activation, and no test for the one read can be written"
 # The gain of these does not depend on what their constructor's parameters say beyond the class.
 _CLASS_ONLY_PARAMS = frozenset(("inplace", "num_parameters", "dim"))
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def given(use: ActivationUse, guard: Optional[Guard], why: str = LOOKED_UP) -> ActivationUse:
+def given(use: ActivationUse, guard: Optional[Guard], why: str) -> ActivationUse:
     """``use``, which callers may change, with the test under which it is the one read (or why
     there is none)."""
     if guard is None:
@@ -50,58 +47,58 @@ def _one_line(node: cst.CSTNode) -> Optional[str]:
     return None if "\n" in text or "#" in text else text
 
 
-def equals_default(name: cst.BaseExpression, scope, at: cst.CSTNode) -> Optional[Guard]:
+def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``activation == "relu"`` (``act_layer is nn.GELU`` for a name or attribute default) for a
-    parameter of ``scope`` read at ``at``: the default is what the analysis read."""
+    parameter of ``scope``: true exactly when it holds its default, which is what the analysis read."""
     parameter = _parameter(name, scope)
     default = parameter_default(scope, parameter) if parameter else None
     text = _one_line(default) if default is not None else None
     if text is None:
         return None
-    operator = "is" if isinstance(default, (cst.Name, cst.Attribute)) and text != "None" else "=="
-    return Guard(f"{parameter} {operator} {text}", parameter, scope, at, f"the default {parameter}={text}")
+    operator = "is" if isinstance(default, (cst.Name, cst.Attribute)) else "=="
+    return Guard(f"{parameter} {operator} {text}", parameter, scope, f"the default {parameter}={text}")
 
 
-def is_class(name: cst.BaseExpression, scope, at: cst.CSTNode) -> Optional[Guard]:
+def is_class(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``act_layer is nn.GELU`` for a parameter whose default (or, with none, annotation) is the
     class the activation is built from."""
     parameter = _parameter(name, scope)
     if parameter is None:
         return None
-    default = parameter_default(scope, parameter)
-    if default is not None:
-        return equals_default(name, scope, at)
+    if parameter_default(scope, parameter) is not None:
+        return equals_default(name, scope)
     annotation = parameter_annotation(scope, parameter)
     text = _one_line(annotation) if annotation is not None else None
     if text is None:
         return None
-    return Guard(f"{parameter} is {text}", parameter, scope, at, f"{parameter}: {text}")
+    return Guard(f"{parameter} is {text}", parameter, scope, f"{parameter}: {text}")
 
 
-def is_instance(name: cst.BaseExpression, scope, at: cst.CSTNode, use: ActivationUse) -> Optional[Guard]:
-    """``isinstance(activation, nn.LeakyReLU) and activation.negative_slope == 0.2`` for a parameter
-    whose default is an activation module (``activation=nn.LeakyReLU(0.2)``): true for any module of
-    that class and those parameters (torch keeps them as attributes of the same names)."""
+def is_instance(name: cst.BaseExpression, scope, use: ActivationUse) -> Optional[Guard]:
+    """``type(activation) is nn.LeakyReLU and activation.negative_slope == 0.2`` for a parameter
+    whose default is an activation module (``activation=nn.LeakyReLU(0.2)``): true for a module of
+    exactly that class (a subclass may compute something else) with those parameters (torch keeps
+    them as attributes of the same names)."""
     parameter = _parameter(name, scope)
     default = parameter_default(scope, parameter) if parameter else None
     if not isinstance(default, cst.Call) or use.unresolved:
         return None
-    cls = _one_line(default.func)
-    if cls is None or "init" in use.params:  # PReLU: its slope is a weight, not an attribute
+    cls, text = _one_line(default.func), _one_line(default)
+    if cls is None or text is None or "init" in use.params:  # PReLU: its slope is a weight, not an attribute
         return None
-    tests = [f"isinstance({parameter}, {cls})"]
+    tests = [f"type({parameter}) is {cls}"]
     for key, value in sorted(use.params.items()):
         if key not in _CLASS_ONLY_PARAMS:
             tests.append(f"{parameter}.{key} == {json.dumps(value)}")
-    return Guard(" and ".join(tests), parameter, scope, at, f"the default {parameter}={_one_line(default) or cls + '(...)'}")
+    return Guard(" and ".join(tests), parameter, scope, f"the default {parameter}={text}")
 
 
-def not_given(name: cst.BaseExpression, scope, at: cst.CSTNode) -> Optional[Guard]:
+def not_given(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``not last_activation`` for ``last_activation if last_activation else activation`` (``or``)."""
     parameter = _parameter(name, scope)
     if parameter is None:
         return None
-    return Guard(f"not {parameter}", parameter, scope, at, f"the default {parameter}=None")
+    return Guard(f"not {parameter}", parameter, scope, f"no {parameter}")
 
 
 def star_guards(use: ActivationUse, call: cst.Call, scope) -> ActivationUse:
@@ -109,5 +106,5 @@ def star_guards(use: ActivationUse, call: cst.Call, scope) -> ActivationUse:
     activation's parameters (``nn.LeakyReLU(**act_params)``)."""
     for arg in call.args:
         if arg.star == "**":
-            use = given(use, equals_default(arg.value, scope, call), NOT_A_PARAMETER)
+            use = given(use, equals_default(arg.value, scope), UNGUARDABLE)
     return use

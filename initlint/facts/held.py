@@ -11,7 +11,7 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .comprehended import comprehension_of
-from .guards import NOT_A_PARAMETER, equals_default, given, is_class, is_instance, not_given, star_guards
+from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
 from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
@@ -122,7 +122,7 @@ class Resolver:
             held = self.held(fallback, scope, cls, depth + 1)
             if held is not None and held.kind == ACTIVATION:  # callers may pass another one
                 passed = expr.test if isinstance(expr, cst.IfExp) else expr.left
-                held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope, expr), NOT_A_PARAMETER))
+                held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope), UNGUARDABLE))
             return held
         if isinstance(expr, cst.IfExp):
             return self._choice(_branches(expr, scope), lambda branch: self.held(branch, scope, cls, depth + 1))
@@ -140,8 +140,8 @@ class Resolver:
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             held = self._activation_class(default, None) if default is not None else None
             if held is not None:  # callers may pass another one
-                guard = is_instance(expr, scope, expr, held.use) if isinstance(default, cst.Call) else is_class(expr, scope, expr)
-                return dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
+                guard = is_instance(expr, scope, held.use) if isinstance(default, cst.Call) else is_class(expr, scope)
+                return dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
         return None
 
     def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
@@ -274,8 +274,8 @@ class Resolver:
                 attribute, chosen = named
                 held = self._module_class(attribute, call, scope, cls, depth + 1)
                 if held is not None and held.use is not None and chosen:
-                    guard = equals_default(func.args[1].value, scope, func.args[1].value)
-                    held = dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
+                    guard = equals_default(func.args[1].value, scope)
+                    held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
                 return held
         if isinstance(func, (cst.Name, cst.Attribute)):
             positional = call.args[0] if call.args and not call.args[0].star and call.args[0].keyword is None else None
@@ -302,7 +302,7 @@ class Resolver:
             return held if held is not None and held.kind == ACTIVATION else None
         activation, params, chosen = named
         use = ActivationUse(activation, call, params)
-        return Held(ACTIVATION, use=given(use, equals_default(argument, scope, argument), NOT_A_PARAMETER) if chosen else use)
+        return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
         """Whether ``func`` is (or may be, by a setting) a weight-norm wrapper: torch's, or a name
@@ -410,7 +410,7 @@ class Resolver:
                 default = parameter_annotation(scope, expr.value)
             held = self._activation_class(default, call, scope=scope) if default is not None else None
             if held is not None:  # callers may pass another class
-                return dataclasses.replace(held, use=given(held.use, is_class(expr, scope, expr), NOT_A_PARAMETER))
+                return dataclasses.replace(held, use=given(held.use, is_class(expr, scope), UNGUARDABLE))
             # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
@@ -448,9 +448,10 @@ class Resolver:
             return None
         key_expr = subscript.slice[0].slice.value
         key, chosen = chosen_string(key_expr, scope)
-        table = subscript.value
+        table, registry = subscript.value, False
         if isinstance(table, cst.Name):
             values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
+            registry = not values  # a module's table: other code may add to it or change it
             values = values or self.facts.locals.get(self.facts.module, {}).get(table.value, [])
             table = values[0] if len(values) == 1 else None
         if key is None or not isinstance(table, cst.Dict):
@@ -460,14 +461,11 @@ class Resolver:
                 held = self._activation_class(item.value, call, scope=scope)
                 if held is None:
                     return None
-                # A key a parameter's default gives: guarded by it; a literal key: the table is a
-                # name other code may change (a registry), or written inline.
-                if chosen:
-                    guard = equals_default(key_expr, scope, key_expr)
-                    return dataclasses.replace(held, use=given(held.use, guard, NOT_A_PARAMETER))
-                if table is not subscript.value:
-                    why = f"the activation is looked up in {ref_text(subscript.value) or 'a table'}, which other code may change"
+                if registry:
+                    why = f"the activation is looked up in {ref_text(subscript.value)}, which other code may change"
                     return dataclasses.replace(held, use=given(held.use, None, why))
+                if chosen:  # a key a parameter's default gives: guarded by it
+                    return dataclasses.replace(held, use=given(held.use, equals_default(key_expr, scope), UNGUARDABLE))
                 return held
         return None
 

@@ -87,10 +87,9 @@ class Guard:
     it, so callers that pass another activation keep torch's default."""
 
     test: str
-    name: str  # the one name it reads: a parameter of ``scope``
+    name: str  # the parameter of ``scope`` it reads (the init must be in ``scope`` too)
     scope: cst.FunctionDef
-    at: cst.CSTNode  # where the activation reads ``name``: the init must see the same value
-    default: str  # what the message says the fix is for: ``the default act_layer=nn.GELU``
+    default: str  # what the message says the fix is for: ``act_layer=nn.GELU`` (its default)
 
 
 @dataclass(eq=False)
