@@ -110,3 +110,23 @@ def test_what_a_guard_may_read_where_the_init_goes(expr, why):
     module = cst.parse_module(RESTATED)
     init = module.body[2].body.body[1]
     assert unrestatable(cst.parse_expression(expr), init, module) == why
+
+
+def test_a_slope_read_from_self_is_not_restated():
+    """``self.slope`` may be set after the point where the init goes: the fix leaves it (the
+    slope a parameter or a module constant is fixed: fixtures/fix/slope_expression.py)."""
+    finding = _only(
+        "import torch.nn.functional as F\n"
+        "\n"
+        "\n"
+        "class Block(nn.Module):\n"
+        "    def __init__(self, c, slope):\n"
+        "        super().__init__()\n"
+        "        self.conv = nn.Conv1d(c, c, 3)\n"
+        "        self.slope = slope\n"
+        "\n"
+        "    def forward(self, x):\n"
+        "        return x + F.leaky_relu(self.conv(x), self.slope)\n"
+    )
+    assert not finding.fixable and finding.reason == "the activation's negative_slope is not a constant"
+    assert "a=?" in finding.message

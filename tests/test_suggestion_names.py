@@ -95,8 +95,10 @@ def test_every_name_a_suggestion_uses_is_bound_there(case):
         for statement in finding.suggestion.splitlines():
             statement = statement.split("  # ")[0].strip()
             assert statement in finding.message
-            if statement.startswith("if "):  # a guarded init: every name its test reads must exist
-                test = cst.parse_statement(statement + " pass\n").test
+            if statement == "else:":
+                continue
+            if statement.startswith(("if ", "elif ")):  # a guarded init: every name its test reads must exist
+                test = cst.parse_statement(statement.replace("elif ", "if ", 1) + " pass\n").test
                 for name in _names(test):
                     assert name in looped or bindings.bound(name, call), (finding.line, statement, name)
                 continue

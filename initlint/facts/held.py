@@ -125,7 +125,8 @@ class Resolver:
                 held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope), UNGUARDABLE))
             return held
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr, scope), lambda branch: self.held(branch, scope, cls, depth + 1))
+            resolve = lambda branch: self.held(branch, scope, cls, depth + 1)  # noqa: E731
+            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
         function = self._activation_function(expr)
         if function is not None:
             return function
@@ -383,7 +384,8 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr, scope), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
+            resolve = lambda branch: self._module_class(branch, call, scope, cls, depth + 1)  # noqa: E731
+            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
             return self._activation_class(expr, call, scope=scope)
@@ -550,6 +552,29 @@ def _branches(choice: cst.IfExp, scope: object = None) -> List[cst.BaseExpressio
     if picked is not None and picked >= 0:
         branches.append(branches.pop(picked))
     return branches
+
+
+def _with_branches(
+    held: Optional[Held], choice: cst.IfExp, scope, resolve: Callable[[cst.BaseExpression], Optional[Held]]
+) -> Optional[Held]:
+    """``held``, a setting's choice of activation, with the chain of ``choice``'s tests and the
+    activation of each branch, when each branch is one plain activation (no choice of its own,
+    nothing callers may pass) and the choice is made in a function."""
+    if held is None or held.kind != ACTIVATION or not isinstance(scope, cst.FunctionDef) or held.use.parametric:
+        return held
+    chain: List[Tuple[Optional[cst.BaseExpression], ActivationUse]] = []
+    while True:
+        for test, branch in ((choice.test, choice.body), (None, choice.orelse)):
+            if test is None and isinstance(branch, cst.IfExp):
+                continue
+            option = resolve(branch)
+            if option is None or option.use is None or option.use.alternatives or option.use.parametric:
+                return held
+            chain.append((test, option.use))
+        if not isinstance(choice.orelse, cst.IfExp):
+            break
+        choice = choice.orelse
+    return dataclasses.replace(held, use=dataclasses.replace(held.use, branches=tuple(chain), chosen_in=scope))
 
 
 def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]:

@@ -110,6 +110,11 @@ class ActivationUse:
     # Chosen by a setting (``F.relu if act == "relu" else F.gelu``, an if/elif/else binding the
     # same name): this is the default branch's (the else, the last one), these the others'.
     alternatives: Tuple["ActivationUse", ...] = ()
+    # The same choice as a chain, in source order, when a conditional expression in the function
+    # ``chosen_in`` makes it: ``(test, use)`` per branch, the final else's test None. A fix may
+    # restate the tests there, each branch with its own init.
+    branches: Tuple[Tuple[Optional[cst.BaseExpression], "ActivationUse"], ...] = ()
+    chosen_in: Optional[cst.FunctionDef] = None
 
     @property
     def name(self) -> str:

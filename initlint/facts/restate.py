@@ -135,13 +135,16 @@ def _names_read(expr: cst.BaseExpression) -> Iterator[object]:
             yield node
 
 
-def unrestatable(expr: cst.BaseExpression, function: Optional[cst.FunctionDef], module: cst.Module) -> str:
+def unrestatable(
+    expr: cst.BaseExpression, function: Optional[cst.FunctionDef], module: cst.Module, parameters_too: bool = True
+) -> str:
     """"" when ``expr``, written at the top of ``function``'s body, reads the values it reads where
-    the code has it (in ``function`` or in its parameters' defaults); else why not, in words."""
+    the code has it (in ``function`` or in its parameters' defaults); else why not, in words.
+    ``parameters_too=False``: the code has it in another function, so only module-level names do."""
     if function is None:
         return "the init would go outside a function"
     names = _top_level_names(module)
-    parameters = _parameters(function)
+    parameters = _parameters(function) if parameters_too else set()
     for name in _names_read(expr):
         if not isinstance(name, str):
             return f"{code(name)} cannot be restated where the init goes"
