@@ -116,6 +116,15 @@ def _guarded_for(guards: Tuple[Guard, ...]) -> str:
     return "guarded: for " + " and ".join(dict.fromkeys(guard.default for guard in guards))
 
 
+def _gain_free_as(other: ActivationUse, use: ActivationUse) -> ActivationUse:
+    """``other`` with ``use``'s values for parameters that do not change the gain (GELU's
+    approximate): a choice between GELU and GELU(approximate="tanh") wants one init."""
+    free = other.activation.gain_free if other.activation is use.activation else ()
+    if not free:
+        return other
+    return dataclasses.replace(other, params={**other.params, **{name: use.params[name] for name in free}})
+
+
 def _choices(use: ActivationUse) -> str:
     return ", ".join(dict.fromkeys(describe(branch) for _, branch in use.branches))
 
@@ -323,7 +332,7 @@ class EditPlanner:
         wanted = rec.render(self.init, "w")
         others = [
             describe(other) for other in use.alternatives
-            if recommend(other, self.settings, site).render(self.init, "w") != wanted
+            if recommend(_gain_free_as(other, use), self.settings, site).render(self.init, "w") != wanted
         ]
         if not others:
             return ""

@@ -12,7 +12,8 @@ from .. import catalog
 from .collect import Facts
 from .comprehended import comprehension_of
 from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
-from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
+from .restate import changed_in
+from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward
@@ -292,7 +293,10 @@ class Resolver:
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
             return None
-        return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+        held = self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+        if held is not None and held.kind == ACTIVATION and held.use.unresolved and isinstance(func, cst.Name):
+            return Held(ACTIVATION, use=_as_called(held.use, function, call))
+        return held
 
     def _got(self, argument: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """What an activation getter returns for ``argument``: the activation a string names, or
@@ -552,6 +556,30 @@ def _branches(choice: cst.IfExp, scope: object = None) -> List[cst.BaseExpressio
     if picked is not None and picked >= 0:
         branches.append(branches.pop(picked))
     return branches
+
+
+def _as_called(use: ActivationUse, function: cst.FunctionDef, call: cst.Call) -> ActivationUse:
+    """``use``, built by the helper ``function`` from its own parameters (``def leaky_relu(p=0.1):
+    return nn.LeakyReLU(p)``), with the values ``call`` gives them where they are literal
+    (``leaky_relu()``: 0.1, ``leaky_relu(0.2)``: 0.2)."""
+    if not isinstance(use.node, cst.Call) or any(arg.star for arg in call.args):
+        return use
+    given = bind_args(use.node.args, [name for name, _ in use.activation.params])
+    params = function.params
+    names = [param.name.value for param in (*params.posonly_params, *params.params)]
+    passed = bind_args(call.args, names)
+    resolved, unresolved = dict(use.params), []
+    for name in use.unresolved:
+        expr = given.get(name)
+        parameter = expr.value if isinstance(expr, cst.Name) and expr.value in names else None
+        value = None
+        if parameter is not None and not changed_in(function, parameter):
+            value = literal(passed[parameter] if parameter in passed else parameter_default(function, parameter))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            resolved[name] = float(value)
+        else:
+            unresolved.append(name)
+    return dataclasses.replace(use, params=resolved, unresolved=tuple(unresolved))
 
 
 def _with_branches(
