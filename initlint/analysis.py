@@ -21,11 +21,13 @@ from .facts.dataflow import method_follows
 from .facts.framework import framework_reason, outline_of_ast, outline_of_cst
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
+from .facts.literals import supplying
+from .facts.supplied import supplied_defaults
 from .files import TextError, nesting_problem, python_tree, source_text, trailing_lines
 from .findings import Finding
 from .imports import ImportTable
 from .noqa import suppresses
-from .prefilter import may_build_through_helpers, may_report
+from .prefilter import may_report, may_report_with_index
 from .positions import physical_lines, start_positions
 from .index import FileIndex
 from .rules import RULES, Context
@@ -149,11 +151,11 @@ def analyze(
     and only then libcst's parse (13x ``ast.parse``)."""
     if not may_report(source, settings):
         # A file whose layers all come from another file's helpers names no layer itself.
-        if index is None or not may_build_through_helpers(source, settings):
+        if index is None or not may_report_with_index(source, settings):
             return Analysis()
         tree = tree or python_tree(source)
         index.use_text(source, tree)
-        if not index.factories():
+        if not index.needed():
             return Analysis()
     text, encoding = _decoded(source)
     if tree is None:
@@ -193,16 +195,18 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
     framework = framework_reason(outline_of_cst(module), settings.framework_bases, path)
     if framework:
         return f"framework-managed: {framework}"  # the models' init comes from a framework base class
-    facts = collect(module, imports, settings, index.factories())
-    if not facts.sites:
-        return "the file constructs no torch Linear/Conv layer"
-    if facts.evidence.framework:
-        return f"framework-managed: {facts.evidence.framework}"
-    resolver = Resolver(facts)
-    log = FollowLog()
-    link_containers(facts)
-    sequential_follows(facts, resolver, log)
-    method_follows(facts, resolver, log)
+    # Every reading of the module's parameter defaults happens in here (the rules read facts).
+    with supplying(supplied_defaults(module, imports, index)):
+        facts = collect(module, imports, settings, index.factories())
+        if not facts.sites:
+            return "the file constructs no torch Linear/Conv layer"
+        if facts.evidence.framework:
+            return f"framework-managed: {facts.evidence.framework}"
+        resolver = Resolver(facts)
+        log = FollowLog()
+        link_containers(facts)
+        sequential_follows(facts, resolver, log)
+        method_follows(facts, resolver, log)
     return Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), index)
 
 

@@ -19,7 +19,7 @@ from typing import Iterator, List, Tuple, Type
 from . import __version__, config
 from .codes import CODES
 from .config import FileConfig
-from .prefilter import may_build_through_helpers, may_report
+from .prefilter import may_report, may_report_with_index
 from .settings import CHOICES, DEFAULT, MAPPINGS, Settings
 
 LOG = logging.getLogger("flake8.initlint")
@@ -92,7 +92,7 @@ class Plugin:
         source = "".join(self.lines)
         # analyze() runs this test again: checked here first so that a file that fails it never
         # imports the analysis (a second regex search on the few files that pass is cheaper).
-        if not may_report(source, settings) and not may_build_through_helpers(source, settings):
+        if not may_report(source, settings) and not may_report_with_index(source, settings):
             return
         from . import verdicts
         from .analysis import SourceError

@@ -55,13 +55,16 @@ def may_report(source: Source, settings: Settings) -> bool:
     return layers.search(source) is not None and second.search(source) is not None
 
 
-def may_build_through_helpers(source: Source, settings: Settings) -> bool:
-    """Whether the text might build layers only through another file's factory helpers
-    (``linear(64, 256)``): torch and a checked activation, whatever names the helpers have.
-    The repository index then says whether any call in it is such a helper."""
+def may_report_with_index(source: Source, settings: Settings) -> bool:
+    """Whether the text might still produce a finding with what the repository index knows:
+    layers built only through another file's factory helpers (``linear(64, 256)``: torch and a
+    checked activation, whatever names the helpers have), or an activation that builders in other
+    files hand its classes (torch and a layer, whatever names the activation has). The index then
+    says whether either holds (``FileIndex.needed``)."""
     if ("torch" if isinstance(source, str) else b"torch") not in source:
         return False
-    return _patterns(settings.gates, type(source))[1].search(source) is not None
+    layers, second = _patterns(settings.gates, type(source))
+    return second.search(source) is not None or layers.search(source) is not None
 
 
 def may_hold_layers(source: Source) -> bool:

@@ -24,7 +24,7 @@ from . import __version__
 from .analysis import Source, analyze
 from .findings import Finding
 from .index import FileIndex
-from .prefilter import may_build_through_helpers, may_report
+from .prefilter import may_report, may_report_with_index
 from .settings import Settings
 
 KIND = "verdicts"
@@ -69,7 +69,7 @@ def findings(
     cache = index.cache if index is not None and path else None
     cacheable = cache is not None and cache.folder is not None
     # Text the pre-filter turns away costs less to analyse than to key: never cached.
-    if not cacheable or not (may_report(source, settings) or may_build_through_helpers(source, settings)):
+    if not cacheable or not (may_report(source, settings) or may_report_with_index(source, settings)):
         return [dataclasses.replace(f, edit=None) for f in analyze(source, settings, path, tree, index).findings]
     key = _key(source, settings, index)
     found = _from_entry(cache.get(key, KIND))

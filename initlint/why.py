@@ -11,7 +11,7 @@ from .analysis import SourceError, context, parse
 from .files import FileError, python_tree, read
 from .index import FileIndex, index_for
 from .positions import start_positions
-from .prefilter import may_build_through_helpers, may_report
+from .prefilter import may_report, may_report_with_index
 from .rules import BY_CODE
 from .settings import Settings
 
@@ -22,7 +22,7 @@ def explain_line(path: str, line: int, settings: Settings) -> List[str]:
     index = index_for(path, settings) or FileIndex.alone(settings)
     index.use_text(source, python_tree(source))
     shown = os.path.relpath(path)
-    if not may_report(source, settings) and not (may_build_through_helpers(source, settings) and index.factories()):
+    if not may_report(source, settings) and not (may_report_with_index(source, settings) and index.needed()):
         return [f"{shown}:{line}: not analysed: the text names no torch layer with a checked activation or init call"]
     module = parse(source)
     ctx = context(module, settings, path, index)

@@ -7,7 +7,8 @@ names such as ``pkg``, so each project's modules leave ``sys.modules`` before th
 module of the project (scripts run their top-level code, as a user would run them), then builds
 each ``nn.Module`` class the project defines and calls each module-level function that takes no
 argument and returns a module; a required parameter gets ``WIDTH`` (``DEPTH`` for a depth or a
-count). Everything is built under ``initlint.audit.sites.recording()`` from one seed, in a fixed
+count); a class with a required activation parameter (``act_layer``, ``activation``, ``gate``) is
+built only by its builders. Everything is built under ``initlint.audit.sites.recording()`` from one seed, in a fixed
 order, so that two copies of a project (before and after ``initlint fix``) build the same layers
 in the same order: the caller compares them item by item.
 
@@ -34,6 +35,7 @@ from initlint.audit.state import init_state
 WIDTH = 64
 DEPTH = 2
 _COUNTS = ("depth", "num", "n_", "layers", "blocks")
+_ACTIVATIONS = ("act", "gate")  # a required parameter naming an activation: no number will do
 
 
 def _modules(root: str):
@@ -44,6 +46,13 @@ def _modules(root: str):
                 relative = os.path.relpath(os.path.join(folder, name), root)[: -len(".py")]
                 parts = relative.split(os.sep)
                 yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _required_activation(function) -> bool:
+    return any(
+        parameter.default is inspect.Parameter.empty and any(part in name for part in _ACTIVATIONS)
+        for name, parameter in inspect.signature(function).parameters.items()
+    )
 
 
 def _arguments(function) -> dict:
@@ -90,6 +99,8 @@ def _build(root: str) -> list:
                 if getattr(value, "__module__", None) != name or inspect.isabstract(value):
                     continue
                 if inspect.isclass(value) and issubclass(value, nn.Module):
+                    if _required_activation(value):
+                        continue  # built by its builders, with the activation they pass
                     built.append(value(**_arguments(value)))
                 elif inspect.isfunction(value) and _builder(value):
                     result = value()

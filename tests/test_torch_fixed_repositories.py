@@ -34,11 +34,14 @@ TOLERANCE = 5.0  # standard errors of a sample std (normal weights: sqrt(0.5 / n
 
 
 def _findings():
-    """{(path, line): the activation named} of ``initlint check`` in the current folder."""
+    """{(path, line): the activation named} of ``initlint check`` in the current folder, for the
+    findings the fix may do (the others, left to a person, are ``_left``)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["check", "-j", "1", "--no-cache", "--format", "json", "--select", "INI001", "."]) == 1
-    return {(os.path.normpath(f["path"]), f["line"]): f["activation"] for f in json.loads(out.getvalue())}
+    found = json.loads(out.getvalue())
+    fixable = {(os.path.normpath(f["path"]), f["line"]): f["activation"] for f in found if f["fixable"]}
+    return fixable, {(os.path.normpath(f["path"]), f["line"]) for f in found if not f["fixable"]}
 
 
 def _reported_site(where, findings):
@@ -60,21 +63,21 @@ def projects(tmp_path_factory):
     """{case: (findings, layers before the fix, layers after)}: every case fixed, then all built in one
     process (torch imported once)."""
     work = tmp_path_factory.mktemp("projects")
-    findings = {}
+    findings, left = {}, {}
     with pytest.MonkeyPatch.context() as patch:
         for name in CASES_WITH_FINDINGS:
             for copy in ("original", "fixed"):
                 shutil.copytree(CASES / name, work / copy / name, ignore=shutil.ignore_patterns(".initlint_cache", "__pycache__"))
             patch.chdir(work / "original" / name)
-            findings[name] = _findings()
+            findings[name], left[name] = _findings()
             patch.chdir(work / "fixed" / name)
-            assert main(["fix", "-j", "1", "--no-cache", "."]) == 0, name  # every finding fixed
+            assert main(["fix", "-j", "1", "--no-cache", "."]) == (1 if left[name] else 0), name  # 1: some left
     folders = [str(work / copy / name) for name in CASES_WITH_FINDINGS for copy in ("original", "fixed")]
     done = subprocess.run([sys.executable, RUNNER, *folders], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     built = json.loads(done.stdout)
     return {
-        name: (findings[name], built[str(work / "original" / name)], built[str(work / "fixed" / name)])
+        name: (findings[name], left[name], built[str(work / "original" / name)], built[str(work / "fixed" / name)])
         for name in CASES_WITH_FINDINGS
     }
 
@@ -85,13 +88,14 @@ def test_most_projects_have_findings():
 
 @pytest.mark.parametrize("name", CASES_WITH_FINDINGS)
 def test_fixed_project_layers_carry_the_gain_and_nothing_else_changes(name, projects):
-    findings, before, after = projects[name]
+    findings, left, before, after = projects[name]
     assert len(before) == len(after)
     reached = set()
     for old, new in zip(before, after):
         site = _reported_site(old["where"], findings)
-        if site is None:
+        if site is None:  # not reported, or reported and left to a person: untouched
             assert new["state"] == old["state"], old["where"]
+            reached |= {s for s in left if _reported_site(old["where"], {s: None})}
             continue
         reached.add(site)
         named = findings[site]  # "ReLU", "LeakyReLU(negative_slope=0.2)"
@@ -100,4 +104,4 @@ def test_fixed_project_layers_carry_the_gain_and_nothing_else_changes(name, proj
         # An instance some other init reaches (a builder that initialises after building) keeps that init.
         wanted = expected_gain(act) if old["state"] == "default" else old["gain"]
         assert new["gain"] == pytest.approx(wanted, rel=slack), (old["where"], findings[site])
-    assert reached == set(findings)  # every reported site was built and measured
+    assert reached == set(findings) | left  # every reported site was built and measured

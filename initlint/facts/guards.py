@@ -47,6 +47,17 @@ def _one_line(node: cst.CSTNode) -> Optional[str]:
     return None if "\n" in text or "#" in text else text
 
 
+def _what(scope: cst.FunctionDef, parameter: str, text: str) -> str:
+    """``the default act_layer=nn.GELU``; for a parameter with no default whose value every
+    construction in the repository passes (facts/supplied.py), says so."""
+    params = scope.params
+    written = any(
+        param.name.value == parameter and param.default is not None
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params)
+    )
+    return f"the default {parameter}={text}" if written else f"{parameter}={text}, what every construction passes"
+
+
 def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``activation == "relu"`` (``act_layer is nn.GELU`` for a name or attribute default) for a
     parameter of ``scope``: true exactly when it holds its default, which is what the analysis read."""
@@ -56,7 +67,7 @@ def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:
     if text is None:
         return None
     operator = "is" if isinstance(default, (cst.Name, cst.Attribute)) else "=="
-    return Guard(f"{parameter} {operator} {text}", parameter, scope, f"the default {parameter}={text}")
+    return Guard(f"{parameter} {operator} {text}", parameter, scope, _what(scope, parameter, text))
 
 
 def is_class(name: cst.BaseExpression, scope) -> Optional[Guard]:
@@ -90,7 +101,7 @@ def is_instance(name: cst.BaseExpression, scope, use: ActivationUse) -> Optional
     for key, value in sorted(use.params.items()):
         if key not in _CLASS_ONLY_PARAMS:
             tests.append(f"{parameter}.{key} == {json.dumps(value)}")
-    return Guard(" and ".join(tests), parameter, scope, f"the default {parameter}={text}")
+    return Guard(" and ".join(tests), parameter, scope, _what(scope, parameter, text))
 
 
 def not_given(name: cst.BaseExpression, scope) -> Optional[Guard]:

@@ -16,7 +16,7 @@ from .restate import changed_in
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
-from .written import activation_of_forward
+from .written import activation_of_forward, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
@@ -100,7 +100,8 @@ class Resolver:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
         self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
-        self._activation_classes: Dict[int, Optional[Tuple[catalog.Activation, Dict[str, object]]]] = {}
+        # A same-file class: the activation its forward is, TRANSPARENT (a slice or view), or None.
+        self._activation_classes: Dict[int, object] = {}
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -140,11 +141,23 @@ class Resolver:
             return self._choice(values, resolve) or self._one_of_modules(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
-            held = self._activation_class(default, None) if default is not None else None
+            if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
+                held = self._supplied_instance(default, expr)
+            else:
+                held = self._activation_class(default, None) if default is not None else None
             if held is not None:  # callers may pass another one
                 guard = is_instance(expr, scope, held.use) if isinstance(default, cst.Call) else is_class(expr, scope)
                 return dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
         return None
+
+    def _supplied_instance(self, default: cst.Call, name: cst.Name) -> Optional[Held]:
+        """An activation instance every builder passes (facts/supplied.py: not in this module's
+        tree, so the collector never saw it), used where ``name`` reads it."""
+        activation = catalog.ACTIVATION_MODULES.get(self.facts.imports.resolve(default.func) or "")
+        if activation is None:
+            return None
+        params, unresolved, _ = module_arguments(activation, default, None)
+        return Held(ACTIVATION, use=ActivationUse(activation, name, params, unresolved))
 
     def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
         """``self.feat_conv[level]`` with a key that is not a constant: any of the container's items."""
@@ -323,12 +336,18 @@ class Resolver:
         return any(self._keeps_init(value, scope, cls, depth + 1) for value in values)
 
     def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
-        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``)."""
+        """A module of a same-file class: an activation when its forward is one (``ReluSquared()``),
+        transparent when its forward only slices or reshapes (``Chomp1d``)."""
         key = id(built)
         if key not in self._activation_classes:
             found = self.method_of(built, "forward")
-            self._activation_classes[key] = activation_of_forward(found[1], self.facts.imports) if found else None
+            forward = found[1] if found else None
+            self._activation_classes[key] = activation_of_forward(forward, self.facts.imports) if forward else None
+            if forward is not None and self._activation_classes[key] is None and passes_through(forward, self.facts.imports):
+                self._activation_classes[key] = TRANSPARENT
         activation = self._activation_classes[key]
+        if activation == TRANSPARENT:
+            return Held(TRANSPARENT)
         if activation is None:
             return Held(INSTANCE, cls=built)
         return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from contextlib import contextmanager
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -98,11 +99,30 @@ def activation_params(
     return params, tuple(unresolved)
 
 
+# Defaults that the repository's builders supply for constructor parameters that have none
+# (facts/supplied.py: every construction of the class passes the same activation), by function:
+# set for the analysis of one module (``supplying``), read as if written in the signature.
+_SUPPLIED: Dict[int, Dict[str, cst.BaseExpression]] = {}
+
+
+@contextmanager
+def supplying(defaults: Dict[int, Dict[str, cst.BaseExpression]]) -> Iterator[None]:
+    _SUPPLIED.update(defaults)
+    try:
+        yield
+    finally:
+        for key in defaults:
+            _SUPPLIED.pop(key, None)
+
+
 def parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
-    """The default value of ``function``'s parameter ``name`` (None: no such parameter or no default)."""
+    """The default value of ``function``'s parameter ``name`` (None: no such parameter or no
+    default), or the value every builder passes for it when it has none (``supplying``)."""
     params = function.params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.name.value == name:
+            if param.default is None and _SUPPLIED:
+                return _SUPPLIED.get(id(function), {}).get(name)
             return param.default
     return None
 

@@ -1,6 +1,8 @@
 """Activations a model writes out itself: a module class whose ``forward`` is one activation of
 its input, and squares of activations (``relu(h) ** 2``). What they are is read from the code;
-their gains come from the catalog like any other activation's."""
+their gains come from the catalog like any other activation's. Also the module classes whose
+``forward`` only slices or reshapes its input (``Chomp1d``: ``x[:, :, :-self.chomp_size]``), which
+pass the signal through like a view."""
 
 from __future__ import annotations
 
@@ -15,10 +17,9 @@ from .literals import activation_params, bind_args, literal
 Written = Tuple[catalog.Activation, Dict[str, object]]
 
 
-def activation_of_forward(forward: cst.FunctionDef, imports: ImportTable) -> Optional[Written]:
-    """The activation (and its parameters) that a module class's ``forward`` is and nothing else:
-    ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``,
-    ``return x * torch.sigmoid(1.702 * x)`` (Swish)."""
+def _returned(forward: cst.FunctionDef) -> Optional[Tuple[str, cst.BaseExpression]]:
+    """The input's name and the one expression ``forward(self, x)`` returns, when that is its
+    whole body (a docstring aside)."""
     params = [*forward.params.posonly_params, *forward.params.params][1:]
     body = [s for s in forward.body.body if not _is_docstring(s)] if isinstance(forward.body, cst.IndentedBlock) else []
     if len(params) != 1 or len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
@@ -26,12 +27,42 @@ def activation_of_forward(forward: cst.FunctionDef, imports: ImportTable) -> Opt
     returned = body[0].body[0] if len(body[0].body) == 1 else None
     if not isinstance(returned, cst.Return) or returned.value is None:
         return None
-    value, squared = returned.value, False
+    return params[0].name.value, returned.value
+
+
+def passes_through(forward: cst.FunctionDef, imports: ImportTable) -> bool:
+    """Whether ``forward`` returns its input sliced, indexed or reshaped and nothing else:
+    ``x[:, :, :-self.chomp_size].contiguous()``, ``x.transpose(1, 2)``, ``torch.flatten(x, 1)``."""
+    found = _returned(forward)
+    if found is None:
+        return False
+    name, value = found
+    while not (isinstance(value, cst.Name) and value.value == name):
+        if isinstance(value, cst.Subscript):
+            value = value.value
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in catalog.TRANSPARENT_METHODS:
+            value = value.func.value
+        elif isinstance(value, cst.Call) and imports.resolve(value.func) in catalog.TRANSPARENT_FUNCTIONS and value.args:
+            value = value.args[0].value
+        else:
+            return False
+    return True
+
+
+def activation_of_forward(forward: cst.FunctionDef, imports: ImportTable) -> Optional[Written]:
+    """The activation (and its parameters) that a module class's ``forward`` is and nothing else:
+    ``return F.relu(x)``, ``return torch.relu(x) ** 2`` (ReLUSquared), ``return x.relu()``,
+    ``return x * torch.sigmoid(1.702 * x)`` (Swish)."""
+    found = _returned(forward)
+    if found is None:
+        return None
+    name, value = found
+    squared = False
     if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Power) and is_two(value.right):
         value, squared = value.left, True
     elif isinstance(value, cst.Call) and squared_operand(value, imports) is not None:
         value, squared = squared_operand(value, imports), True
-    applied = _applied(value, params[0].name.value, imports)
+    applied = _applied(value, name, imports)
     if applied is None or not squared:
         return applied
     square = catalog.SQUARED.get(applied[0].name)

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Tuple
 from ..settings import DEFAULT, Settings
 from .cache import Cache, key_of
 from .coverage import Index, Reason
+from .passed import receivers, supplied
 from .repository import Repository, project_root
 from .summary import MODULE_SCOPE
 
@@ -80,6 +81,17 @@ class FileIndex:
     def placeholder(self, block: str, attribute: str) -> Optional[Reason]:
         """Whether ``self.<attribute>`` of class ``block`` is replaced by every subclass before use."""
         return self.index.replaced_everywhere((self.path, block), attribute)
+
+    def needed(self) -> bool:
+        """Whether the file may have findings its text alone does not show (the pre-filter's
+        second chance): it calls another file's layer factories, or some construction in the
+        project hands one of its classes an activation."""
+        return bool(self.factories()) or bool(receivers(self.index).get(self.path))
+
+    def supplied(self, block: str, name: str, position: Optional[int]) -> Optional[list]:
+        """The activation every construction of class ``block`` passes for its constructor's
+        parameter ``name`` (passed.py), as a descriptor; None when they do not all pass one."""
+        return supplied(self.index, (self.path, block), name, position)
 
     def gap(self, block: Optional[str], layer: str) -> str:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""

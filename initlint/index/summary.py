@@ -21,6 +21,7 @@ Shape (every key always present; lines are 1-based)::
     scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
     fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
     unapplied: [function name]                         # init functions this file never applies
+    passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
     attributes: [name]                                 # attributes used on other objects than self
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
@@ -46,6 +47,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import methods
+from .passed import arguments as activation_arguments, function_defaults
 
 MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -88,6 +90,8 @@ class _Summarizer:
         self._arms: Optional[dict] = None  # methods.arms_of its body, made when first needed
         self._method_key = ""
         self._scoped_functions: Set[int] = set()
+        self._call_defaults: Dict[int, dict] = {}  # a call -> its function's parameter defaults
+        self.passes: Dict[str, list] = {}  # line -> [[ref, activation arguments]] (passed.py)
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
         self._imports(node for _, found in nodes for node in found)
@@ -111,6 +115,7 @@ class _Summarizer:
             "scopes": {name: scope for name, scope in self.scopes.items() if any(scope.values())},
             "fallback": self.fallback,
             "unapplied": self.unapplied,
+            "passes": self.passes,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
         }
 
@@ -165,6 +170,7 @@ class _Summarizer:
         walked, arms = {}, {}
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._defaults_for_calls(statement, below)
                 walked[statement.name] = below
                 arms[statement.name] = self._summarise_method(node.name, statement, below, definition["methods"])
             else:  # code in the class body runs when the class is defined
@@ -181,6 +187,13 @@ class _Summarizer:
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
         })
+
+    def _defaults_for_calls(self, function: ast.AST, nodes: List[ast.AST]) -> None:
+        """Remember ``function``'s parameter defaults for the calls in it: a construction that
+        passes a parameter on (``activation=activation``) passes its default."""
+        defaults = function_defaults(function)
+        if defaults:
+            self._call_defaults.update((id(node), defaults) for node in nodes if isinstance(node, ast.Call))
 
     def _summarise_method(self, cls: str, node: ast.AST, nodes: List[ast.AST], into: Dict[str, dict]) -> dict:
         """A method's evidence, kept apart so the index can tell whether the method runs:
@@ -209,6 +222,7 @@ class _Summarizer:
     def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
         scope = self._scope(node.name)
+        self._defaults_for_calls(node, nodes)
         self._code(nodes, scope, definition)
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
 
@@ -269,6 +283,9 @@ class _Summarizer:
                 ref = self._built(call)
                 if ref is not None:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
+                    args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
+                    if args:
+                        self.passes.setdefault(str(node.lineno), []).append([ref, args])
                 continue
             elif isinstance(node, ast.Attribute):
                 inner.add(id(node.value))
@@ -351,6 +368,17 @@ class _Summarizer:
         elif definition is None:
             _merge(self.fallback, types)
 
+    def _method_local(self, node: ast.AST) -> bool:
+        """A name the method being summarised binds by assignment (not one of its parameters,
+        which may hold anything a caller passes)."""
+        if self._method is None or not isinstance(node, ast.Name):
+            return False
+        return any(
+            isinstance(target, ast.Name) and target.id == node.id
+            for statement in ast.walk(self._method) if isinstance(statement, (ast.Assign, ast.AnnAssign))
+            for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        )
+
     def _application(self, node: ast.Call, definition: Optional[dict], scope: Optional[dict]) -> None:
         """``R.apply(fn)``, ``named_apply(fn, R)``, ``fn(R)`` with R ``self`` (in a class) or a local
         model (in a function or at module level)."""
@@ -364,10 +392,10 @@ class _Summarizer:
             receiver = dotted(node.args[0])
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
-            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]):
-                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)): a
-                # known use on named or wrapped layers (the file's own analysis credits them), not
-                # one of unknown reach
+            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]) or self._method_local(node.args[0]):
+                # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)),
+                # zero_module(block) with block a local the method binds: a known use on named or
+                # wrapped layers (the file's own analysis credits them), not one of unknown reach
                 self.explicit_uses[dotted(func)] = self.explicit_uses.get(dotted(func), 0) + 1
         for receiver, applied in pairs:
             target = dotted(receiver)

@@ -1,0 +1,156 @@
+"""Activations the repository's builders hand a class's constructor.
+
+``class TemporalBlock(nn.Module): def __init__(self, dim, activation): ... getattr(nn, activation)()``
+has no activation of its own: every caller names one (``TemporalBlock(64, activation="ReLU")``,
+or ``activation=activation`` with the caller's own default ``"ReLU"``). The summary records, for
+each construction, the arguments that name an activation (``passes``); the index answers, for a
+parameter with no default, the one activation every construction in the project passes for it, or
+nothing when any construction passes something else, something unknown, or nothing it can read
+(a ``partial``, a class handed on uncalled, a subclass whose ``super().__init__`` passes its own).
+
+A descriptor is plain data: ``["string", "relu"]`` (read by the class's getter, ``getattr(nn,
+name)``), ``["class", "torch.nn.GELU"]`` (called later, ``act_layer()``) or ``["module",
+"torch.nn.LeakyReLU", {"negative_slope": 0.2}]`` (an instance, used as it is).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, List, Optional
+
+from .. import catalog
+
+Descriptor = list
+TorchName = Callable[[ast.AST], Optional[str]]
+
+
+def _literal(node: ast.AST):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool, str)):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return None
+
+
+def _module(call: ast.Call, torch_name: TorchName) -> Optional[Descriptor]:
+    """``nn.LeakyReLU(negative_slope=0.2)`` with literal keywords, or a getter given a string
+    (``get_activation("swish")``): the instance it builds."""
+    qualified = torch_name(call.func)
+    if qualified in catalog.ACTIVATION_MODULES:
+        if call.args:
+            return None
+        params = {}
+        for keyword in call.keywords:
+            value = _literal(keyword.value) if keyword.arg else None
+            if value is None:
+                return None
+            params[keyword.arg] = value
+        return ["module", qualified, params]
+    name = _dotted(call.func)
+    if name and catalog.ACTIVATION_GETTER.search(name) and len(call.args) == 1 and not call.keywords:
+        text = _literal(call.args[0])
+        found = catalog.activation_named(text) if isinstance(text, str) else None
+        if found is not None:
+            activation, params = found
+            return ["module", catalog.NN + activation.name, params]
+    return None
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def descriptor(value: ast.AST, torch_name: TorchName, defaults: Dict[str, ast.AST]) -> Optional[Descriptor]:
+    """What ``value`` hands on, when it names an activation; ``defaults``: the enclosing
+    function's parameter defaults (``activation=activation`` passes the caller's default on)."""
+    if isinstance(value, ast.Name) and value.id in defaults:
+        return descriptor(defaults[value.id], torch_name, {})
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return ["string", value.value] if catalog.activation_named(value.value) else None
+    if isinstance(value, ast.Call):
+        return _module(value, torch_name)
+    qualified = torch_name(value)
+    return ["class", qualified] if qualified in catalog.ACTIVATION_MODULES else None
+
+
+def arguments(call: ast.Call, torch_name: TorchName, defaults: Dict[str, ast.AST]) -> dict:
+    """The activation-naming arguments of a construction, by position (``"0"``) or keyword;
+    ``"*"``/``"**"`` when it unpacks others (a parameter it does not show may be among them)."""
+    found: dict = {}
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            found["*"] = True
+            break
+        named = descriptor(arg, torch_name, defaults)
+        if named is not None:
+            found[str(position)] = named
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            found["**"] = True
+            continue
+        named = descriptor(keyword.value, torch_name, defaults)
+        if named is not None:
+            found[keyword.arg] = named
+    return found
+
+
+def function_defaults(function: ast.AST) -> Dict[str, ast.AST]:
+    """A function's parameters with defaults, by name."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    found = {arg.arg: default for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
+    found.update({arg.arg: default for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None})
+    return found
+
+
+# ---------------------------------------------------------------------- the index's question
+
+
+def receivers(index) -> Dict[str, set]:
+    """Every file's classes that some construction hands an activation: the files the analysis
+    must read even when their text names no activation (the pre-filter's second chance)."""
+    found = getattr(index, "_receivers", None)
+    if found is None:
+        found = {}
+        for path in sorted(index.repo.paths):
+            for entries in (index.repo.summary(path) or {}).get("passes", {}).values():
+                for ref, _ in entries:
+                    target = index.repo.resolve(path, ref)
+                    if target is not None:
+                        found.setdefault(target[0], set()).add(target[1])
+        index._receivers = found
+    return found
+
+
+def supplied(index, definition, name: str, position: Optional[int]) -> Optional[Descriptor]:
+    """The one activation every construction of the class ``definition`` passes for its
+    constructor's parameter ``name`` (at ``position`` among the parameters after ``self``, None
+    when keyword-only); None when some construction passes another, or one that cannot be read."""
+    creations = index.creations().get(definition, [])
+    if not creations or index.subclasses().get(definition):
+        return None
+    per_line: Dict[tuple, int] = {}
+    for path, _, _, line, _, _, called in creations:
+        if not called:
+            return None  # partial(Block, ...), block=Block: what it is called with is not here
+        per_line[(path, line)] = per_line.get((path, line), 0) + 1
+    found: List[Descriptor] = []
+    for (path, line), count in per_line.items():
+        summary = index.repo.summary(path) or {}
+        passes = [args for ref, args in summary.get("passes", {}).get(str(line), [])
+                  if index.repo.resolve(path, ref) == definition]
+        if len(passes) != count:  # a construction on that line passes no activation we can read
+            return None
+        for args in passes:
+            named = args.get(name) or (args.get(str(position)) if position is not None else None)
+            if named is None:
+                return None
+            found.append(named)
+    return found[0] if all(named == found[0] for named in found) else None
