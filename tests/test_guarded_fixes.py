@@ -73,6 +73,20 @@ NEAR_MISSES = {
         "        return self.act(self.fc(x)) + x\n",
         "the activation is make_act()'s parameter act_layer, not in scope where the init goes",
     ),
+    "reset_parameters() resets it": (
+        "class GraphMLP(nn.Module):\n"
+        "    def __init__(self, width, act_layer=nn.ReLU):\n"
+        "        super().__init__()\n"
+        "        self.lin1 = nn.Linear(width, width)\n"
+        "        self.act = act_layer()\n"
+        "\n"
+        "    def reset_parameters(self):\n"
+        "        self.lin1.reset_parameters()\n"
+        "\n"
+        "    def forward(self, x):\n"
+        "        return x + self.act(self.lin1(x))\n",
+        "reset_parameters() resets it, and the test the init goes under is not in scope there",
+    ),
 }
 
 
