@@ -87,6 +87,8 @@ class _Summarizer:
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
         self._method: Optional[ast.AST] = None  # the method being summarised (see _method)
+        self._method_nodes: List[ast.AST] = []  # its nodes, and the names it assigns (made when needed)
+        self._method_locals: Optional[Set[str]] = None
         self._arms: Optional[dict] = None  # methods.arms_of its body, made when first needed
         self._method_key = ""
         self._scoped_functions: Set[int] = set()
@@ -211,6 +213,7 @@ class _Summarizer:
             if path is not None and len(path) > 1:  # self.fc.weight: the file's own analysis reads it
                 record["writes"].append([path, line])
         self._method, self._arms = node, None
+        self._method_nodes, self._method_locals = nodes, None
         self._method_key, self._scoped_functions = methods.method_key(cls, node.name), set()
         try:
             self._evidence(nodes, record, None)
@@ -373,11 +376,14 @@ class _Summarizer:
         which may hold anything a caller passes)."""
         if self._method is None or not isinstance(node, ast.Name):
             return False
-        return any(
-            isinstance(target, ast.Name) and target.id == node.id
-            for statement in ast.walk(self._method) if isinstance(statement, (ast.Assign, ast.AnnAssign))
-            for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
-        )
+        if self._method_locals is None:  # once per method, from its walked nodes
+            self._method_locals = {
+                target.id
+                for statement in self._method_nodes if isinstance(statement, (ast.Assign, ast.AnnAssign))
+                for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+                if isinstance(target, ast.Name)
+            }
+        return node.id in self._method_locals
 
     def _application(self, node: ast.Call, definition: Optional[dict], scope: Optional[dict]) -> None:
         """``R.apply(fn)``, ``named_apply(fn, R)``, ``fn(R)`` with R ``self`` (in a class) or a local
