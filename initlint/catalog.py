@@ -85,21 +85,26 @@ class Activation:
     nonlinearity: Optional[str] = None
     slope: Optional[Callable[[Mapping[str, float]], float]] = None
     normal: bool = False  # the recommended kaiming call is kaiming_normal_ whatever the setting
+    # The parameter that is kaiming's ``a`` itself: a fix can pass its expression through (a=slope).
+    slope_param: Optional[str] = None
+    # Parameters whose value moves the gain by less than 1e-4 (GELU's approximate: 1.53353 exact,
+    # 1.53358 tanh; design.md §2 has 1.5335 for both): not knowing them does not stop a fix.
+    gain_free: Tuple[str, ...] = ()
 
 
 _A = Activation
 ACTIVATION_LIST = (
     _A("ReLU", HIDDEN, nonlinearity="relu"),
     _A("ReLU6", HIDDEN, nonlinearity="relu"),
-    _A("LeakyReLU", HIDDEN, (("negative_slope", 0.01),), "leaky_relu", lambda p: p["negative_slope"]),
-    _A("PReLU", HIDDEN, (("num_parameters", 1), ("init", 0.25)), "leaky_relu", lambda p: p["init"]),
+    _A("LeakyReLU", HIDDEN, (("negative_slope", 0.01),), "leaky_relu", lambda p: p["negative_slope"], slope_param="negative_slope"),
+    _A("PReLU", HIDDEN, (("num_parameters", 1), ("init", 0.25)), "leaky_relu", lambda p: p["init"], slope_param="init"),
     _A("RReLU", HIDDEN, (("lower", 1 / 8), ("upper", 1 / 3)), "leaky_relu", lambda p: (p["lower"] + p["upper"]) / 2),
     _A("Tanh", HIDDEN, nonlinearity="tanh"),
     # torch's docs: self-normalising networks want unit gain and a normal distribution.
     _A("SELU", HIDDEN, nonlinearity="linear", normal=True),
     _A("ELU", HIDDEN, (("alpha", 1.0),)),
     _A("CELU", HIDDEN, (("alpha", 1.0),)),
-    _A("GELU", HIDDEN, (("approximate", "none"),)),
+    _A("GELU", HIDDEN, (("approximate", "none"),), gain_free=("approximate",)),
     _A("SiLU", HIDDEN),
     _A("Mish", HIDDEN),
     _A("Hardswish", HIDDEN),

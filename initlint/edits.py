@@ -11,13 +11,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from . import catalog
 from .facts.collect import Facts
 from .facts.comprehended import comprehension_container
-from .facts.model import ActivationUse, Construct, LayerSite
+from .facts.model import ActivationUse, Construct, Guard, LayerSite
+from .facts.guards import UNGUARDABLE
+from .facts.literals import bind_args
+from .facts.restate import code, unrestatable
+from .facts.walk import descendants
 from .facts.resets import RESET, calls_reset, method, resetting_method, self_name
 from .hoisting import LocalNames, callee, where
 from .recommend import Recommendation, describe, recommend
@@ -52,6 +57,7 @@ class Loop:
     statement: cst.SimpleStatementLine  # the statement binding the container
     header: str  # ``for block in self.blocks:``
     name: str  # the loop's variable
+    function: Optional[cst.FunctionDef] = None  # where the statement is
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +77,10 @@ class Plan:
     # What the reader is told to do: the statements when the code already names the layer where
     # they go; else, in words, what to bind first (the statements name a local the fix would create).
     advice: str = ""
+    # A guarded fix (the activation is a parameter): what it is for, ``the default act_layer=nn.GELU``.
+    guarded_for: str = ""
+    # What the message says about the init instead of the recommendation's note ("" keeps that).
+    note: str = ""
 
     @property
     def suggestion(self) -> str:
@@ -82,6 +92,41 @@ def _accessor_words(path: str):
     """``[0].fc1`` -> ``item 0``, ``fc1``: how a reader says each step of an accessor path."""
     for index, attribute in re.findall(r"\[([^\]]*)\]|\.(\w+)", path):
         yield f"item {index}" if not attribute else attribute
+
+
+def _nested(header: str, lines) -> str:
+    """``header`` with ``lines`` (each maybe a block of its own) indented under it."""
+    return header + "".join("\n    " + line.replace("\n", "\n    ") for line in lines)
+
+
+def _guarded(guards: Tuple[Guard, ...], statements, lines, advice: str):
+    """The init statements under ``if <guards>:``, and the advice saying so."""
+    test = " and ".join(dict.fromkeys(guard.test for guard in guards))
+    header = f"if {test}:"
+    guarded_lines = [_nested(header, lines)]
+    if advice.startswith(UNNAMED):
+        return [header + " " + "; ".join(statements)], guarded_lines, f"{advice} {header[:-1]}"
+    return [header + " " + "; ".join(statements)], guarded_lines, f"add {header} " + advice[len("add "):]
+
+
+def _guarded_for(guards: Tuple[Guard, ...]) -> str:
+    """``guarded: for the default act_layer=nn.GELU``: what the message says a guarded fix is for."""
+    if not guards:
+        return ""
+    return "guarded: for " + " and ".join(dict.fromkeys(guard.default for guard in guards))
+
+
+def _gain_free_as(other: ActivationUse, use: ActivationUse) -> ActivationUse:
+    """``other`` with ``use``'s values for parameters that do not change the gain (GELU's
+    approximate): a choice between GELU and GELU(approximate="tanh") wants one init."""
+    free = other.activation.gain_free if other.activation is use.activation else ()
+    if not free:
+        return other
+    return dataclasses.replace(other, params={**other.params, **{name: use.params[name] for name in free}})
+
+
+def _choices(use: ActivationUse) -> str:
+    return ", ".join(dict.fromkeys(describe(branch) for _, branch in use.branches))
 
 
 class EditPlanner:
@@ -99,44 +144,127 @@ class EditPlanner:
         anchor = site.anchor()
         path = site.path_from_anchor()
         loop = self._loop(anchor, all_but_last) if path is not None else None
+        loop_function = None
         if loop is not None:
             statement, header, base, reason = loop.statement, loop.header, loop.name, ""
+            loop_function = loop.function
         elif path is None:
             base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
         else:
             base, reason = self._name(anchor, site)
         ref = base + path if base else f"<{site.layer.name}>"
+        function = loop_function if loop is not None else anchor.function
+        rec = self._with_slope(use, rec, function)
+        statements, lines = self._init(site, rec, ref)
+        in_words = rec.render(self.init, "...") + self._bias_in_words(site)
+        note = ""
+        choice_reason = self._choice_reason(site, rec, use) if use.alternatives else ""
+        branchwise = self._branchwise(site, use, ref, function) if choice_reason else None
+        if branchwise is not None:  # a setting chooses: each of its branches gets its own init
+            statements, lines, in_words = branchwise
+            note, choice_reason = f"the gain depends on a setting: one init for each of {_choices(use)}", ""
+        if loop is not None:  # one loop over the container's items, each built by the comprehension
+            statements = [header + " " + "; ".join(statements)]
+            lines = [_nested(header, lines)]
+        if loop is not None or (anchor.ref is not None and path is not None):
+            advice = "add " + "; ".join(statements)
+        else:
+            advice = self._in_words(anchor, site, path, in_words)
+        if not reason and site.layer.lazy:
+            reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
+        guards: Tuple[Guard, ...] = ()
+        if not reason and use.parametric:
+            reason = self._guard_reason(use, function)
+            guards = use.guards
+        if not reason and use.unresolved and "?" in rec.render(self.init, "w"):
+            reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
+        if not reason:
+            reason = choice_reason
+        if guards and not reason:
+            statements, lines, advice = _guarded(guards, statements, lines, advice)
+        if reason:
+            return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
+        guarded_for = _guarded_for(guards)
+        if loop is not None:
+            edit = Edit(statement, None, tuple(lines), self.import_torch)
+            return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
+        hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
+        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
+        if hoist is None:
+            edit, where_too = self._surviving_reset(site, ref, edit)
+            if where_too and (guards or branchwise):  # what the tests read is not in scope there
+                reason = f"{RESET}() resets it, and the test the init goes under is not in scope there"
+                return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
+            advice += where_too
+        return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
+
+    def _init(self, site: LayerSite, rec: Recommendation, ref: str) -> Tuple[List[str], List[str]]:
+        """The init statements for the layer ``ref`` names, and the lines to insert (commented)."""
         statements = [rec.render(self.init, ref + ".weight")]
         if self.settings.bias == "zeros" and site.bias:
             statements.append(f"{self.init}.zeros_({ref}.bias)")
         lines = list(statements)
         if rec.comment:
             lines[0] += "  # " + rec.comment
-        if loop is not None:  # one loop over the container's items, each built by the comprehension
-            statements = [header + " " + "; ".join(statements)]
-            lines = [header + "".join("\n    " + line for line in lines)]
-        if loop is not None or (anchor.ref is not None and path is not None):
-            advice = "add " + "; ".join(statements)
+        return statements, lines
+
+    def _with_slope(self, use: ActivationUse, rec: Recommendation, function: Optional[cst.FunctionDef]) -> Recommendation:
+        """``rec`` with ``a=negative_slope`` when the slope is not a constant but an expression that
+        reads, where the init goes, what it reads where the activation is built or applied (a
+        parameter of that same function, a module's constant): exact for every caller."""
+        name = use.activation.slope_param
+        if name is None or use.unresolved != (name,) or not isinstance(use.node, cst.Call):
+            return rec
+        qualified = self.facts.imports.resolve(use.node.func)
+        functional = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
+        if functional is not None:
+            expr = bind_args(use.node.args, functional[1], skip=1).get(name)
         else:
-            advice = self._in_words(anchor, site, path, rec)
-        if not reason and site.layer.lazy:
-            reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
-        if not reason and use.parametric:
-            reason = "the activation is a parameter or a lookup: callers may pass another one"
-        if not reason and use.unresolved:
-            reason = f"the activation's {', '.join(use.unresolved)} is not a constant"
-        if not reason and use.alternatives:
-            reason = self._choice_reason(site, rec, use)
-        if reason:
-            return Plan(tuple(statements), tuple(lines), None, reason, advice)
-        if loop is not None:
-            return Plan(tuple(statements), tuple(lines), Edit(statement, None, tuple(lines), self.import_torch), "", advice)
-        hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
-        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
-        if hoist is None:
-            edit, where_too = self._surviving_reset(site, ref, edit)
-            advice += where_too
-        return Plan(tuple(statements), tuple(lines), edit, "", advice)
+            expr = bind_args(use.node.args, [param for param, _ in use.activation.params]).get(name)
+        if expr is None:  # in **kwargs
+            return rec
+        written_in = self._function_of(use.node)
+        module = self.facts.module
+        same = written_in is function
+        if unrestatable(expr, function, module, same) or (not same and unrestatable(expr, written_in, module, False)):
+            return rec
+        kwargs = tuple((key, code(expr) if key == "a" else value) for key, value in rec.kwargs)
+        return dataclasses.replace(rec, kwargs=kwargs)
+
+    def _function_of(self, node: cst.CSTNode) -> Optional[cst.FunctionDef]:
+        """The innermost function whose body holds ``node`` (None at module level)."""
+        found = None
+        for function in self.facts.functions:  # in source order: an inner function after its outer one
+            if any(part is node for part in descendants(function.body)):
+                found = function
+        return found
+
+    def _bias_in_words(self, site: LayerSite) -> str:
+        return f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
+
+    def _branchwise(
+        self, site: LayerSite, use: ActivationUse, ref: str, function: Optional[cst.FunctionDef]
+    ) -> Optional[Tuple[List[str], List[str], str]]:
+        """``if <test>: init A`` / ``elif ...: init B`` / ``else: init C``, the setting's own tests
+        restated where the init goes (they must read the same values there: restate.py), each
+        branch's exact init; and the same in words. None where that cannot be written."""
+        if not use.branches or use.chosen_in is not function:
+            return None
+        statements: List[str] = []
+        lines: List[str] = []
+        words: List[str] = []
+        for i, (test, branch) in enumerate(use.branches):
+            text = code(test) if test is not None else ""
+            if branch.unresolved or "\n" in text or (test is not None and unrestatable(test, function, self.facts.module)):
+                return None
+            header = "else:" if test is None else f"{'elif' if i else 'if'} {text}:"
+            rec = recommend(branch, self.settings, site)
+            branch_statements, branch_lines = self._init(site, rec, ref)
+            statements.append(header + " " + "; ".join(branch_statements))
+            lines.append(_nested(header, branch_lines))
+            call = rec.render(self.init, "...") + self._bias_in_words(site)
+            words.append(f"{call} if {text}" if test is not None else f"else {call}")
+        return statements, ["\n".join(lines)], ", ".join(words)  # one statement: if/elif/else
 
     def _loop(self, anchor: Construct, all_but_last: bool) -> Optional[Loop]:
         """``for block in self.blocks:`` when ``anchor`` is the element of the comprehension that
@@ -149,7 +277,7 @@ class EditPlanner:
         if name is None:
             base = "layer" if isinstance(anchor, LayerSite) else "block"
             name = self._loop_names[items] = self._locals.fresh(container, base)
-        return Loop(container.statement, f"for {name} in {items}:", name)
+        return Loop(container.statement, f"for {name} in {items}:", name, container.function)
 
     def _surviving_reset(self, site: LayerSite, ref: str, edit: Edit) -> Tuple[Edit, str]:
         """The edit, moved or copied to the end of the class's ``reset_parameters`` when that resets
@@ -178,23 +306,33 @@ class EditPlanner:
             return at_end, f" at the end of {RESET}(), which resets it (__init__ calls it after building it)"
         return edit, ""  # reset before the layer exists: an init there would fail
 
-    def _in_words(self, anchor: Construct, site: LayerSite, path: Optional[str], rec: Recommendation) -> str:
+    def _in_words(self, anchor: Construct, site: LayerSite, path: Optional[str], init: str) -> str:
         """``bind the Sequential returned here to a name, then init its item 0 with ...``: for a layer
         nothing names yet, so that the advice names no variable the code does not have."""
         if path is None:  # its index in the container is not certain: speak of the layer itself
             anchor, path = site, ""
         what = f"the {callee(anchor.call)} {where(anchor)}"
         item = "it" if not path else "its " + "'s ".join(_accessor_words(path))
-        call = rec.render(self.init, "...")
-        bias = f" and its bias with {self.init}.zeros_(...)" if self.settings.bias == "zeros" and site.bias else ""
-        return f"{UNNAMED}{what} to a name, then init {item} with {call}{bias}"
+        return f"{UNNAMED}{what} to a name, then init {item} with {init}"
+
+    def _guard_reason(self, use: ActivationUse, function: Optional[cst.FunctionDef]) -> str:
+        """Why the init cannot go under a guard that reads, where the init goes, what the activation
+        read ("" when it can): the guard's parameters belong to the function the init goes in, and
+        nothing there binds or changes them (restate.py)."""
+        if use.unguarded or not use.guards:
+            return use.unguarded or UNGUARDABLE
+        for guard in use.guards:
+            if guard.scope is not function:
+                return f"the activation is {guard.scope.name.value}()'s parameter {guard.name}, not in scope where the init goes"
+        test = " and ".join(dict.fromkeys(guard.test for guard in use.guards))
+        return unrestatable(cst.parse_expression(test), function, self.facts.module)
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""
         wanted = rec.render(self.init, "w")
         others = [
             describe(other) for other in use.alternatives
-            if recommend(other, self.settings, site).render(self.init, "w") != wanted
+            if recommend(_gain_free_as(other, use), self.settings, site).render(self.init, "w") != wanted
         ]
         if not others:
             return ""

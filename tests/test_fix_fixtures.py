@@ -80,10 +80,11 @@ def _unhoisted(code: bytes, bindings):
 
 
 def _is_inserted_statement(code: bytes) -> bool:
-    """An init statement, `import torch`, or the header of a loop the fix adds over a container
-    (``for block in self . blocks [ : - 1 ] :``)."""
+    """An init statement, `import torch`, the header of a loop the fix adds over a container
+    (``for block in self . blocks [ : - 1 ] :``) or of a guard (``if act_layer is nn . GELU :``)."""
     loop = re.fullmatch(rb"for \w+ in [\w .]+(\[ : - 1 \])? :", code)
-    return b". init ." in code or code.startswith(b"init .") or code == b"import torch" or loop is not None
+    guard = re.fullmatch(rb"(if|elif) .* :|else :", code)
+    return b". init ." in code or code.startswith(b"init .") or code == b"import torch" or (loop or guard) is not None
 
 
 @dataclass

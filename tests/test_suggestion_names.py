@@ -12,6 +12,7 @@ from libcst.metadata import BuiltinAssignment, MetadataWrapper, ParentNodeProvid
 
 from initlint import analyze
 from initlint.edits import UNNAMED
+from initlint.hoisting import _Used
 from initlint.index import index_for
 from initlint.settings import Settings
 
@@ -37,6 +38,13 @@ def _weight_roots(statement: str):
         call = call.func.value.value  # kaiming_uniform_(w, ...).data.mul_(s)
     assert isinstance(call, cst.Call), statement
     return _root(call.args[0].value)
+
+
+def _names(expression: cst.BaseExpression):
+    """The names an expression reads (not attribute names, not keywords)."""
+    used = _Used()
+    expression.visit(used)
+    return sorted(used.names)
 
 
 class _Bindings:
@@ -87,6 +95,13 @@ def test_every_name_a_suggestion_uses_is_bound_there(case):
         for statement in finding.suggestion.splitlines():
             statement = statement.split("  # ")[0].strip()
             assert statement in finding.message
+            if statement == "else:":
+                continue
+            if statement.startswith(("if ", "elif ")):  # a guarded init: every name its test reads must exist
+                test = cst.parse_statement(statement.replace("elif ", "if ", 1) + " pass\n").test
+                for name in _names(test):
+                    assert name in looped or bindings.bound(name, call), (finding.line, statement, name)
+                continue
             if statement.startswith("for "):  # for block in self.blocks: the container must exist
                 loop = cst.parse_statement(statement + " pass\n")
                 assert bindings.bound(_root(loop.iter), call), (finding.line, statement)

@@ -12,6 +12,7 @@ from ..imports import ImportTable, dotted
 from ..settings import Settings
 from .comprehended import EVERY_ITEM, comprehension_container, looped_items
 from .evidence import Evidence, call_name, init_helper_name
+from .guards import star_guards
 from .literals import bind_args, literal, module_arguments, ref_text, weight_owner
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
@@ -173,7 +174,9 @@ class Collector:
         elif qualified in catalog.ACTIVATION_MODULES:
             activation = catalog.ACTIVATION_MODULES[qualified]
             params, unresolved, defaulted = module_arguments(activation, node, self.functions[-1])
-            use = ActivationUse(activation, node, params, unresolved, parametric=defaulted)
+            use = ActivationUse(activation, node, params, unresolved)
+            if defaulted:  # nn.LeakyReLU(**act_params), act_params a parameter with a default dict
+                use = star_guards(use, node, self.functions[-1])
             self.facts.modules[id(node)] = ("activation", use)
         elif qualified in catalog.NORM_MODULES:
             self.facts.modules[id(node)] = ("norm", None)

@@ -11,7 +11,9 @@ import libcst as cst
 from .. import catalog
 from .collect import Facts
 from .comprehended import comprehension_of
-from .literals import chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
+from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
+from .restate import changed_in
+from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward, passes_through
@@ -121,10 +123,12 @@ class Resolver:
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
             if held is not None and held.kind == ACTIVATION:  # callers may pass another one
-                held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+                passed = expr.test if isinstance(expr, cst.IfExp) else expr.left
+                held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope), UNGUARDABLE))
             return held
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr, scope), lambda branch: self.held(branch, scope, cls, depth + 1))
+            resolve = lambda branch: self.held(branch, scope, cls, depth + 1)  # noqa: E731
+            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
         function = self._activation_function(expr)
         if function is not None:
             return function
@@ -138,9 +142,12 @@ class Resolver:
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
-                return self._supplied_instance(default, expr)
-            if default is not None:
-                return self._activation_class(default, None)
+                held = self._supplied_instance(default, expr)
+            else:
+                held = self._activation_class(default, None) if default is not None else None
+            if held is not None:  # callers may pass another one
+                guard = is_instance(expr, scope, held.use) if isinstance(default, cst.Call) else is_class(expr, scope)
+                return dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
         return None
 
     def _supplied_instance(self, default: cst.Call, name: cst.Name) -> Optional[Held]:
@@ -150,7 +157,7 @@ class Resolver:
         if activation is None:
             return None
         params, unresolved, _ = module_arguments(activation, default, None)
-        return Held(ACTIVATION, use=ActivationUse(activation, name, params, unresolved, parametric=True))
+        return Held(ACTIVATION, use=ActivationUse(activation, name, params, unresolved))
 
     def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
         """``self.feat_conv[level]`` with a key that is not a constant: any of the container's items."""
@@ -230,8 +237,10 @@ class Resolver:
         default = uses[-1]
         same = (default.name, default.params, default.unresolved)
         others = tuple(use for use in uses[:-1] if (use.name, use.params, use.unresolved) != same)
-        parametric = any(use.parametric for use in uses)
-        return Held(ACTIVATION, use=dataclasses.replace(default, alternatives=others, parametric=parametric))
+        chosen = dataclasses.replace(default, alternatives=others)
+        if any(use.parametric for use in uses[:-1]):  # the default's guard does not cover the others
+            chosen = given(chosen, None, "a setting chooses among activations some of which callers may pass")
+        return Held(ACTIVATION, use=chosen)
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
         if isinstance(expr, cst.Name):
@@ -280,7 +289,8 @@ class Resolver:
                 attribute, chosen = named
                 held = self._module_class(attribute, call, scope, cls, depth + 1)
                 if held is not None and held.use is not None and chosen:
-                    held = dataclasses.replace(held, use=dataclasses.replace(held.use, parametric=True))
+                    guard = equals_default(func.args[1].value, scope)
+                    held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
                 return held
         if isinstance(func, (cst.Name, cst.Attribute)):
             positional = call.args[0] if call.args and not call.args[0].star and call.args[0].keyword is None else None
@@ -296,7 +306,10 @@ class Resolver:
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
             return None
-        return self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+        held = self.held(returns[0].value, function, self.facts.enclosing_class.get(function), depth + 1)
+        if held is not None and held.kind == ACTIVATION and held.use.unresolved and isinstance(func, cst.Name):
+            return Held(ACTIVATION, use=_as_called(held.use, function, call))
+        return held
 
     def _got(self, argument: cst.BaseExpression, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """What an activation getter returns for ``argument``: the activation a string names, or
@@ -306,7 +319,8 @@ class Resolver:
             held = self._module_class(argument, None, scope, cls, depth + 1)
             return held if held is not None and held.kind == ACTIVATION else None
         activation, params, chosen = named
-        return Held(ACTIVATION, use=ActivationUse(activation, call, params, parametric=chosen))
+        use = ActivationUse(activation, call, params)
+        return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
         """Whether ``func`` is (or may be, by a setting) a weight-norm wrapper: torch's, or a name
@@ -393,10 +407,11 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.IfExp):
-            return self._choice(_branches(expr, scope), lambda branch: self._module_class(branch, call, scope, cls, depth + 1))
+            resolve = lambda branch: self._module_class(branch, call, scope, cls, depth + 1)  # noqa: E731
+            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
-            return self._activation_class(expr, call, parametric=False, scope=scope)
+            return self._activation_class(expr, call, scope=scope)
         if qualified in catalog.NORM_MODULES:
             return Held(NORM)
         if qualified in catalog.TRANSPARENT_MODULES:
@@ -419,8 +434,9 @@ class Resolver:
             if default is None:
                 default = parameter_annotation(scope, expr.value)
             held = self._activation_class(default, call, scope=scope) if default is not None else None
-            if held is not None:
-                return held  # else a default like "relu", which a binding may turn into a class
+            if held is not None:  # callers may pass another class
+                return dataclasses.replace(held, use=given(held.use, is_class(expr, scope), UNGUARDABLE))
+            # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
         if len(values) > 1:
             where = self.facts.value_scope
@@ -432,43 +448,50 @@ class Resolver:
         where = self.facts.value_scope.get(id(values[0]), scope)
         return self._module_class(values[0], call, where, cls, depth + 1)
 
-    def _activation_class(
-        self, expr: cst.BaseExpression, call: Optional[cst.Call], parametric: bool = True, scope=None
-    ) -> Optional[Held]:
+    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call], scope=None) -> Optional[Held]:
         """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
-        called. ``parametric``: callers may pass another class (a default, a lookup). ``scope``:
-        where ``call`` is, for its ``**params`` (a parameter's default dict)."""
+        called. Callers that read it from a default or a lookup mark it ``given``. ``scope``: where
+        ``call`` is, for its ``**params`` (a parameter's default dict)."""
         qualified = self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
             if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
                 module = self.facts.modules.get(id(expr))
                 if module is not None and module[0] == ACTIVATION:
-                    return Held(ACTIVATION, use=dataclasses.replace(module[1], parametric=parametric))
+                    return Held(ACTIVATION, use=module[1])
             return None
         if call is None:
-            params, unresolved = dict(activation.params), ()
-        else:
-            params, unresolved, defaulted = module_arguments(activation, call, scope)
-            parametric = parametric or defaulted  # callers may pass other parameters
-        return Held(ACTIVATION, use=ActivationUse(activation, call or expr, params, unresolved, parametric=parametric))
+            return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
+        params, unresolved, defaulted = module_arguments(activation, call, scope)
+        use = ActivationUse(activation, call, params, unresolved)
+        return Held(ACTIVATION, use=star_guards(use, call, scope) if defaulted else use)  # callers may pass others
 
     def _lookup(self, subscript: cst.Subscript, call: Optional[cst.Call], scope=None) -> Optional[Held]:
         """``ACTIVATIONS["gelu"]`` in a dict of torch activations (module-level, local or written
         inline), or ``{...}[nonlinear]`` keyed by a parameter whose default names the entry."""
         if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
             return None
-        key, _ = chosen_string(subscript.slice[0].slice.value, scope)
-        table = subscript.value
+        key_expr = subscript.slice[0].slice.value
+        key, chosen = chosen_string(key_expr, scope)
+        table, registry = subscript.value, False
         if isinstance(table, cst.Name):
             values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
+            registry = not values  # a module's table: other code may add to it or change it
             values = values or self.facts.locals.get(self.facts.module, {}).get(table.value, [])
             table = values[0] if len(values) == 1 else None
         if key is None or not isinstance(table, cst.Dict):
             return None
         for item in table.elements:
             if isinstance(item, cst.DictElement) and literal(item.key) == key:
-                return self._activation_class(item.value, call, scope=scope)
+                held = self._activation_class(item.value, call, scope=scope)
+                if held is None:
+                    return None
+                if registry:
+                    why = f"the activation is looked up in {ref_text(subscript.value)}, which other code may change"
+                    return dataclasses.replace(held, use=given(held.use, None, why))
+                if chosen:  # a key a parameter's default gives: guarded by it
+                    return dataclasses.replace(held, use=given(held.use, equals_default(key_expr, scope), UNGUARDABLE))
+                return held
         return None
 
     # ------------------------------------------------------------------- containers
@@ -552,6 +575,53 @@ def _branches(choice: cst.IfExp, scope: object = None) -> List[cst.BaseExpressio
     if picked is not None and picked >= 0:
         branches.append(branches.pop(picked))
     return branches
+
+
+def _as_called(use: ActivationUse, function: cst.FunctionDef, call: cst.Call) -> ActivationUse:
+    """``use``, built by the helper ``function`` from its own parameters (``def leaky_relu(p=0.1):
+    return nn.LeakyReLU(p)``), with the values ``call`` gives them where they are literal
+    (``leaky_relu()``: 0.1, ``leaky_relu(0.2)``: 0.2)."""
+    if not isinstance(use.node, cst.Call) or any(arg.star for arg in call.args):
+        return use
+    given = bind_args(use.node.args, [name for name, _ in use.activation.params])
+    params = function.params
+    names = [param.name.value for param in (*params.posonly_params, *params.params)]
+    passed = bind_args(call.args, names)
+    resolved, unresolved = dict(use.params), []
+    for name in use.unresolved:
+        expr = given.get(name)
+        parameter = expr.value if isinstance(expr, cst.Name) and expr.value in names else None
+        value = None
+        if parameter is not None and not changed_in(function, parameter):
+            value = literal(passed[parameter] if parameter in passed else parameter_default(function, parameter))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            resolved[name] = float(value)
+        else:
+            unresolved.append(name)
+    return dataclasses.replace(use, params=resolved, unresolved=tuple(unresolved))
+
+
+def _with_branches(
+    held: Optional[Held], choice: cst.IfExp, scope, resolve: Callable[[cst.BaseExpression], Optional[Held]]
+) -> Optional[Held]:
+    """``held``, a setting's choice of activation, with the chain of ``choice``'s tests and the
+    activation of each branch, when each branch is one plain activation (no choice of its own,
+    nothing callers may pass) and the choice is made in a function."""
+    if held is None or held.kind != ACTIVATION or not isinstance(scope, cst.FunctionDef) or held.use.parametric:
+        return held
+    chain: List[Tuple[Optional[cst.BaseExpression], ActivationUse]] = []
+    while True:
+        for test, branch in ((choice.test, choice.body), (None, choice.orelse)):
+            if test is None and isinstance(branch, cst.IfExp):
+                continue
+            option = resolve(branch)
+            if option is None or option.use is None or option.use.alternatives or option.use.parametric:
+                return held
+            chain.append((test, option.use))
+        if not isinstance(choice.orelse, cst.IfExp):
+            break
+        choice = choice.orelse
+    return dataclasses.replace(held, use=dataclasses.replace(held.use, branches=tuple(chain), chosen_in=scope))
 
 
 def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]:

@@ -94,7 +94,7 @@ def activation_params(
             value = literal(given[name])
             if is_known(value):
                 params[name] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-            elif name != "num_parameters":
+            elif name != "num_parameters" and name not in activation.gain_free:
                 unresolved.append(name)
     return params, tuple(unresolved)
 
@@ -190,7 +190,9 @@ def module_arguments(
     given = {**keywords, **bind_args(call.args, [name for name, _ in activation.params])}
     params, unresolved = activation_params(activation, given)
     if not complete:  # **kwargs of unknown content: every parameter not given may be in them
-        unresolved += tuple(n for n, _ in activation.params if n not in given and n != "num_parameters")
+        unresolved += tuple(
+            n for n, _ in activation.params if n not in given and n != "num_parameters" and n not in activation.gain_free
+        )
     return params, unresolved, bool(keywords)
 
 

@@ -80,6 +80,18 @@ class LayerSite(Construct):
         return not (isinstance(value, cst.Name) and value.value == "False")
 
 
+@dataclass(frozen=True, eq=False)
+class Guard:
+    """A test in the code's own words, true exactly when a parametric activation is the one the
+    analysis read (``act_layer is nn.GELU``, ``activation == "relu"``): the fix puts its init under
+    it, so callers that pass another activation keep torch's default."""
+
+    test: str
+    name: str  # the parameter of ``scope`` it reads (the init must be in ``scope`` too)
+    scope: cst.FunctionDef
+    default: str  # what the message says the fix is for: ``act_layer=nn.GELU`` (its default)
+
+
 @dataclass(eq=False)
 class ActivationUse:
     """An activation applied somewhere, with its parameters as far as they are literal."""
@@ -91,9 +103,18 @@ class ActivationUse:
     # Given as a parameter default (act_layer=nn.GELU) or looked up in a dict: callers may pass
     # another activation, so the finding stands but the fix is left to a person.
     parametric: bool = False
+    # When parametric: the tests under which it is this one (all must hold), or why none can be
+    # written (a lookup keyed by an expression, a default spread over lines, ...).
+    guards: Tuple[Guard, ...] = ()
+    unguarded: str = ""
     # Chosen by a setting (``F.relu if act == "relu" else F.gelu``, an if/elif/else binding the
     # same name): this is the default branch's (the else, the last one), these the others'.
     alternatives: Tuple["ActivationUse", ...] = ()
+    # The same choice as a chain, in source order, when a conditional expression in the function
+    # ``chosen_in`` makes it: ``(test, use)`` per branch, the final else's test None. A fix may
+    # restate the tests there, each branch with its own init.
+    branches: Tuple[Tuple[Optional[cst.BaseExpression], "ActivationUse"], ...] = ()
+    chosen_in: Optional[cst.FunctionDef] = None
 
     @property
     def name(self) -> str:

@@ -139,8 +139,11 @@ class DefaultInitBeforeActivation(Rule):
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
                 f"({self._mismatch(site, rec)}): {plan.advice}"
             )
-            if rec.note:
-                message += f" ({rec.note})"
+            note = plan.note or rec.note
+            if note:
+                message += f" ({note})"
+            if plan.guarded_for:
+                message += f" ({plan.guarded_for})"
             if plan.reason:
                 message += f" (not auto-fixed: {plan.reason})"
             yield Report(
