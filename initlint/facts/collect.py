@@ -327,16 +327,20 @@ class Collector:
             if base is not None:  # self.convs[level] = nn.Conv2d(...): an item of self.convs
                 self.facts.appended.setdefault((id(self.owner_of(base)), base), []).append(value)
             return
-        self.facts.value_scope[id(value)] = self.scope
-        construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None
-        if construct is not None and construct.ref is None:
-            construct.ref = ref
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
-            owner = self.owner_of(ref)
-            if isinstance(owner, cst.ClassDef):
-                self.facts.class_attrs[owner].setdefault(target.attr.value, []).append(value)
-        elif isinstance(target, cst.Name):
-            self.facts.locals.setdefault(self.scope, {}).setdefault(target.value, []).append(value)
+        # `self.fc = nn.Linear(d, h) if gated else nn.Linear(d, 2 * h)`: bound to either layer, as
+        # an if/else binding each would be (what follows one follows the other).
+        values = _layer_branches(value, self.facts.constructs) or [value]
+        for value in values:
+            self.facts.value_scope[id(value)] = self.scope
+            construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None
+            if construct is not None and construct.ref is None:
+                construct.ref = ref
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+                owner = self.owner_of(ref)
+                if isinstance(owner, cst.ClassDef):
+                    self.facts.class_attrs[owner].setdefault(target.attr.value, []).append(value)
+            elif isinstance(target, cst.Name):
+                self.facts.locals.setdefault(self.scope, {}).setdefault(target.value, []).append(value)
 
     # ------------------------------------------------------------------ evidence
 
@@ -428,6 +432,16 @@ def collect(module: cst.Module, imports: ImportTable, settings: Settings, factor
     facts.container_helpers = container_helpers(module, imports)
     Collector(facts).walk(module)
     return facts
+
+
+def _layer_branches(value: cst.BaseExpression, constructs: dict) -> List[cst.BaseExpression]:
+    """Both branches of a conditional expression whose branches are both layer constructions."""
+    if not isinstance(value, cst.IfExp):
+        return []
+    branches = [value.body, value.orelse]
+    if all(isinstance(b, cst.Call) and isinstance(constructs.get(id(b)), LayerSite) for b in branches):
+        return branches
+    return []
 
 
 def overridden(facts: Facts, site: LayerSite) -> str:

@@ -44,7 +44,9 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
         lead = ()
         out.extend(_statement(line) for edit in group for line in edit.lines)
     out.append(statement.with_changes(leading_lines=lead))
-    out.extend(_statement(line) for edit in edits if edit.hoist is None for line in edit.lines)
+    # dict.fromkeys: one init per layer name, even when two sites share it (`self.fc = A if c else B`).
+    after = dict.fromkeys(line for edit in edits if edit.hoist is None for line in edit.lines)
+    out.extend(_statement(line) for line in after)
     return out
 
 
