@@ -47,7 +47,7 @@ def _module(call: ast.Call, torch_name: TorchName) -> Optional[Descriptor]:
                 return None
             params[keyword.arg] = value
         return ["module", qualified, params]
-    name = _dotted(call.func)
+    name = dotted(call.func)
     if name and catalog.ACTIVATION_GETTER.search(name) and len(call.args) == 1 and not call.keywords:
         text = _literal(call.args[0])
         found = catalog.activation_named(text) if isinstance(text, str) else None
@@ -57,7 +57,8 @@ def _module(call: ast.Call, torch_name: TorchName) -> Optional[Descriptor]:
     return None
 
 
-def _dotted(node: ast.AST) -> Optional[str]:
+def dotted(node: ast.AST) -> Optional[str]:
+    """``a.b.c`` for that chain of names and attributes; None for anything else."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -47,7 +47,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import methods
-from .passed import arguments as activation_arguments, function_defaults
+from .passed import arguments as activation_arguments, dotted, function_defaults
 
 MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -57,17 +57,6 @@ _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS
 _MODULE_ITERATORS = frozenset(("modules", "named_modules", "children", "named_children"))
 # Calls that return the module they are called on: `Generator().to(device)` is a Generator.
 _CHAINABLE = frozenset(("to", "cuda", "cpu", "float", "double", "half", "bfloat16", "train", "eval", "requires_grad_"))
-
-
-def dotted(node: ast.AST) -> Optional[str]:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def summarize(tree: ast.Module, init_helpers: Tuple[str, ...] = ()) -> dict:
