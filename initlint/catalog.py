@@ -137,6 +137,24 @@ ACTIVATION_GETTER = re.compile(
     # when the config's type names one.
     r"|MODELS\.build|ACTIVATION(?:S|_LAYERS)?\.build)$"
 )
+# Functions that turn a name into a norm layer (kornia's ``build_norm("bn2d")``, timm's
+# ``get_norm_layer``, ``create_norm``): called with a string that names a norm, they hold one.
+NORM_GETTER = re.compile(r"(?:^|\.)(?:get|create|make|build)_norm(?:alization)?(?:_(?:layer|fn|cls|class|module))?$")
+# How such strings name norms (compared lower-case, without "_"): class names and the short forms
+# repositories register (``"bn2d"``, ``"ln"``, ``"gn"``, ``"batch"``).
+NORM_NAMES = frozenset(
+    [n.lower() for n in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNorm", "SyncBatchNorm", "LayerNorm",
+                         "LayerNorm2d", "GroupNorm", "InstanceNorm", "InstanceNorm1d", "InstanceNorm2d",
+                         "InstanceNorm3d", "RMSNorm")]
+    + ["bn", "bn1d", "bn2d", "bn3d", "syncbn", "ln", "ln2d", "gn", "in", "in2d", "rms", "batch", "layer", "group", "instance"]
+)
+
+
+def names_norm(text: str) -> bool:
+    """Whether a string names a norm layer (``"bn2d"``, ``"BatchNorm2d"``, ``"layer_norm"``)."""
+    return text.replace("_", "").lower() in NORM_NAMES
+
+
 # How such strings spell activations beyond the class name (compared lower-case, without "_").
 _SPELLINGS: Mapping[str, Tuple[str, Mapping[str, object]]] = {
     "swish": ("SiLU", {}), "gelutanh": ("GELU", {"approximate": "tanh"}), "quickgelu": ("Swish", {"beta": 1.702}),
@@ -224,11 +242,14 @@ NORM_FUNCTIONS = frozenset(
 _TRANSPARENT = (
     "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
     "Identity", "Flatten", "Unflatten",
+    # Rearrange values between channels and space (sub-pixel upsampling): the same values, moved.
+    "PixelShuffle", "PixelUnshuffle", "ChannelShuffle",
 )
 TRANSPARENT_MODULES = frozenset(NN + n for n in _TRANSPARENT)
 TRANSPARENT_FUNCTIONS = frozenset(
     [F + n for n in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")]
     + ["torch." + n for n in ("flatten", "reshape", "permute", "transpose", "squeeze", "unsqueeze", "movedim")]
+    + [p + n for p in (F, "torch.") for n in ("pixel_shuffle", "pixel_unshuffle", "channel_shuffle")]
 )
 TRANSPARENT_METHODS = frozenset(
     (
@@ -267,6 +288,11 @@ BOUNDING_METHODS = frozenset(("clamp", "clip", "clamp_", "clip_"))
 # nonlinearity a separator's ``mask_act`` chooses; ``final_activation``): what they make and
 # ``forward`` returns is the output (a mask, a range), not a hidden layer's activation.
 OUTPUT_ACTIVATION_HOLDERS = ("output_act", "out_act", "final_act", "last_act", "mask_act", "mask_nl", "output_nl")
+# Settings that choose a mask estimator's nonlinearity (asteroid's ``mask_act="relu"``, espnet's
+# ``mask_nonlinear``): the activation they pick makes the separator's output mask wherever it is
+# applied, even when forward returns the masks through list work the data flow does not follow.
+# (``pre_mask_nonlinear`` picks a hidden activation before the mask layer: not matched.)
+MASK_SETTING = re.compile(r"(?:^|\.)mask_?(?:act|activation|nonlinear|nonlinearity|nl)(?:_\w+)?$", re.IGNORECASE)
 
 # ------------------------------------------------------------------- init evidence
 

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from .. import catalog
+from ..imports import dotted
 from .collect import Facts
 from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
@@ -124,6 +125,8 @@ class MethodFlow:
             self.expr(stmt.test, env)
             with self._guard(stmt.test):
                 taken = self.block(stmt.body, dict(env))
+            if self._holds_norm(stmt.test):  # `if self.norm:` with a norm built there: it runs
+                return taken
             if isinstance(stmt.orelse, cst.If):
                 other = self.statement(stmt.orelse, dict(env))
             elif isinstance(stmt.orelse, cst.Else):
@@ -537,10 +540,25 @@ class MethodFlow:
         self.modules[target.value] = loop.item
         return loop
 
+    def _holds_norm(self, test: cst.BaseExpression) -> bool:
+        """``self.norm`` / ``self.norm is not None`` where ``self.norm`` holds a norm layer at the
+        defaults (``build_norm("bn2d")``): true, so nothing skips the norm."""
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            if not (isinstance(target.operator, cst.IsNot) and isinstance(target.comparator, cst.Name)
+                    and target.comparator.value == "None"):
+                return False
+            test = test.left
+        if not (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"):
+            return False
+        held = self.resolver.held(test, self.method, self.cls) if self.cls is not None else None
+        return held is not None and held.kind == NORM
+
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
         """Inside ``if i < len(self.layers) - 1``: the loop's last layer does not get here."""
-        excluded, guarded = self.log.excluded, self.log.guarded
+        excluded, guarded, masking = self.log.excluded, self.log.guarded, self.log.masking
+        self.log.masking = masking or _tests_mask_setting(test)
         for loop in self.loops:
             if loop.index is not None and _mentions(test, loop.index):
                 self.log.excluded = excluded | loop.last_sites
@@ -548,7 +566,12 @@ class MethodFlow:
         try:
             yield
         finally:
-            self.log.excluded, self.log.guarded = excluded, guarded
+            self.log.excluded, self.log.guarded, self.log.masking = excluded, guarded, masking
+
+
+def _tests_mask_setting(test: cst.BaseExpression) -> bool:
+    """``self.mask_nonlinear == "relu"``: a test on a setting that chooses an output mask's nonlinearity."""
+    return isinstance(test, cst.Comparison) and bool(catalog.MASK_SETTING.search(dotted(test.left) or ""))
 
 
 def _counted(iterated: cst.BaseExpression) -> Optional[cst.BaseExpression]:
@@ -610,10 +633,11 @@ class _Methods:
         self.started.add(id(function))
         excluded, self.log.excluded = self.log.excluded, frozenset()  # a caller's guard is its own
         guarded, self.log.guarded = self.log.guarded, frozenset()
+        masking, self.log.masking = self.log.masking, False
         try:
             MethodFlow(self.facts, self.resolver, self.log, function, self).run()
         finally:
-            self.log.excluded, self.log.guarded = excluded, guarded
+            self.log.excluded, self.log.guarded, self.log.masking = excluded, guarded, masking
 
     def param_follows(self, cls: cst.ClassDef) -> Tuple[Dict[int, List[OpenFollow]], List[str]]:
         """Where the forward of ``cls`` (its own or inherited in the file) sends each parameter,

@@ -88,6 +88,8 @@ class FollowLog:
         # Comprehension elements (one site for every item) whose activation on this path is for
         # every item but the last: what the fix's loop over the container leaves out.
         self.guarded: FrozenSet[int] = frozenset()
+        # Inside ``if self.mask_nonlinear == "relu":``: what is applied there makes an output mask.
+        self.masking = False
         # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
         self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
         self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
@@ -123,7 +125,7 @@ class FollowLog:
     def add(
         self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False
     ) -> None:
-        head = head and use.name in HEAD_ACTIVATIONS
+        head = (head and use.name in HEAD_ACTIVATIONS) or use.mask or self.masking
         key = (id(site), id(use.node))
         seen = self.follows.get(key)
         if seen is None:
@@ -138,7 +140,7 @@ class FollowLog:
             opened = self.attr_follows.setdefault(opening.cls, {}).setdefault(opening.attr, [])
         else:
             opened = self.param_follows.setdefault(opening.cls, {}).setdefault(opening.position, [])
-        head = head and use.name in HEAD_ACTIVATIONS
+        head = (head and use.name in HEAD_ACTIVATIONS) or use.mask or self.masking
         for seen in opened:
             if seen.use is use:
                 seen.via_norm, seen.head = seen.via_norm and via_norm, seen.head or head

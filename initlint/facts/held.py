@@ -9,13 +9,14 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .. import catalog
+from ..imports import dotted
 from .collect import Facts
 from .comprehended import comprehension_of
 from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
 from .restate import changed_in
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
-from .named import getattr_expression, getter_argument, named_activation, unless_given
+from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, unless_given
 from .written import activation_of_forward, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -278,6 +279,8 @@ class Resolver:
             if held is None and len(call.args) > 2:
                 held = self.held(call.args[2].value, scope, cls, depth + 1)
             return held
+        if builds_named_norm(call, scope):  # build_norm("bn2d", num_features=c)
+            return Held(NORM)
         argument = getter_argument(call)
         if argument is not None:  # get_activation(act_fn), create_act_layer(act_layer, inplace=True)
             return self._got(argument, call, scope, cls, depth)
@@ -319,7 +322,7 @@ class Resolver:
             held = self._module_class(argument, None, scope, cls, depth + 1)
             return held if held is not None and held.kind == ACTIVATION else None
         activation, params, chosen = named
-        use = ActivationUse(activation, call, params)
+        use = ActivationUse(activation, call, params, mask=bool(catalog.MASK_SETTING.search(dotted(argument) or "")))
         return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:

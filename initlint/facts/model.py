@@ -115,6 +115,9 @@ class ActivationUse:
     # restate the tests there, each branch with its own init.
     branches: Tuple[Tuple[Optional[cst.BaseExpression], "ActivationUse"], ...] = ()
     chosen_in: Optional[cst.FunctionDef] = None
+    # Chosen by a mask setting (``activations.get(mask_act)``, catalog.MASK_SETTING): it makes a
+    # separator's output mask, an output wherever forward sends it.
+    mask: bool = False
 
     @property
     def name(self) -> str:

@@ -53,6 +53,19 @@ def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
     return first.value
 
 
+def builds_named_norm(call: cst.Call, scope) -> bool:
+    """``build_norm("bn2d", num_features=c)``, ``get_norm_layer(norm)`` with ``norm="batch"``: a
+    norm getter given a string (literal or a setting's default) that names a norm layer."""
+    name = dotted(call.func)
+    if name is None or not catalog.NORM_GETTER.search(name):
+        return False
+    first = call.args[0] if call.args else None
+    if first is None or first.star or first.keyword is not None:
+        return False
+    text, _ = chosen_string(first.value, scope)
+    return text is not None and catalog.names_norm(text)
+
+
 def named_activation(node: cst.BaseExpression, scope) -> Optional[Tuple[catalog.Activation, dict, bool]]:
     """The activation a getter's argument names: a string (a literal, or a parameter's default: a
     setting), an enum member spelled like one (``Activation.RELU``), or a config dict whose type
