@@ -261,7 +261,9 @@ class _Summarizer:
                     bound[id(_unchained(node.value))] = name
                 continue
             if kind is call_type:
-                if dotted(node.func) in ("isinstance", "issubclass"):
+                if dotted(node.func) == "super":  # super(Base, self).__init__(): names the class, builds nothing
+                    inner.update(id(arg) for arg in node.args)
+                elif dotted(node.func) in ("isinstance", "issubclass"):
                     inner.update(id(arg) for arg in node.args[1:])  # a type test builds nothing
                     for arg in node.args[1:]:
                         if isinstance(arg, ast.Tuple):
