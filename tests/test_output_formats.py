@@ -107,7 +107,7 @@ def test_a_real_terminal_gets_colour_unless_NO_COLOR(tmp_path):
 
 def test_statistics_count_per_rule_after_the_findings(tmp_path, check):
     (tmp_path / "a.py").write_text(FLAGGED)
-    (tmp_path / "b.py").write_text(FLAGGED + "other = nn.Sequential(nn.Conv1d(1, 1, 1), nn.GELU())\n")
+    (tmp_path / "b.py").write_text(FLAGGED + "other = nn.Sequential(nn.Conv1d(1, 4, 1), nn.GELU())\n")
     code, out, _ = check("--statistics", ".", cwd=tmp_path)
     lines = out.splitlines()
     assert code == 1 and len(lines) == 4

@@ -96,11 +96,14 @@ class FollowLog:
 
     def mark_head(self, use: ActivationUse, any_activation: bool = False) -> None:
         """``use`` turned out to end a model (the last item of a list made into a Sequential):
-        a head if it is a head activation, or ``any_activation`` (its result goes into a softmax)."""
-        if any_activation or use.name in HEAD_ACTIVATIONS:
-            for key, follow in self.follows.items():
-                if follow.use is use:
-                    self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last)
+        a head if it is a head activation, or ``any_activation`` (its result goes into a softmax);
+        for any activation, a head of a layer with one output unit (``Conv2d(c, 1)`` then ReLU: a
+        score map)."""
+        headed = any_activation or use.name in HEAD_ACTIVATIONS
+        for key, follow in self.follows.items():
+            if follow.use is use and (headed or follow.site.single_output):
+                self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last)
+        if headed:
             for table in (self.attr_follows, self.param_follows):
                 for by_key in table.values():
                     for opened in by_key.values():
@@ -125,7 +128,7 @@ class FollowLog:
     def add(
         self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False
     ) -> None:
-        head = (head and use.name in HEAD_ACTIVATIONS) or use.mask or self.masking
+        head = (head and (use.name in HEAD_ACTIVATIONS or site.single_output)) or use.mask or self.masking
         key = (id(site), id(use.node))
         seen = self.follows.get(key)
         if seen is None:

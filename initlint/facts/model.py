@@ -79,6 +79,13 @@ class LayerSite(Construct):
         value = self.args.get("bias")
         return not (isinstance(value, cst.Name) and value.value == "False")
 
+    @property
+    def single_output(self) -> bool:
+        """Whether the layer makes one output unit (``nn.Linear(d, 1)``, ``nn.Conv2d(c, 1, 1)``):
+        what an activation then makes of it, if the model returns that, is a score, an output."""
+        value = self.args.get("out_features", self.args.get("out_channels"))
+        return isinstance(value, cst.Integer) and value.value == "1"
+
 
 @dataclass(frozen=True, eq=False)
 class Guard:
