@@ -23,7 +23,7 @@ from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
-from .summary import ALL, MODULE_SCOPE, applied_refs
+from .summary import ALL, LOADED, MODULE_SCOPE, applied_refs
 
 # (path, "class" | "scope", the class's or function's name, line, bound name, handed to, called)
 Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
@@ -186,7 +186,8 @@ class Index:
             what = f"{name}.{method} initialises self.{attribute}:"
             if fn is None:
                 if _covers(types, layer):
-                    return Reason(f"{what} a loop over its modules writes {layer} layers", path, line)
+                    how = "it loads a state dict into it, every time" if LOADED in types else f"a loop over its modules writes {layer} layers"
+                    return Reason(f"{what} {how}", path, line)
             elif fn.startswith("self."):
                 covers = self.liveness.method_covers(definition, fn[len("self."):], layer)
                 if covers is not None:
@@ -207,6 +208,8 @@ class Index:
         for bound, fn, types, line in found["applies"] if found else ():
             if bound != name:
                 continue
+            if _covers(types, layer) and LOADED in types:
+                return Reason(f"a state dict is loaded into {name}, every time", path, line)
             if _covers(types, layer):
                 return Reason(f"a loop over {name}.modules() initialises {layer} layers", path, line)
             if fn is not None:

@@ -53,6 +53,7 @@ MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _BUILTINS = frozenset(dir(builtins))
 ALL = "*"  # every layer type
+LOADED = "load_state_dict"  # beside ALL: the evidence is weights loaded, not an init written
 _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
 _MODULE_ITERATORS = frozenset(("modules", "named_modules", "children", "named_children"))
 # Calls that return the module they are called on: `Generator().to(device)` is a Generator.
@@ -76,6 +77,7 @@ class _Summarizer:
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
         self.unapplied: List[str] = []
         self._method: Optional[ast.AST] = None  # the method being summarised (see _method)
+        self._code_owner: Optional[ast.AST] = None  # the module-level function being summarised
         self._method_nodes: List[ast.AST] = []  # its nodes, and the names it assigns (made when needed)
         self._method_locals: Optional[Set[str]] = None
         self._arms: Optional[dict] = None  # methods.arms_of its body, made when first needed
@@ -206,6 +208,14 @@ class _Summarizer:
         self._method_key, self._scoped_functions = methods.method_key(cls, node.name), set()
         try:
             self._evidence(nodes, record, None)
+            if node.name == "__init__":
+                for call, line in _loads_weights(node.body):
+                    receiver = call.func.value
+                    attribute = methods.self_attribute(receiver)
+                    if attribute is not None:  # self.model = PieAPPModel(); self.model.load_state_dict(w)
+                        self._scope_to(record, attribute, None, {ALL: line, LOADED: line}, call)
+                    elif dotted(receiver) == "self":
+                        _merge(record["covers"], {ALL: line, LOADED: line})
             record["refs"] = sorted(set(record["refs"]) | set(methods.self_references(nodes, self._scoped_functions)))
         finally:
             self._method, arms, self._arms = None, self._arms, None
@@ -215,7 +225,11 @@ class _Summarizer:
         definition = self._def("function", node)
         scope = self._scope(node.name)
         self._defaults_for_calls(node, nodes)
-        self._code(nodes, scope, definition)
+        self._code_owner = node
+        try:
+            self._code(nodes, scope, definition)
+        finally:
+            self._code_owner = None
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
 
     def _def(self, kind: str, node: ast.AST) -> dict:
@@ -238,6 +252,11 @@ class _Summarizer:
                     scope["locals"][target] = ref
         self._builds(nodes, scope["builds"], scope["locals"])
         self._evidence(nodes, definition, scope)
+        body = getattr(self._code_owner, "body", None) if definition is not None else None
+        for call, line in _loads_weights(body or []):
+            target = dotted(call.func.value)
+            if target in scope["locals"]:  # model = Net(); model.load_state_dict(torch.load(path))
+                scope["applies"].append([target, None, {ALL: line, LOADED: line}, line])
 
     def _builds(self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None) -> None:
         """Every construction ``[ref, line, bound name, ref of the call it is handed to, called]``:
@@ -632,6 +651,18 @@ def _applied_function(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Lambda) and isinstance(node.body, ast.Call):
         return dotted(node.body.func)
     return dotted(node)
+
+
+def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
+    """``R.load_state_dict(...)`` statements run unconditionally: directly in ``body``, not under an
+    ``if``, a loop or a ``try`` (``if pretrained: ...`` leaves an untrained model possible). What
+    they load overwrites every weight the init would have written: evidence for all layer types."""
+    found = []
+    for statement in body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "load_state_dict":
+            found.append((call, statement.lineno))
+    return found
 
 
 def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
