@@ -108,10 +108,15 @@ def test_recommended_init_keeps_the_second_moment_through_a_conv_transpose(repor
     x = torch.relu(torch.randn(64, 4, 16, 16, generator=torch.Generator().manual_seed(5)))
     with torch.no_grad():
         before = torch.relu(layer(x)).pow(2).mean() / x.pow(2).mean()
-        advice.apply(verdict.recommendation, layer.weight)
+        # The layer has 256 weights: one draw's moment is off by ~10%; the mean of 20 is the init's.
+        torch.manual_seed(0)
         layer.bias.zero_()
-        after = torch.relu(layer(x)).pow(2).mean() / x.pow(2).mean()
-    assert before < 0.05 and after == pytest.approx(1.0, rel=0.15)
+        afters = []
+        for _ in range(20):
+            advice.apply(verdict.recommendation, layer.weight)
+            afters.append(torch.relu(layer(x)).pow(2).mean() / x.pow(2).mean())
+        after = sum(afters) / len(afters)
+    assert before < 0.05 and after == pytest.approx(1.0, rel=0.08)
 
 
 def test_second_moments_are_measured_through_layer_and_activation(report):

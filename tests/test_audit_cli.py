@@ -21,7 +21,7 @@ TARGET = f"{MODELS_PATH}:all_cases"
 def test_exit_1_and_a_row_per_site_when_layers_keep_the_default(capsys):
     assert main(["audit", TARGET, "--input-shape", "8,64"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[-2] == "13 of 23 construction sites keep torch's default init before an activation"
+    assert out[-2] == "13 of 24 construction sites keep torch's default init before an activation"
     assert out[-1].startswith("static analysis of the same files: 11 both flag, 2 runtime only, 1 static only")
     assert sum(line.startswith("FLAG ") for line in out) == 13
 

@@ -22,7 +22,7 @@ from .collect import Facts
 from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
-from .literals import activation_params, bind_args, is_known, literal, ref_text
+from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
 from .model import ActivationUse, OpenFollow
 from .walk import child_nodes, descendants
 
@@ -123,6 +123,12 @@ class MethodFlow:
             return env
         if isinstance(stmt, cst.If):
             self.expr(stmt.test, env)
+            flag = self._flag_at_default(stmt.test)
+            if flag is not None:  # `if batch_norm:` with batch_norm=True: the defaults take one arm
+                arm = stmt.body if flag else stmt.orelse
+                if isinstance(arm, cst.If):
+                    return self.statement(arm, env)
+                return self.block(arm if flag else arm.body, env) if arm is not None else env
             with self._guard(stmt.test):
                 taken = self.block(stmt.body, dict(env))
             if self._holds_norm(stmt.test):  # `if self.norm:` with a norm built there: it runs
@@ -539,6 +545,32 @@ class MethodFlow:
         loop = _Loop(index, iterated, elements)
         self.modules[target.value] = loop.item
         return loop
+
+    def _flag_at_default(self, test: cst.BaseExpression) -> Optional[bool]:
+        """A bool setting's value at its default: ``batch_norm`` / ``self.batch_norm`` / ``not ...``
+        where the parameter (of this method, or the one ``__init__`` stores) defaults to True or
+        False and nothing rebinds it; None for any other test."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self._flag_at_default(test.expression)
+            return None if inner is None else not inner
+        scope = self.method
+        if isinstance(test, cst.Attribute) and self.cls is not None:
+            values = self.resolver._bound_values(test, self.method, self.cls)
+            if len(values) != 1:
+                return None
+            value = values[0]
+            scope = self.facts.value_scope.get(id(value))
+            value_flag = literal(value)
+            if isinstance(value_flag, bool):
+                return value_flag
+            test = value
+        if not isinstance(test, cst.Name) or not isinstance(scope, cst.FunctionDef):
+            return None
+        if self.facts.locals.get(scope, {}).get(test.value):
+            return None  # rebound in the function: not the setting as given
+        default = parameter_default(scope, test.value)
+        flag = literal(default) if default is not None else None
+        return flag if isinstance(flag, bool) else None
 
     def _holds_norm(self, test: cst.BaseExpression) -> bool:
         """``self.norm`` / ``self.norm is not None`` where ``self.norm`` holds a norm layer at the
