@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from . import catalog
+from . import catalog, lazyhook
 from .facts.collect import Facts
 from .facts.comprehended import comprehension_container
 from .facts.model import ActivationUse, Construct, Guard, LayerSite
@@ -109,6 +109,12 @@ def _guarded(guards: Tuple[Guard, ...], statements, lines, advice: str):
     return [header + " " + "; ".join(statements)], guarded_lines, f"add {header} " + advice[len("add "):]
 
 
+def _unless_none(ref: str, statements, lines, advice: str):
+    """The init statements under ``if ref is not None:`` (``ref = X if cond else None``), and the advice saying so."""
+    header = f"if {ref} is not None:"
+    return [header + " " + "; ".join(statements)], [_nested(header, lines)], f"add {header} " + advice[len("add "):]
+
+
 def _guarded_for(guards: Tuple[Guard, ...]) -> str:
     """``guarded: for the default act_layer=nn.GELU``: what the message says a guarded fix is for."""
     if not guards:
@@ -136,6 +142,9 @@ class EditPlanner:
         spelled = facts.imports.spelling(INIT)
         self.init = spelled or INIT
         self.import_torch = spelled is None
+        uninitialized = facts.imports.spelling(lazyhook.UNINITIALIZED)
+        self.uninitialized = uninitialized or lazyhook.UNINITIALIZED
+        self.import_torch_for_lazy = uninitialized is None
         self._locals = LocalNames(facts.module)
         self._hoists: Dict[int, Hoist] = {}
         self._loop_names: Dict[str, str] = {}  # the items a loop goes over -> its variable
@@ -153,25 +162,26 @@ class EditPlanner:
         else:
             base, reason = self._name(anchor, site)
         ref = base + path if base else f"<{site.layer.name}>"
+        lazy = site.layer.lazy  # its init goes in a forward pre-hook, on the hook's parameter
+        target = lazyhook.PLACEHOLDER if lazy else ref
         function = loop_function if loop is not None else anchor.function
         rec = self._with_slope(use, rec, function)
-        statements, lines = self._init(site, rec, ref)
+        statements, lines = self._init(site, rec, target)
         in_words = rec.render(self.init, "...") + self._bias_in_words(site)
         note = ""
         choice_reason = self._choice_reason(site, rec, use) if use.alternatives else ""
-        branchwise = self._branchwise(site, use, ref, function) if choice_reason else None
+        branchwise = self._branchwise(site, use, target, function) if choice_reason else None
         if branchwise is not None:  # a setting chooses: each of its branches gets its own init
             statements, lines, in_words = branchwise
             note, choice_reason = f"the gain depends on a setting: one init for each of {_choices(use)}", ""
         if loop is not None:  # one loop over the container's items, each built by the comprehension
             statements = [header + " " + "; ".join(statements)]
-            lines = [_nested(header, lines)]
+            if not lazy:  # a hook is defined once, and registered in the loop
+                lines = [_nested(header, lines)]
         if loop is not None or (anchor.ref is not None and path is not None):
             advice = "add " + "; ".join(statements)
         else:
             advice = self._in_words(anchor, site, path, in_words)
-        if not reason and site.layer.lazy:
-            reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
         guards: Tuple[Guard, ...] = ()
         if not reason and use.parametric:
             reason = self._guard_reason(use, function)
@@ -182,21 +192,47 @@ class EditPlanner:
             reason = choice_reason
         if guards and not reason:
             statements, lines, advice = _guarded(guards, statements, lines, advice)
+        if lazy:
+            statements, lines, advice = self._hooked(site, ref, function, statements, lines, advice, loop)
+        elif anchor.unless_none:
+            statements, lines, advice = _unless_none(anchor.ref, statements, lines, advice)
         if reason:
             return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
         guarded_for = _guarded_for(guards)
+        import_torch = self.import_torch or (lazy and self.import_torch_for_lazy)
         if loop is not None:
-            edit = Edit(statement, None, tuple(lines), self.import_torch)
+            edit = Edit(statement, None, tuple(lines), import_torch)
             return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
-        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
+        edit = Edit(anchor.statement, hoist, tuple(lines), import_torch)
         if hoist is None:
             edit, where_too = self._surviving_reset(site, ref, edit)
-            if where_too and (guards or branchwise):  # what the tests read is not in scope there
-                reason = f"{RESET}() resets it, and the test the init goes under is not in scope there"
+            if where_too and (guards or branchwise or lazy):  # what the tests read is not in scope there
+                why = "a lazy layer's init is in its forward pre-hook" if lazy else "the test the init goes under is not in scope there"
+                reason = f"{RESET}() resets it, and {why}"
                 return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
             advice += where_too
         return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
+
+    def _hooked(
+        self, site: LayerSite, ref: str, function: Optional[cst.FunctionDef], statements, lines, advice: str,
+        loop: Optional[Loop],
+    ) -> Tuple[List[str], List[str], str]:
+        """The init ``lines`` of a Lazy layer (naming it ``lazyhook.PLACEHOLDER``) moved into a
+        forward pre-hook defined after its statement, and registered on ``ref`` (in the loop, under
+        ``if ref is not None:``, as the statement needs); the statements and advice naming ``ref``."""
+        anchor = site.anchor()
+        scope = function or anchor.owner_class or self.facts.module
+        name = self._locals.unique(scope, lazyhook.hook_base(ref))
+        registration = [lazyhook.register(name, ref)]
+        if anchor.unless_none and loop is None:
+            _, registration, _ = _unless_none(anchor.ref, registration, registration, "")
+        if loop is not None:
+            registration = [_nested(loop.header, registration)]
+        hook = lazyhook.hook(name, site.layer.name, lines, self.uninitialized)
+        statements = [statement.replace(lazyhook.PLACEHOLDER, ref) for statement in statements]
+        advice = advice.replace(lazyhook.PLACEHOLDER, ref) + lazyhook.CLAUSE
+        return statements, lazyhook.blank_before([hook, *registration]), advice
 
     def _init(self, site: LayerSite, rec: Recommendation, ref: str) -> Tuple[List[str], List[str]]:
         """The init statements for the layer ``ref`` names, and the lines to insert (commented)."""
@@ -295,7 +331,8 @@ class EditPlanner:
         if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], (cst.Return, cst.Raise)):
             return edit, ""
         me = self_name(reset)
-        lines = tuple(line.replace(ref, me + ref[len("self"):]) for line in edit.lines)
+        # self.fc, and the self.mlp of `if self.mlp is not None:`, as the method names self.
+        lines = tuple(re.sub(r"\bself(?=[.\[])", me, line) for line in edit.lines)
         at_end = Edit(last, None, lines, edit.import_torch)
         init = method(cls, "__init__")
         order = init.body.body if init is not None and isinstance(init.body, cst.IndentedBlock) else ()

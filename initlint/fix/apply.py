@@ -19,7 +19,11 @@ Body = Union[cst.Module, cst.IndentedBlock]
 
 
 def _statement(line: str) -> cst.BaseStatement:
-    return cst.parse_statement(line + "\n")
+    """The statement ``line`` says; one that begins with a newline comes after a blank line."""
+    statement = cst.parse_statement(line.lstrip("\n") + "\n")
+    if line.startswith("\n"):  # blank, without the block's indent (no trailing whitespace)
+        return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+    return statement
 
 
 def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.BaseStatement]:
@@ -46,8 +50,27 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
     out.append(statement.with_changes(leading_lines=lead))
     # dict.fromkeys: one init per layer name, even when two sites share it (`self.fc = A if c else B`).
     after = dict.fromkeys(line for edit in edits if edit.hoist is None for line in edit.lines)
-    out.extend(_statement(line) for line in after)
+    out.extend(_statement(line) for line in _under_one_test(list(after)))
     return out
+
+
+def _under_one_test(lines: List[str]) -> List[str]:
+    """Consecutive ``if T:`` blocks with the same test, one block each (no elif/else), as one:
+    ``if self.mlp is not None:`` once for the inits of items 0 and 2. The blocks are init calls,
+    which change nothing a test reads."""
+    merged: List[str] = []
+    for line in lines:
+        header, _, body = line.partition("\n")
+        single = header.startswith("if ") and header.endswith(":") and body and all(
+            part.startswith("    ") for part in body.split("\n")
+        )
+        if single and merged and merged[-1].startswith(header + "\n") and all(
+            part.startswith("    ") for part in merged[-1].split("\n")[1:]
+        ):
+            merged[-1] += "\n" + body
+        else:
+            merged.append(line)
+    return merged
 
 
 class _Replace(cst.CSTTransformer):
