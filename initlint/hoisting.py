@@ -65,7 +65,7 @@ def where(anchor: Construct) -> str:
     return "built here"
 
 
-def _snake(name: str) -> str:
+def snake(name: str) -> str:
     """``GINConv`` -> ``gin_conv``, ``ResBlock`` -> ``res_block``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
@@ -83,7 +83,7 @@ def candidates(anchor: Construct, base: str) -> Iterator[str]:
             yield passed
         owner = callee(outer)
         if owner[:1].isupper():  # a class it is given to (a function such as `append` says nothing)
-            yield f"{_snake(owner)}_{base}"
+            yield f"{snake(owner)}_{base}"
     yield base
 
 

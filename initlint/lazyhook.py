@@ -6,53 +6,56 @@ materialises the layer from the first input (``initialize_parameters``, which al
 torch's default), then inits the weight; torch's hook then finds nothing left to do and turns the
 layer into its plain class. The test is on the weight itself, not on a flag or a removed handle,
 so a ``copy.deepcopy`` made before the first forward gets its own init once, and later forwards
-or a state_dict loaded before the first forward are left alone (tests/test_torch_lazy_fixes.py).
+or a state_dict loaded before the first forward are left alone. The hook is a function of the
+module, not one nested in ``__init__``: it stays registered, and a nested function would keep
+the model from pickling (``torch.save(model)``, multiprocessing). What would make it depend on
+``__init__``'s locals (a guard) goes around its registration instead (tests/test_torch_lazy_fixes.py).
 """
 
 from __future__ import annotations
 
 import re
-from typing import List, Sequence, Tuple
+
+from .hoisting import snake
 
 UNINITIALIZED = "torch.nn.parameter.UninitializedParameter"
-PLACEHOLDER = "LAZY_LAYER"  # the layer in the init lines, until the hook's parameter has a name
+PLACEHOLDER = "module"  # the hook's parameter: the layer, in the init lines
 CLAUSE = " in a forward pre-hook that first materialises it (a lazy layer has no weight before its first forward)"
-_PARAMETERS = (("module", "args"), ("lazy_module", "lazy_args"))
 
 
-def hook_base(ref: str) -> str:
-    """``init_fc`` for ``self.fc``, ``init_net_0`` for ``self.net[0]``: the hook's name before it is made unique."""
+def hook_base(owner: str, ref: str) -> str:
+    """``init_encoder_fc`` for ``self.fc`` in ``class Encoder``, ``init_net_0`` for a module-level
+    ``net[0]``: the hook's name before it is made unique in the module."""
     if ref.startswith(("self.", "self[")):
         ref = ref[len("self"):]
-    return "init_" + (re.sub(r"\W+", "_", ref).strip("_") or "layer")
+    parts = [snake(owner)] if owner else []
+    parts.append(re.sub(r"\W+", "_", ref).strip("_") or "layer")
+    return "init_" + "_".join(parts)
 
 
-def parameters(lines: Sequence[str]) -> Tuple[str, str]:
-    """The hook's parameter names: none the init lines read (a guard may read ``module`` of the
-    function the hook is defined in)."""
-    words = set(re.findall(r"\w+", "\n".join(lines)))
-    return next(pair for pair in _PARAMETERS if not words.intersection(pair))
-
-
-def hook(name: str, layer: str, lines: Sequence[str], uninitialized: str) -> str:
-    """``def init_fc(module, args): ...``: the init ``lines`` (naming the layer ``PLACEHOLDER``)
+def hook(name: str, layer: str, lines, uninitialized: str) -> str:
+    """``def init_encoder_fc(module, args): ...``: the init ``lines`` (naming the layer ``module``)
     under the test that the layer is not materialised yet."""
-    module, args = parameters(lines)
-    body = "\n".join(line.replace(PLACEHOLDER, module) for line in lines).replace("\n", "\n        ")
+    body = "\n".join(lines).replace("\n", "\n        ")
     return (
-        f"def {name}({module}, {args}):\n"
+        f"def {name}({PLACEHOLDER}, args):\n"
         f"    # A {layer} has no weight before its first forward: materialise it here, ahead of\n"
         f"    # torch's own lazy hook (which then has nothing to do), and init it once.\n"
-        f"    if isinstance({module}.weight, {uninitialized}):\n"
-        f"        {module}.initialize_parameters(*{args})\n"
+        f"    if isinstance({PLACEHOLDER}.weight, {uninitialized}):\n"
+        f"        {PLACEHOLDER}.initialize_parameters(*args)\n"
         f"        {body}"
     )
+
+
+def naming(text: str, ref: str) -> str:
+    """``text`` (init statements on the hook's ``module``) naming the layer ``ref`` instead."""
+    return re.sub(rf"\b{PLACEHOLDER}(?=\.weight|\.bias)", lambda _: ref, text)
 
 
 def register(name: str, ref: str) -> str:
     return f"{ref}.register_forward_pre_hook({name}, prepend=True)"
 
 
-def blank_before(lines: Sequence[str]) -> List[str]:
-    """Each line as a statement after a blank line (a nested ``def`` wants one, flake8 E306)."""
-    return ["\n" + line for line in lines]
+def top_level(line: str) -> str:
+    """``line`` as a top-level statement after two blank lines (flake8 E302/E305)."""
+    return "\n\n" + line

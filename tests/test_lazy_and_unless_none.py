@@ -43,47 +43,51 @@ def test_a_lazy_layer_is_fixed_with_a_hook_and_the_message_says_so():
         'add nn.init.kaiming_uniform_(self.fc.weight, nonlinearity="relu") in a forward pre-hook that first '
         "materialises it (a lazy layer has no weight before its first forward)"
     )
+    assert finding.suggestion.startswith("\n\ndef init_net_fc(module, args):\n")
+    assert finding.suggestion.endswith("\nself.fc.register_forward_pre_hook(init_net_fc, prepend=True)")
     fixed = _fixed(HEADER + LAZY_MODEL)
-    assert (
+    assert fixed.endswith(
         "        self.fc = nn.LazyLinear(64)\n"
+        "        self.fc.register_forward_pre_hook(init_net_fc, prepend=True)\n"
         "\n"
-        "        def init_fc(module, args):\n"
-        "            # A LazyLinear has no weight before its first forward: materialise it here, ahead of\n"
-        "            # torch's own lazy hook (which then has nothing to do), and init it once.\n"
-        "            if isinstance(module.weight, nn.parameter.UninitializedParameter):\n"
-        "                module.initialize_parameters(*args)\n"
-        '                nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")\n'
+        "    def forward(self, x):\n"
+        "        return torch.relu(self.fc(x))\n"
         "\n"
-        "        self.fc.register_forward_pre_hook(init_fc, prepend=True)\n"
         "\n"
-        "    def forward"
-    ) in fixed
-
-
-def test_the_hooks_name_is_unique_in_its_scope():
-    source = HEADER + LAZY_MODEL.replace(
-        "        super().__init__()\n", "        super().__init__()\n        init_fc = None\n"
+        "def init_net_fc(module, args):\n"
+        "    # A LazyLinear has no weight before its first forward: materialise it here, ahead of\n"
+        "    # torch's own lazy hook (which then has nothing to do), and init it once.\n"
+        "    if isinstance(module.weight, nn.parameter.UninitializedParameter):\n"
+        "        module.initialize_parameters(*args)\n"
+        '        nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")\n'
     )
+
+
+def test_the_hooks_name_is_unique_in_the_module():
+    source = HEADER + "init_net_fc = None\n\n\n" + LAZY_MODEL
     fixed = _fixed(source)
-    assert "def init_fc_2(module, args):" in fixed and "register_forward_pre_hook(init_fc_2, prepend=True)" in fixed
+    assert "def init_net_fc_2(module, args):" in fixed and "register_forward_pre_hook(init_net_fc_2, prepend=True)" in fixed
 
 
-def test_the_hooks_parameters_shadow_nothing_the_init_reads():
-    """A guard reads ``module`` of the function the hook is defined in: the hook's own parameters
-    take other names."""
+def test_a_guard_goes_around_the_registration():
+    """The hook is a module-level function (the model still pickles): what it would read of
+    ``__init__`` (the guard's parameter) is tested where it is registered."""
     source = HEADER + (
         "class Net(nn.Module):\n"
-        "    def __init__(self, module=nn.ReLU):\n"
+        "    def __init__(self, act_layer=nn.ReLU):\n"
         "        super().__init__()\n"
         "        self.fc = nn.LazyLinear(64)\n"
-        "        self.act = module()\n"
+        "        self.act = act_layer()\n"
         "\n"
         "    def forward(self, x):\n"
         "        return self.act(self.fc(x))\n"
     )
     fixed = _fixed(source)
-    assert "def init_fc(lazy_module, lazy_args):" in fixed
-    assert "if module is nn.ReLU:" in fixed and "kaiming_uniform_(lazy_module.weight" in fixed
+    assert (
+        "        self.fc = nn.LazyLinear(64)\n"
+        "        if act_layer is nn.ReLU:\n"
+        "            self.fc.register_forward_pre_hook(init_net_fc, prepend=True)\n"
+    ) in fixed
 
 
 def test_without_a_name_for_torch_nn_the_hook_imports_torch():
@@ -95,7 +99,7 @@ def test_without_a_name_for_torch_nn_the_hook_imports_torch():
     fixed = _fixed(source)
     assert fixed.startswith("from torch.nn import LazyLinear, ReLU, Sequential\nimport torch\n")
     assert "isinstance(module.weight, torch.nn.parameter.UninitializedParameter)" in fixed
-    assert "net[0].register_forward_pre_hook(init_net_0, prepend=True)" in fixed
+    assert "\n\n\nnet[0].register_forward_pre_hook(init_net_0, prepend=True)\n" in fixed
 
 
 def test_a_hand_written_hook_counts_as_the_layers_init():

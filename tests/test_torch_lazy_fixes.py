@@ -137,3 +137,30 @@ def test_a_layer_bound_unless_none_builds_both_ways():
     assert model["without"].pos_bias_mlp is None and model["without"].gate is None
     _assert_fixed(model, namespace["EXPECT"])
     assert model["without"](torch.randn(4, 256)).shape == (4, 256)
+
+
+def test_a_fixed_model_still_pickles_before_and_after_its_first_forward(tmp_path, monkeypatch):
+    """The hook is a module-level function: ``torch.save(model)`` (and multiprocessing) pickle it
+    by name, as they do the model's class. (A hook nested in ``__init__`` would not pickle.)"""
+    import importlib
+    import io
+
+    case = next(c for c in LAZY if c.stem == "lazy_layers")
+    (tmp_path / "fixed_lazy_layers.py").write_bytes(fixed_path(case).read_bytes())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("fixed_lazy_layers")
+    torch.manual_seed(0)
+    model = module.build()
+    for when in ("before", "after"):
+        buffer = io.BytesIO()
+        torch.save(model, buffer)
+        buffer.seek(0)
+        loaded = torch.load(buffer, weights_only=False)
+        if when == "before":
+            module.run(model)
+            torch.manual_seed(1)
+            module.run(loaded)
+            _assert_fixed(loaded, module.EXPECT_AFTER_FORWARD)  # the unpickled hook inits the copy
+        else:
+            module.run(loaded)
+            assert all(torch.equal(a, b) for a, b in zip(_weights(model).values(), _weights(loaded).values()))

@@ -86,6 +86,9 @@ class Collector:
         # Functions that write weights through their first parameter (a hook's module): id -> paths
         # from it (``""``, ``"[0]"``); registering one as a forward pre-hook writes that layer's weight.
         self.parameter_writes: Dict[int, Set[str]] = {}
+        # Registrations, resolved after the walk (the hook may be defined later in the file): the
+        # scope of the ref, the ref the hook's module is (``self.fc``, ``self.blocks[*][0]``), its name.
+        self.registered_hooks: List[Tuple[int, str, str]] = []
 
     # ---------------------------------------------------------------- the walk
 
@@ -260,20 +263,20 @@ class Collector:
                 key = (id(self.owner_of(base)), base)
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
         elif registration(node) is not None:
-            for ref in self._hooked_writes(node):
-                self._note_evidence(ref)
+            base, hook = registration(node)
+            self.registered_hooks.append((id(self.owner_of(base)), base, hook))
         elif init_helper_name(name, self.facts.settings.init_helpers) and not name.startswith("__"):
             for arg in node.args:
                 if isinstance(arg.value, cst.Call) and id(arg.value) in self.facts.constructs:
                     self.facts.evidence.wrapped.add(id(arg.value))  # zero_module(nn.Conv2d(...))
 
-    def _hooked_writes(self, call: cst.Call) -> List[str]:
-        """The layers whose weight a forward pre-hook registered by ``call`` writes (``self.fc``)."""
-        base, hook = registration(call)
-        functions = self.facts.functions_by_name.get(hook)
-        if not functions:
-            return []
-        return [base + path for path in sorted(self.parameter_writes.get(id(functions[-1]), ()))]
+    def note_hook_writes(self) -> None:
+        """After the walk: a registered forward pre-hook that writes its module's weight writes the
+        weight of the layer it is registered on (any function of that name in the file)."""
+        for owner, base, hook in self.registered_hooks:
+            for function in self.facts.functions_by_name.get(hook, ()):
+                for path in self.parameter_writes.get(id(function), ()):
+                    self.facts.evidence.refs.add((owner, base + path))
 
     def _in_sequential_subclass(self, func: cst.BaseExpression) -> bool:
         return (
@@ -312,12 +315,13 @@ class Collector:
         if container is None:
             return
         for n in descendants(node.body):
-            owners = [weight_owner(n)] if isinstance(n, cst.Attribute) else []
-            if isinstance(n, cst.Call) and registration(n) is not None:  # a hook that inits block[0]
-                owners = self._hooked_writes(n)
-            for owner in owners:
-                if owner is not None and written_through(owner, name) is not None:
-                    self._note_evidence(container + EVERY_ITEM + owner[len(name):])
+            owner = weight_owner(n) if isinstance(n, cst.Attribute) else None
+            if owner is not None and written_through(owner, name) is not None:
+                self._note_evidence(container + EVERY_ITEM + owner[len(name):])
+            hooked = registration(n) if isinstance(n, cst.Call) else None
+            if hooked is not None and written_through(hooked[0], name) is not None:  # a hook on block[0]
+                ref = container + EVERY_ITEM + hooked[0][len(name):]
+                self.registered_hooks.append((id(self.owner_of(ref)), ref, hooked[1]))
 
     def _context(self) -> dict:
         return dict(
@@ -455,7 +459,9 @@ def collect(module: cst.Module, imports: ImportTable, settings: Settings, factor
     facts = Facts(module, imports, settings, factories)
     facts.local_layers = local_layer_classes(module, imports)
     facts.container_helpers = container_helpers(module, imports)
-    Collector(facts).walk(module)
+    collector = Collector(facts)
+    collector.walk(module)
+    collector.note_hook_writes()
     return facts
 
 

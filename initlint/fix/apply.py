@@ -19,10 +19,12 @@ Body = Union[cst.Module, cst.IndentedBlock]
 
 
 def _statement(line: str) -> cst.BaseStatement:
-    """The statement ``line`` says; one that begins with a newline comes after a blank line."""
-    statement = cst.parse_statement(line.lstrip("\n") + "\n")
-    if line.startswith("\n"):  # blank, without the block's indent (no trailing whitespace)
-        return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+    """The statement ``line`` says, after a blank line for each newline it begins with."""
+    text = line.lstrip("\n")
+    statement = cst.parse_statement(text + "\n")
+    blanks = len(line) - len(text)
+    if blanks:  # without the block's indent (no trailing whitespace)
+        return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * blanks)
     return statement
 
 
@@ -126,6 +128,8 @@ class _Inserter(cst.CSTTransformer):
         body: List[cst.BaseStatement] = []
         for before, after in zip(original.body, updated.body):
             edits = self.by_statement.get(id(before))
+            if edits and not any(edit.hoist for edit in edits):
+                before = after  # a class that gets a hook after it keeps the inits made inside it
             body.extend(_rewrite(before, edits) if edits else [after])
         return updated.with_changes(body=body)
 
