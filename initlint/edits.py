@@ -245,9 +245,12 @@ class EditPlanner:
         statements = [lazyhook.naming(statement, ref) for statement in statements]
         advice = lazyhook.naming(advice, ref) + lazyhook.CLAUSE
         statement = loop.statement if loop is not None else anchor.statement
+        function = loop.function if loop is not None else anchor.function
         top = self._top_level(statement)
         if top is statement:  # built at module level: the hook right after it, then its registration
             return statements, [lazyhook.top_level(line) for line in (hook, *registration)], advice, ()
+        if function is None:  # runs as the module is imported (`if __name__ == "__main__":`): the hook first
+            return statements, ["\n" + line for line in (hook, *registration)], advice, ()
         return statements, registration, advice, (Edit(top, None, (lazyhook.top_level(hook),), False),)
 
     def _top_level(self, statement: cst.CSTNode) -> cst.CSTNode:

@@ -102,6 +102,28 @@ def test_without_a_name_for_torch_nn_the_hook_imports_torch():
     assert "\n\n\nnet[0].register_forward_pre_hook(init_net_0, prepend=True)\n" in fixed
 
 
+def test_a_layer_built_as_the_module_runs_gets_its_hook_before_the_registration():
+    """In ``if __name__ == "__main__":`` the registration runs at import: a hook defined after the
+    block would not exist yet."""
+    source = HEADER + (
+        'if __name__ == "__main__":\n'
+        "    net = nn.Sequential(nn.LazyLinear(64), nn.ReLU())\n"
+        "    net(torch.randn(2, 8))\n"
+    )
+    fixed = _fixed(source)
+    assert (
+        "    net = nn.Sequential(nn.LazyLinear(64), nn.ReLU())\n"
+        "\n"
+        "    def init_net_0(module, args):\n"
+    ) in fixed
+    assert (
+        "\n"
+        "    net[0].register_forward_pre_hook(init_net_0, prepend=True)\n"
+        "    net(torch.randn(2, 8))\n"
+    ) in fixed
+    # tests/test_torch_lazy_fixes.py runs it
+
+
 def test_a_hand_written_hook_counts_as_the_layers_init():
     source = HEADER + LAZY_MODEL.replace(
         "        self.fc = nn.LazyLinear(64)\n",

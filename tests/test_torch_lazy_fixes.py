@@ -164,3 +164,21 @@ def test_a_fixed_model_still_pickles_before_and_after_its_first_forward(tmp_path
         else:
             module.run(loaded)
             assert all(torch.equal(a, b) for a, b in zip(_weights(model).values(), _weights(loaded).values()))
+
+
+def test_a_layer_built_as_the_module_runs_is_fixed_at_its_first_forward():
+    """``if __name__ == "__main__":``: the hook is defined in the block, before its registration."""
+    from initlint.fix import fix_source
+
+    source = (
+        b"import torch\nfrom torch import nn\n\n"
+        b'if __name__ == "__main__":\n'
+        b"    net = nn.Sequential(nn.LazyLinear(256), nn.ReLU())\n"
+        b"    net(torch.randn(4, 256))\n"
+    )
+    fixed, _ = fix_source(source)
+    assert fixed != source
+    torch.manual_seed(0)
+    namespace = {"__name__": "__main__"}
+    exec(compile(fixed, "main", "exec"), namespace)
+    _assert_fixed(namespace["net"], {"0": nn.ReLU()})
