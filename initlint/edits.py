@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from . import catalog
+from . import catalog, lazyhook
 from .facts.collect import Facts
 from .facts.comprehended import comprehension_container
 from .facts.model import ActivationUse, Construct, Guard, LayerSite
@@ -99,14 +99,23 @@ def _nested(header: str, lines) -> str:
     return header + "".join("\n    " + line.replace("\n", "\n    ") for line in lines)
 
 
+def _test(guards: Tuple[Guard, ...]) -> str:
+    return " and ".join(dict.fromkeys(guard.test for guard in guards))
+
+
 def _guarded(guards: Tuple[Guard, ...], statements, lines, advice: str):
     """The init statements under ``if <guards>:``, and the advice saying so."""
-    test = " and ".join(dict.fromkeys(guard.test for guard in guards))
-    header = f"if {test}:"
+    header = f"if {_test(guards)}:"
     guarded_lines = [_nested(header, lines)]
     if advice.startswith(UNNAMED):
         return [header + " " + "; ".join(statements)], guarded_lines, f"{advice} {header[:-1]}"
     return [header + " " + "; ".join(statements)], guarded_lines, f"add {header} " + advice[len("add "):]
+
+
+def _unless_none(ref: str, statements, lines, advice: str):
+    """The init statements under ``if ref is not None:`` (``ref = X if cond else None``), and the advice saying so."""
+    header = f"if {ref} is not None:"
+    return [header + " " + "; ".join(statements)], [_nested(header, lines)], f"add {header} " + advice[len("add "):]
 
 
 def _guarded_for(guards: Tuple[Guard, ...]) -> str:
@@ -136,6 +145,9 @@ class EditPlanner:
         spelled = facts.imports.spelling(INIT)
         self.init = spelled or INIT
         self.import_torch = spelled is None
+        uninitialized = facts.imports.spelling(lazyhook.UNINITIALIZED)
+        self.uninitialized = uninitialized or lazyhook.UNINITIALIZED
+        self.import_torch_for_lazy = uninitialized is None
         self._locals = LocalNames(facts.module)
         self._hoists: Dict[int, Hoist] = {}
         self._loop_names: Dict[str, str] = {}  # the items a loop goes over -> its variable
@@ -153,25 +165,27 @@ class EditPlanner:
         else:
             base, reason = self._name(anchor, site)
         ref = base + path if base else f"<{site.layer.name}>"
+        lazy = site.layer.lazy  # its init goes in a forward pre-hook, on the hook's parameter
+        target = lazyhook.PLACEHOLDER if lazy else ref
         function = loop_function if loop is not None else anchor.function
-        rec = self._with_slope(use, rec, function)
-        statements, lines = self._init(site, rec, ref)
+        if not lazy:  # a module-level hook cannot read what the slope's expression reads
+            rec = self._with_slope(use, rec, function)
+        statements, lines = self._init(site, rec, target)
         in_words = rec.render(self.init, "...") + self._bias_in_words(site)
         note = ""
         choice_reason = self._choice_reason(site, rec, use) if use.alternatives else ""
-        branchwise = self._branchwise(site, use, ref, function) if choice_reason else None
+        branchwise = self._branchwise(site, use, target, function) if choice_reason and not lazy else None
         if branchwise is not None:  # a setting chooses: each of its branches gets its own init
             statements, lines, in_words = branchwise
             note, choice_reason = f"the gain depends on a setting: one init for each of {_choices(use)}", ""
         if loop is not None:  # one loop over the container's items, each built by the comprehension
             statements = [header + " " + "; ".join(statements)]
-            lines = [_nested(header, lines)]
+            if not lazy:  # a hook is defined once, and registered in the loop
+                lines = [_nested(header, lines)]
         if loop is not None or (anchor.ref is not None and path is not None):
             advice = "add " + "; ".join(statements)
         else:
             advice = self._in_words(anchor, site, path, in_words)
-        if not reason and site.layer.lazy:
-            reason = f"{site.layer.name} has no weight until its first forward: init it after a dry run"
         guards: Tuple[Guard, ...] = ()
         if not reason and use.parametric:
             reason = self._guard_reason(use, function)
@@ -181,22 +195,70 @@ class EditPlanner:
         if not reason:
             reason = choice_reason
         if guards and not reason:
-            statements, lines, advice = _guarded(guards, statements, lines, advice)
+            statements, guarded_lines, advice = _guarded(guards, statements, lines, advice)
+            lines = lines if lazy else guarded_lines  # a hook's guard goes around its registration
+        hook: Tuple[Edit, ...] = ()
+        shown = lines  # what the suggestion shows: the lines, and a lazy layer's hook too
+        if lazy:
+            statements, lines, advice, hook = self._hooked(site, ref, statements, lines, advice, loop, guards)
+            shown = [*(line for edit in hook for line in edit.lines), *lines]
+        elif anchor.unless_none:
+            statements, lines, advice = _unless_none(anchor.ref, statements, lines, advice)
+            shown = lines
         if reason:
-            return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
+            return Plan(tuple(statements), tuple(shown), None, reason, advice, note=note)
         guarded_for = _guarded_for(guards)
+        import_torch = self.import_torch or (lazy and self.import_torch_for_lazy)
         if loop is not None:
-            edit = Edit(statement, None, tuple(lines), self.import_torch)
-            return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
+            edit = Edit(statement, None, tuple(lines), import_torch, hook)
+            return Plan(tuple(statements), tuple(shown), edit, "", advice, guarded_for, note)
         hoist = None if anchor.ref is not None else self._hoists[id(anchor.call)]
-        edit = Edit(anchor.statement, hoist, tuple(lines), self.import_torch)
+        edit = Edit(anchor.statement, hoist, tuple(lines), import_torch, hook)
         if hoist is None:
             edit, where_too = self._surviving_reset(site, ref, edit)
-            if where_too and (guards or branchwise):  # what the tests read is not in scope there
-                reason = f"{RESET}() resets it, and the test the init goes under is not in scope there"
-                return Plan(tuple(statements), tuple(lines), None, reason, advice, note=note)
+            if where_too and (guards or branchwise or lazy):  # what the tests read is not in scope there
+                why = "a lazy layer's init is in its forward pre-hook" if lazy else "the test the init goes under is not in scope there"
+                reason = f"{RESET}() resets it, and {why}"
+                return Plan(tuple(statements), tuple(shown), None, reason, advice, note=note)
             advice += where_too
-        return Plan(tuple(statements), tuple(lines), edit, "", advice, guarded_for, note)
+        return Plan(tuple(statements), tuple(shown), edit, "", advice, guarded_for, note)
+
+    def _hooked(
+        self, site: LayerSite, ref: str, statements, lines, advice: str, loop: Optional[Loop], guards: Tuple[Guard, ...]
+    ) -> Tuple[List[str], List[str], str, Tuple[Edit, ...]]:
+        """A Lazy layer's init ``lines`` (naming it ``module``) in a module-level forward pre-hook
+        (lazyhook.py), defined after the top-level statement that holds the layer's; the lines to
+        insert after the layer's statement register it on ``ref`` (in the loop, under ``if ref is
+        not None:``, under the guards); the statements and advice naming ``ref``."""
+        anchor = site.anchor()
+        owner = anchor.owner_class.name.value if anchor.owner_class is not None else (
+            anchor.function.name.value if anchor.function is not None else "")
+        name = self._locals.unique(self.facts.module, lazyhook.hook_base(owner, ref))
+        registration = [lazyhook.register(name, ref)]
+        if loop is not None:
+            registration = [_nested(loop.header, registration)]
+        elif anchor.unless_none:
+            registration = [_nested(f"if {anchor.ref} is not None:", registration)]
+        if guards:
+            registration = [_nested(f"if {_test(guards)}:", registration)]
+        hook = lazyhook.hook(name, site.layer.name, lines, self.uninitialized)
+        statements = [lazyhook.naming(statement, ref) for statement in statements]
+        advice = lazyhook.naming(advice, ref) + lazyhook.CLAUSE
+        statement = loop.statement if loop is not None else anchor.statement
+        function = loop.function if loop is not None else anchor.function
+        top = self._top_level(statement)
+        if top is statement:  # built at module level: the hook right after it, then its registration
+            return statements, [lazyhook.top_level(line) for line in (hook, *registration)], advice, ()
+        if function is None:  # runs as the module is imported (`if __name__ == "__main__":`): the hook first
+            return statements, ["\n" + line for line in (hook, *registration)], advice, ()
+        return statements, registration, advice, (Edit(top, None, (lazyhook.top_level(hook),), False),)
+
+    def _top_level(self, statement: cst.CSTNode) -> cst.CSTNode:
+        """The statement of the module's body that is or holds ``statement``."""
+        for top in self.facts.module.body:
+            if top is statement or any(node is statement for node in descendants(top)):
+                return top
+        return statement
 
     def _init(self, site: LayerSite, rec: Recommendation, ref: str) -> Tuple[List[str], List[str]]:
         """The init statements for the layer ``ref`` names, and the lines to insert (commented)."""
@@ -295,7 +357,8 @@ class EditPlanner:
         if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], (cst.Return, cst.Raise)):
             return edit, ""
         me = self_name(reset)
-        lines = tuple(line.replace(ref, me + ref[len("self"):]) for line in edit.lines)
+        # self.fc, and the self.mlp of `if self.mlp is not None:`, as the method names self.
+        lines = tuple(re.sub(r"\bself(?=[.\[])", me, line) for line in edit.lines)
         at_end = Edit(last, None, lines, edit.import_torch)
         init = method(cls, "__init__")
         order = init.body.body if init is not None and isinstance(init.body, cst.IndentedBlock) else ()
@@ -324,8 +387,7 @@ class EditPlanner:
         for guard in use.guards:
             if guard.scope is not function:
                 return f"the activation is {guard.scope.name.value}()'s parameter {guard.name}, not in scope where the init goes"
-        test = " and ".join(dict.fromkeys(guard.test for guard in use.guards))
-        return unrestatable(cst.parse_expression(test), function, self.facts.module)
+        return unrestatable(cst.parse_expression(_test(use.guards)), function, self.facts.module)
 
     def _choice_reason(self, site: LayerSite, rec: Recommendation, use: ActivationUse) -> str:
         """A setting chooses the activation: one edit is right only if every choice wants the same init."""

@@ -65,7 +65,7 @@ def where(anchor: Construct) -> str:
     return "built here"
 
 
-def _snake(name: str) -> str:
+def snake(name: str) -> str:
     """``GINConv`` -> ``gin_conv``, ``ResBlock`` -> ``res_block``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
@@ -83,7 +83,7 @@ def candidates(anchor: Construct, base: str) -> Iterator[str]:
             yield passed
         owner = callee(outer)
         if owner[:1].isupper():  # a class it is given to (a function such as `append` says nothing)
-            yield f"{_snake(owner)}_{base}"
+            yield f"{snake(owner)}_{base}"
     yield base
 
 
@@ -111,13 +111,25 @@ class LocalNames:
         self._used: Dict[int, Set[str]] = {}
         self._ours: Dict[int, Dict[str, Set[int]]] = {}  # scope -> the fix's locals -> statements using them
 
-    def fresh(self, anchor: Construct, base: str) -> str:
-        scope: Scope = anchor.function or anchor.owner_class or self.module
+    def _used_in(self, scope: Scope) -> Set[str]:
         used = self._used.get(id(scope))
         if used is None:
             collector = _Used()
             scope.visit(collector)
             used = self._used[id(scope)] = collector.names
+        return used
+
+    def unique(self, scope: Scope, base: str) -> str:
+        """``base`` (numbered when taken) for a function the fix defines in ``scope``: a name
+        nothing there uses, not even another local or function of the fix."""
+        used = self._used_in(scope)
+        name = next(n for n in itertools.chain((base,), (f"{base}_{i}" for i in itertools.count(2))) if n not in used)
+        used.add(name)
+        return name
+
+    def fresh(self, anchor: Construct, base: str) -> str:
+        scope: Scope = anchor.function or anchor.owner_class or self.module
+        used = self._used_in(scope)
         ours = self._ours.setdefault(id(scope), {})
         statement = id(anchor.statement)
         names = list(candidates(anchor, base))

@@ -23,6 +23,7 @@ TORCH_MODULES = (
     "test_torch_activations.py",
     "test_torch_fixed_models.py",
     "test_torch_fixed_repositories.py",
+    "test_torch_lazy_fixes.py",
     "test_torch_notebooks.py",
 )
 

@@ -84,7 +84,12 @@ def _is_inserted_statement(code: bytes) -> bool:
     (``for block in self . blocks [ : - 1 ] :``) or of a guard (``if act_layer is nn . GELU :``)."""
     loop = re.fullmatch(rb"for \w+ in [\w .]+(\[ : - 1 \])? :", code)
     guard = re.fullmatch(rb"(if|elif) .* :|else :", code)
-    return b". init ." in code or code.startswith(b"init .") or code == b"import torch" or (loop or guard) is not None
+    # A Lazy layer's hook: its def, the materialisation, its registration.
+    hook = re.fullmatch(
+        rb"def init_\w+ \( \w+ , \w+ \) :|\w+ \. initialize_parameters \( \* \w+ \)"
+        rb"|.* \. register_forward_pre_hook \( init_\w+ , prepend = True \)", code)
+    inserted = (loop, guard, hook)
+    return b". init ." in code or code.startswith(b"init .") or code == b"import torch" or any(inserted)
 
 
 @dataclass

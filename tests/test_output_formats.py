@@ -201,8 +201,8 @@ def test_sarif_fixes_applied_give_what_initlint_fix_writes(tmp_path, check):
 
 
 def test_sarif_has_no_fixes_for_unfixable_findings_and_an_absolute_path_is_a_file_uri(tmp_path, check):
-    path = tmp_path / "lazy.py"
-    path.write_text("import torch.nn as nn\n\nnet = nn.Sequential(nn.LazyLinear(4), nn.ReLU())\n")
+    path = tmp_path / "lambda.py"
+    path.write_text("import torch.nn as nn\n\nmake = lambda: nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n")
     _, log = _sarif(check, tmp_path, str(path))
     (result,) = log["runs"][0]["results"]
     assert "fixes" not in result

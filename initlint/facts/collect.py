@@ -13,6 +13,7 @@ from ..settings import Settings
 from .comprehended import EVERY_ITEM, comprehension_container, looped_items
 from .evidence import Evidence, call_name, init_helper_name
 from .guards import star_guards
+from .prehooks import first_parameter, registration, written_through
 from .literals import bind_args, literal, module_arguments, ref_text, weight_owner
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
@@ -82,6 +83,12 @@ class Collector:
         self.statements: List[Optional[cst.SimpleStatementLine]] = [None]
         self.unhoistable = 0
         self.self_loops: Set[Tuple[int, str]] = set()  # (id(function), name) of loops over self's items
+        # Functions that write weights through their first parameter (a hook's module): id -> paths
+        # from it (``""``, ``"[0]"``); registering one as a forward pre-hook writes that layer's weight.
+        self.parameter_writes: Dict[int, Set[str]] = {}
+        # Registrations, resolved after the walk (the hook may be defined later in the file): the
+        # scope of the ref, the ref the hook's module is (``self.fc``, ``self.blocks[*][0]``), its name.
+        self.registered_hooks: List[Tuple[int, str, str]] = []
 
     # ---------------------------------------------------------------- the walk
 
@@ -255,10 +262,21 @@ class Collector:
             if base is not None:
                 key = (id(self.owner_of(base)), base)
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
+        elif registration(node) is not None:
+            base, hook = registration(node)
+            self.registered_hooks.append((id(self.owner_of(base)), base, hook))
         elif init_helper_name(name, self.facts.settings.init_helpers) and not name.startswith("__"):
             for arg in node.args:
                 if isinstance(arg.value, cst.Call) and id(arg.value) in self.facts.constructs:
                     self.facts.evidence.wrapped.add(id(arg.value))  # zero_module(nn.Conv2d(...))
+
+    def note_hook_writes(self) -> None:
+        """After the walk: a registered forward pre-hook that writes its module's weight writes the
+        weight of the layer it is registered on (any function of that name in the file)."""
+        for owner, base, hook in self.registered_hooks:
+            for function in self.facts.functions_by_name.get(hook, ()):
+                for path in self.parameter_writes.get(id(function), ()):
+                    self.facts.evidence.refs.add((owner, base + path))
 
     def _in_sequential_subclass(self, func: cst.BaseExpression) -> bool:
         return (
@@ -298,8 +316,12 @@ class Collector:
             return
         for n in descendants(node.body):
             owner = weight_owner(n) if isinstance(n, cst.Attribute) else None
-            if owner is not None and (owner == name or owner.startswith((name + "[", name + "."))):
+            if owner is not None and written_through(owner, name) is not None:
                 self._note_evidence(container + EVERY_ITEM + owner[len(name):])
+            hooked = registration(n) if isinstance(n, cst.Call) else None
+            if hooked is not None and written_through(hooked[0], name) is not None:  # a hook on block[0]
+                ref = container + EVERY_ITEM + hooked[0][len(name):]
+                self.registered_hooks.append((id(self.owner_of(ref)), ref, hooked[1]))
 
     def _context(self) -> dict:
         return dict(
@@ -329,12 +351,15 @@ class Collector:
             return
         # `self.fc = nn.Linear(d, h) if gated else nn.Linear(d, 2 * h)`: bound to either layer, as
         # an if/else binding each would be (what follows one follows the other).
-        values = _layer_branches(value, self.facts.constructs) or [value]
+        # `self.mlp = nn.Sequential(...) if cond else None`: bound to the Sequential, when it is not None.
+        unless_none = _unless_none(value, self.facts.constructs)
+        values = _layer_branches(value, self.facts.constructs) or unless_none or [value]
         for value in values:
             self.facts.value_scope[id(value)] = self.scope
             construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None
             if construct is not None and construct.ref is None:
                 construct.ref = ref
+                construct.unless_none = bool(unless_none)
             if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
                 owner = self.owner_of(ref)
                 if isinstance(owner, cst.ClassDef):
@@ -345,6 +370,10 @@ class Collector:
     # ------------------------------------------------------------------ evidence
 
     def _note_evidence(self, ref: Optional[str]) -> None:
+        parameter = first_parameter(self.functions[-1])
+        path = written_through(ref, parameter) if ref is not None and parameter is not None else None
+        if path is not None:
+            self.parameter_writes.setdefault(id(self.functions[-1]), set()).add(path)
         if ref is not None:
             self.facts.evidence.refs.add((id(self.owner_of(ref)), ref))
             head, _, tail = ref.rpartition(".")
@@ -430,7 +459,9 @@ def collect(module: cst.Module, imports: ImportTable, settings: Settings, factor
     facts = Facts(module, imports, settings, factories)
     facts.local_layers = local_layer_classes(module, imports)
     facts.container_helpers = container_helpers(module, imports)
-    Collector(facts).walk(module)
+    collector = Collector(facts)
+    collector.walk(module)
+    collector.note_hook_writes()
     return facts
 
 
@@ -441,6 +472,16 @@ def _layer_branches(value: cst.BaseExpression, constructs: dict) -> List[cst.Bas
     branches = [value.body, value.orelse]
     if all(isinstance(b, cst.Call) and isinstance(constructs.get(id(b)), LayerSite) for b in branches):
         return branches
+    return []
+
+
+def _unless_none(value: cst.BaseExpression, constructs: dict) -> List[cst.BaseExpression]:
+    """The construction of ``X if cond else None`` or ``None if cond else X`` (X a layer or a container)."""
+    if not isinstance(value, cst.IfExp):
+        return []
+    for branch, other in ((value.body, value.orelse), (value.orelse, value.body)):
+        if isinstance(other, cst.Name) and other.value == "None" and isinstance(branch, cst.Call) and id(branch) in constructs:
+            return [branch]
     return []
 
 

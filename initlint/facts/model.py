@@ -40,6 +40,9 @@ class Construct:
     # A same-file helper's Sequential (``def Sequential(*mods): return nn.Sequential(*filter(exists,
     # mods))``): its None items are left out, so an item's index may not be its argument's.
     drops_none: bool = False
+    # Bound as ``self.mlp = nn.Sequential(...) if cond else None`` (or ``None if cond else ...``):
+    # its ref may be None, so an init after the statement goes under ``if self.mlp is not None:``.
+    unless_none: bool = False
 
     def refs(self) -> List[str]:
         """Every expression that names this construct (an OrderedDict item by key and by index)."""

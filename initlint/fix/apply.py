@@ -19,7 +19,13 @@ Body = Union[cst.Module, cst.IndentedBlock]
 
 
 def _statement(line: str) -> cst.BaseStatement:
-    return cst.parse_statement(line + "\n")
+    """The statement ``line`` says, after a blank line for each newline it begins with."""
+    text = line.lstrip("\n")
+    statement = cst.parse_statement(text + "\n")
+    blanks = len(line) - len(text)
+    if blanks:  # without the block's indent (no trailing whitespace)
+        return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * blanks)
+    return statement
 
 
 def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.BaseStatement]:
@@ -46,8 +52,27 @@ def _rewrite(statement: cst.SimpleStatementLine, edits: List[Edit]) -> List[cst.
     out.append(statement.with_changes(leading_lines=lead))
     # dict.fromkeys: one init per layer name, even when two sites share it (`self.fc = A if c else B`).
     after = dict.fromkeys(line for edit in edits if edit.hoist is None for line in edit.lines)
-    out.extend(_statement(line) for line in after)
+    out.extend(_statement(line) for line in _under_one_test(list(after)))
     return out
+
+
+def _under_one_test(lines: List[str]) -> List[str]:
+    """Consecutive ``if T:`` blocks with the same test, one block each (no elif/else), as one:
+    ``if self.mlp is not None:`` once for the inits of items 0 and 2. The blocks are init calls,
+    which change nothing a test reads."""
+    merged: List[str] = []
+    for line in lines:
+        header, _, body = line.partition("\n")
+        single = header.startswith("if ") and header.endswith(":") and body and all(
+            part.startswith("    ") for part in body.split("\n")
+        )
+        if single and merged and merged[-1].startswith(header + "\n") and all(
+            part.startswith("    ") for part in merged[-1].split("\n")[1:]
+        ):
+            merged[-1] += "\n" + body
+        else:
+            merged.append(line)
+    return merged
 
 
 class _Replace(cst.CSTTransformer):
@@ -103,6 +128,8 @@ class _Inserter(cst.CSTTransformer):
         body: List[cst.BaseStatement] = []
         for before, after in zip(original.body, updated.body):
             edits = self.by_statement.get(id(before))
+            if edits and not any(edit.hoist for edit in edits):
+                before = after  # a class that gets a hook after it keeps the inits made inside it
             body.extend(_rewrite(before, edits) if edits else [after])
         return updated.with_changes(body=body)
 

@@ -59,9 +59,11 @@ class DefaultInitBeforeActivation(Rule):
         "When the class's `reset_parameters()` resets its layers, the init goes at its end too (only there "
         "when `__init__` calls it after building the layer). Activations torch has a `nonlinearity` for get "
         "the plain kaiming call (always with `a=` for leaky ones: `\"leaky_relu\"` without `a` means slope "
-        "0); the others (GELU, SiLU, ...) get a unit-gain kaiming call scaled by the exact gain. Lazy layers, "
-        "layers built in lambdas, conditional expressions or comprehensions nothing names, and activations "
-        "with non-constant parameters are reported without an automatic edit."
+        "0); the others (GELU, SiLU, ...) get a unit-gain kaiming call scaled by the exact gain. A Lazy "
+        "layer's init goes in a forward pre-hook that materialises it first (a module-level `def "
+        "init_encoder_fc(module, args): ...`, registered with `prepend=True`); a layer bound as `X if cond else None` is inited under "
+        "`if X is not None:`. Layers built in lambdas, other conditional expressions or comprehensions "
+        "nothing names, and activations with non-constant parameters are reported without an automatic edit."
     )
     settings = (
         ("norm_in_between", "also report a layer whose output reaches the activation through a norm layer"),

@@ -32,7 +32,8 @@ class InitFailsAtRunTime(Rule):
     fix = (
         "Only the unambiguous case is fixed: a nonlinearity that differs from a known one only in case "
         "(`\"ReLU\"` -> `\"relu\"`). For activations torch has no gain for, INI001's recommendation (a "
-        "unit-gain call scaled by the exact gain) is the way; for lazy layers, init after a dry run."
+        "unit-gain call scaled by the exact gain) is the way; for lazy layers, an init in a forward pre-hook "
+        "that materialises the layer first (INI001's fix writes it)."
     )
     valid = (
         "import torch.nn as nn\n"
@@ -74,9 +75,16 @@ class InitFailsAtRunTime(Rule):
             return "a bool slope: calculate_gain raises ValueError (negative_slope must be a number)", None
         if init.target is not None:
             site = site_of(ctx.facts, init.owner, init.target)
-            if site is not None and site.layer.lazy and self._before_first_forward(init, site):
+            if site is not None and self._only_lazy(ctx, init, site) and self._before_first_forward(init, site):
                 return f"{site.layer.name}'s weight does not exist before its first forward: this call raises", None
         return None
+
+    @staticmethod
+    def _only_lazy(ctx: Context, init: InitCall, site) -> bool:
+        """Every layer the ref names in that scope is lazy: ``if n: first = nn.Linear(n, h)`` /
+        ``else: first = nn.LazyLinear(h)`` binds ``first`` to a plain layer too, inited in its branch."""
+        same = [other for other in ctx.facts.sites if other.function is site.function and init.target in other.refs()]
+        return all(other.layer.lazy for other in same)
 
     @staticmethod
     def _before_first_forward(init: InitCall, site) -> bool:
