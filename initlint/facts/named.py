@@ -41,11 +41,10 @@ def getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, b
     return cst.Attribute(value=call.args[0].value, attr=cst.Name(name)), chosen
 
 
-def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
-    """The name argument of a call to an activation getter (``get_act_layer(act_layer)``,
-    ``get_activation("silu")``, ``activations.get(mask_act)``); None for other calls."""
+def _named_argument(call: cst.Call, getter) -> Optional[cst.BaseExpression]:
+    """The first positional argument of a call whose dotted callee ``getter`` matches."""
     name = dotted(call.func)
-    if name is None or not catalog.ACTIVATION_GETTER.search(name):
+    if name is None or not getter.search(name):
         return None
     first = call.args[0] if call.args else None
     if first is None or first.star or first.keyword is not None:
@@ -53,16 +52,17 @@ def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
     return first.value
 
 
+def getter_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The name argument of a call to an activation getter (``get_act_layer(act_layer)``,
+    ``get_activation("silu")``, ``activations.get(mask_act)``); None for other calls."""
+    return _named_argument(call, catalog.ACTIVATION_GETTER)
+
+
 def builds_named_norm(call: cst.Call, scope) -> bool:
     """``build_norm("bn2d", num_features=c)``, ``get_norm_layer(norm)`` with ``norm="batch"``: a
     norm getter given a string (literal or a setting's default) that names a norm layer."""
-    name = dotted(call.func)
-    if name is None or not catalog.NORM_GETTER.search(name):
-        return False
-    first = call.args[0] if call.args else None
-    if first is None or first.star or first.keyword is not None:
-        return False
-    text, _ = chosen_string(first.value, scope)
+    argument = _named_argument(call, catalog.NORM_GETTER)
+    text, _ = chosen_string(argument, scope) if argument is not None else (None, False)
     return text is not None and catalog.names_norm(text)
 
 
