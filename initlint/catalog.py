@@ -366,5 +366,12 @@ PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))
 # "initialise me", which FSDP's meta-device init and to_empty() users call). Any other method's
 # init evidence counts only when something calls or applies it (index/coverage.py).
 RUNNING_METHODS = frozenset(("__init__", "__post_init__", "forward", "reset_parameters"))
+# Test code: files named test_*.py, *_test.py or conftest.py, or under a folder named tests or test.
+# A test builds a block on its own to check its shapes, and never trains it: where it builds a
+# class is no use of that class whose init matters (index/coverage.py).
+TEST_FOLDERS = frozenset(("tests", "test"))
+TEST_FILE_PREFIXES = ("test_",)
+TEST_FILE_SUFFIXES = ("_test.py",)
+TEST_FILE_NAMES = frozenset(("conftest.py",))
 # Methods that add what they are given to the module they are called on (`self.layers.append(m)`).
 ADDING_METHODS = frozenset(("append", "extend", "insert", "add_module", "register_module", "update"))

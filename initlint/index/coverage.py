@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
+from .. import catalog
 from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
 from .liveness import Liveness
@@ -82,6 +83,17 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
     return any(
         name in (attribute, ANY_ATTRIBUTE) and not (where == key and exclusive(stored, arms))
         for name, where, stored in held
+    )
+
+
+def is_test_file(path: str) -> bool:
+    """Whether ``path`` (relative to the project root) is test code."""
+    *folders, name = path.replace(os.sep, "/").split("/")
+    return (
+        name in catalog.TEST_FILE_NAMES
+        or name.startswith(catalog.TEST_FILE_PREFIXES)
+        or name.endswith(catalog.TEST_FILE_SUFFIXES)
+        or any(folder in catalog.TEST_FOLDERS for folder in folders)
     )
 
 
@@ -150,7 +162,19 @@ class Index:
     def own(self, definition: Definition, layer: str, held: Held = None, below: Path = ()) -> Optional[Reason]:
         """A class's own init of its modules: its methods that run (liveness.py), what they
         apply, its ancestors'. Evidence on ``self.x`` reaches the layer only when ``held``
-        (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown."""
+        (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown.
+        A layer the class keeps under several attributes (``self.a = self._head()``,
+        ``self.b = self._head()``) is covered when each of them is."""
+        attributes = sorted({name for name, _, _ in held or ()})
+        if len(attributes) > 1:
+            reasons = [
+                self._own(definition, layer, tuple(h for h in held if h[0] == attribute), below)
+                for attribute in attributes
+            ]
+            return reasons[0] if all(reasons) else None
+        return self._own(definition, layer, held, below)
+
+    def _own(self, definition: Definition, layer: str, held: Held, below: Path) -> Optional[Reason]:
         for path, name in self.liveness.ancestry(definition)[0]:
             own = self.repo.summary(path)["defs"][name]
             reason = self._instance_wide(path, name, own, layer)
@@ -348,6 +372,8 @@ class Index:
         return self._creations
 
     def _add_creation(self, path: str, ref: str, creation: Creation) -> None:
+        if is_test_file(os.path.relpath(path, self.repo.root) if self.repo.root else path):
+            return
         target = self.repo.resolve(path, ref)
         if target is not None and target != (path, creation[2]):  # recursion is no creation
             self._creations.setdefault(target, []).append(creation)

@@ -209,6 +209,7 @@ class _Summarizer:
         try:
             self._evidence(nodes, record, None)
             if node.name == "__init__":
+                self._assigned_init_cfg(nodes, record)
                 for call, line in _loads_weights(node.body):
                     receiver = call.func.value
                     attribute = methods.self_attribute(receiver)
@@ -220,6 +221,26 @@ class _Summarizer:
         finally:
             self._method, arms, self._arms = None, self._arms, None
         return arms or {}
+
+    def _assigned_init_cfg(self, nodes: List[ast.AST], record: dict) -> None:
+        """``self.init_cfg = [dict(type="Kaiming", layer=["Conv2d", "Linear"])]`` (or ``+=``) in
+        ``__init__``, mmengine's other way to declare a default init (``if init_cfg is None:``):
+        ``layer=`` covers the instance's layers of those types, ``override=[dict(name="fc")]``
+        what ``self.fc`` holds."""
+        for statement in nodes:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+            elif isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.Add):
+                target, value = statement.target, statement.value
+            else:
+                continue
+            if not (isinstance(target, ast.Attribute) and target.attr == catalog.DECLARED_INIT_PARAMETER
+                    and dotted(target.value) == "self"):
+                continue
+            types, overrides = _declared_configs(value)
+            _merge(record["covers"], types)
+            for name, line in overrides:
+                self._scope_to(record, name, None, {ALL: line}, statement)
 
     def _function(self, node: ast.AST, nodes: List[ast.AST]) -> None:
         definition = self._def("function", node)
@@ -378,14 +399,27 @@ class _Summarizer:
     def _cover(self, definition, scope, node, types: Dict[str, int], receiver: Optional[str] = None) -> None:
         loop = receiver or _loop_receiver(node)
         attribute = methods.self_attribute(_parsed(loop)) if self._method is not None and loop else None
+        listed = self._listed_attributes(loop) if self._method is not None and loop and attribute is None else None
         if attribute is not None:  # for m in self.x.modules(): only what self.x holds
             self._scope_to(definition, attribute, None, types, node)
+        elif listed:  # for head in [self.a, self.b]: for m in head.modules(): what a and b hold
+            for listed_attribute in listed:
+                self._scope_to(definition, listed_attribute, None, types, node)
         elif definition is not None:
             _merge(definition["covers"], types)
         if scope is not None and loop is not None and loop in scope["locals"]:
             scope["applies"].append([loop, None, types, node.lineno])
         elif definition is None:
             _merge(self.fallback, types)
+
+    def _listed_attributes(self, name: str) -> Optional[List[str]]:
+        """For ``for name in [self.a, self.b]:`` in the method being summarised: ["a", "b"]."""
+        for statement in self._method_nodes:
+            if (isinstance(statement, ast.For) and isinstance(statement.target, ast.Name)
+                    and statement.target.id == name and isinstance(statement.iter, (ast.List, ast.Tuple))):
+                attributes = [methods.self_attribute(element) for element in statement.iter.elts]
+                return None if None in attributes else attributes
+        return None
 
     def _method_local(self, node: ast.AST) -> bool:
         """A name the method being summarised binds by assignment (not one of its parameters,
@@ -484,17 +518,26 @@ class _Summarizer:
         any tensor). (``new.weight = old.weight`` writes new's, not the dispatched module's.)"""
         return any(
             written is None or owner is None or (dotted(written) or "") == owner
-            for written, _ in self._written(_walk(body), any_tensor)
+            for written, _ in self._written(_walk(body), any_tensor, owner)
         )
 
-    def _written(self, nodes: Iterable[ast.AST], any_tensor: bool = False) -> Iterator[Tuple[Optional[ast.AST], int]]:
+    def _written(
+        self, nodes: Iterable[ast.AST], any_tensor: bool = False, module: Optional[str] = None,
+    ) -> Iterator[Tuple[Optional[ast.AST], int]]:
         """``(X, line)`` for each ``X.weight`` the nodes write: a torch.nn.init call, an in-place
-        method, an assignment, another library's init function; ``(None, line)`` for a tensor
-        written in a loop over parameters (``any_tensor``)."""
+        method, an assignment, another library's init function, an init helper handed the module
+        named ``module`` itself (``normal_init(m, 0, 0.01)``: X is ``m``); ``(None, line)`` for a
+        tensor written in a loop over parameters (``any_tensor``)."""
         for node in nodes:
             if isinstance(node, ast.Call):
                 owners = [found for found in map(_weight_node, node.args) if found is not None]
                 writing = isinstance(node.func, ast.Attribute) and node.func.attr in catalog.WEIGHT_WRITING_METHODS
+                if module is not None and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == module:
+                    # mmengine's normal_init(m, 0, 0.01), kaiming_init(m), trunc_normal_init(m, std=.02):
+                    # an init helper handed the dispatched module writes its weight
+                    if init_helper_name((dotted(node.func) or "").rsplit(".", 1)[-1], self.init_helpers):
+                        yield node.args[0], node.lineno
+                        continue
                 if not (any_tensor or owners or writing):
                     continue  # no weight in sight: spares resolving the name of every call
                 qualified = self.torch_name(node.func)
@@ -716,16 +759,31 @@ def _declared_init(node: ast.ClassDef) -> Dict[str, int]:
     pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
     covered: Dict[str, int] = {}
     for argument, default in pairs:
-        if argument.arg != catalog.DECLARED_INIT_PARAMETER:
-            continue
-        configs = default.elts if isinstance(default, (ast.List, ast.Tuple)) else [default]
-        for config in configs:
-            fields = _dict_fields(config)
-            if _string(fields.get("type")) in catalog.DECLARED_INITIALIZERS:
-                for name in _strings(fields.get("layer")):
-                    for layer in _layers_named(name):
-                        covered.setdefault(layer, default.lineno)
+        if argument.arg == catalog.DECLARED_INIT_PARAMETER:
+            _merge(covered, _declared_configs(default)[0])
     return covered
+
+
+def _declared_configs(node: ast.AST) -> Tuple[Dict[str, int], List[Tuple[str, int]]]:
+    """An ``init_cfg`` value (a dict or a list of dicts): the layer types its initializers write
+    (``layer=``), and the submodule names its ``override=`` entries write (an override with no
+    ``type`` of its own takes its config's)."""
+    types: Dict[str, int] = {}
+    overrides: List[Tuple[str, int]] = []
+    for config in node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]:
+        fields = _dict_fields(config)
+        kind = _string(fields.get("type"))
+        if kind in catalog.DECLARED_INITIALIZERS:
+            for name in _strings(fields.get("layer")):
+                for layer in _layers_named(name):
+                    types.setdefault(layer, config.lineno)
+        override = fields.get("override")
+        for entry in override.elts if isinstance(override, (ast.List, ast.Tuple)) else [override] if override else []:
+            entry_fields = _dict_fields(entry)
+            name = _string(entry_fields.get("name"))
+            if name and (_string(entry_fields.get("type")) or kind) in catalog.DECLARED_INITIALIZERS:
+                overrides.append((name, entry.lineno))
+    return types, overrides
 
 
 def _dict_fields(node: ast.AST) -> Dict[str, ast.AST]:
