@@ -18,9 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_suggestion_names import _Bindings, _root, _weight_roots  # noqa: E402
-
-import libcst as cst  # noqa: E402
+from test_suggestion_names import _Bindings, unbound  # noqa: E402
 
 from initlint.edits import UNNAMED  # noqa: E402
 
@@ -29,19 +27,7 @@ def problems(finding: dict, bindings: _Bindings) -> list:
     if finding["suggestion"].startswith(UNNAMED):
         return []
     call = bindings.call_at(finding["line"], finding["col"] - 1)
-    looped, found = set(), []
-    for statement in finding["suggestion"].splitlines():
-        statement = statement.split("  # ")[0].strip()
-        if statement.startswith("for "):
-            loop = cst.parse_statement(statement + " pass\n")
-            if not bindings.bound(_root(loop.iter), call):
-                found.append(statement)
-            looped.add(loop.target.value)
-            continue
-        root = _weight_roots(statement)
-        if not root or not (root in looped or bindings.bound(root, call)):
-            found.append(statement)
-    return found
+    return unbound(finding["suggestion"], finding["message"], bindings, call)
 
 
 def main() -> int:

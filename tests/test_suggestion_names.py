@@ -84,6 +84,48 @@ def _findings(path):
             if f.code == "INI001"]
 
 
+def unbound(suggestion: str, message: str, bindings: _Bindings, call: cst.Call) -> list:
+    """The statements of a suggestion (not in words) that name something not bound where the
+    init would go, or that the message does not show: [] when every name exists there."""
+    problems = []
+    looped = set()  # names a suggested loop (or a Lazy layer's hook) binds
+    hooked = REGISTER in suggestion  # a Lazy layer: the init is in a forward pre-hook
+    if hooked and not (message.endswith(lazyhook.CLAUSE) or lazyhook.CLAUSE + " (" in message):
+        problems.append("a hook the message does not announce")
+    for statement in suggestion.splitlines():
+        statement = statement.split("  # ")[0].strip()
+        if hooked and (not statement or statement.startswith("#")):
+            continue
+        if not hooked and statement not in message:
+            problems.append(f"not in the message: {statement}")
+        if statement == "else:":
+            continue
+        if statement.startswith("def "):  # the hook: its name, then its parameters inside it
+            hook = cst.parse_statement(statement + " pass\n")
+            looped.add(hook.name.value)
+            looped.update(param.name.value for param in hook.params.params)
+            continue
+        if hooked and (REGISTER in statement or ".initialize_parameters(" in statement):
+            root = _root(cst.parse_expression(statement).func)
+            if not (root in looped or bindings.bound(root, call)):
+                problems.append(statement)
+            continue
+        if statement.startswith(("if ", "elif ")):  # a guarded init: every name its test reads must exist
+            test = cst.parse_statement(statement.replace("elif ", "if ", 1) + " pass\n").test
+            problems += [f"{statement} ({name})" for name in _names(test) if not (name in looped or bindings.bound(name, call))]
+            continue
+        if statement.startswith("for "):  # for block in self.blocks: the container must exist
+            loop = cst.parse_statement(statement + " pass\n")
+            if not bindings.bound(_root(loop.iter), call):
+                problems.append(statement)
+            looped.add(loop.target.value)
+            continue
+        root = _weight_roots(statement)
+        if not (root and (root in looped or bindings.bound(root, call))):
+            problems.append(statement)
+    return problems
+
+
 @pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(FIXTURES)) for c in CASES])
 def test_every_name_a_suggestion_uses_is_bound_there(case):
     bindings = None
@@ -93,38 +135,7 @@ def test_every_name_a_suggestion_uses_is_bound_there(case):
             continue
         bindings = bindings or _Bindings(case.read_bytes())
         call = bindings.call_at(finding.line, finding.col)
-        looped = set()  # names a suggested loop (or a Lazy layer's hook) binds
-        hooked = REGISTER in finding.suggestion  # a Lazy layer: the init is in a forward pre-hook
-        if hooked:
-            assert finding.message.endswith(lazyhook.CLAUSE) or lazyhook.CLAUSE + " (" in finding.message
-        for statement in finding.suggestion.splitlines():
-            statement = statement.split("  # ")[0].strip()
-            if hooked and (not statement or statement.startswith("#")):
-                continue
-            assert hooked or statement in finding.message
-            if statement == "else:":
-                continue
-            if statement.startswith("def "):  # the hook: its name, then its parameters inside it
-                hook = cst.parse_statement(statement + " pass\n")
-                looped.add(hook.name.value)
-                looped.update(param.name.value for param in hook.params.params)
-                continue
-            if hooked and (REGISTER in statement or ".initialize_parameters(" in statement):
-                root = _root(cst.parse_expression(statement).func)
-                assert root in looped or bindings.bound(root, call), (finding.line, statement)
-                continue
-            if statement.startswith(("if ", "elif ")):  # a guarded init: every name its test reads must exist
-                test = cst.parse_statement(statement.replace("elif ", "if ", 1) + " pass\n").test
-                for name in _names(test):
-                    assert name in looped or bindings.bound(name, call), (finding.line, statement, name)
-                continue
-            if statement.startswith("for "):  # for block in self.blocks: the container must exist
-                loop = cst.parse_statement(statement + " pass\n")
-                assert bindings.bound(_root(loop.iter), call), (finding.line, statement)
-                looped.add(loop.target.value)
-                continue
-            root = _weight_roots(statement)
-            assert root and (root in looped or bindings.bound(root, call)), (finding.line, statement)
+        assert unbound(finding.suggestion, finding.message, bindings, call) == [], finding.line
 
 
 def test_the_fixtures_have_both_forms():
