@@ -411,7 +411,13 @@ class Resolver:
             return None
         if isinstance(expr, cst.IfExp):
             resolve = lambda branch: self._module_class(branch, call, scope, cls, depth + 1)  # noqa: E731
-            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
+            chosen = _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
+            picked = _picked(expr, scope) if chosen is None else None
+            if picked is not None:  # nn.BatchNorm2d if batch_norm else nn.Identity, batch_norm=False
+                held = resolve(picked)
+                if held is not None and held.kind in (NORM, TRANSPARENT):
+                    return held
+            return chosen
         qualified = self.facts.imports.resolve(expr)
         if qualified in catalog.ACTIVATION_MODULES:
             return self._activation_class(expr, call, scope=scope)
@@ -627,9 +633,30 @@ def _with_branches(
     return dataclasses.replace(held, use=dataclasses.replace(held.use, branches=tuple(chain), chosen_in=scope))
 
 
+def _picked(choice: cst.IfExp, scope: object) -> Optional[cst.BaseExpression]:
+    """The branch of ``a if x else b if y else c`` that ``scope``'s parameters take at their
+    defaults; None when some test on the way cannot be told."""
+    while True:
+        taken = _true_at_defaults(choice.test, scope)
+        if taken is None:
+            return None
+        if taken:
+            return choice.body
+        if not isinstance(choice.orelse, cst.IfExp):
+            return choice.orelse
+        choice = choice.orelse
+
+
 def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]:
     """``name == "relu"`` / ``!=`` / ``in ("relu", "gelu")`` with ``name`` a parameter of ``scope``
-    whose default is a string: the test's value at that default; None when it cannot be told."""
+    whose default is a string, or ``flag`` / ``not flag`` with a bool default, nothing rebinding
+    either: the test's value at that default; None when it cannot be told."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _true_at_defaults(test.expression, scope)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Name) and isinstance(scope, cst.FunctionDef):
+        flag = literal(parameter_default(scope, test.value) or cst.Name("None"))
+        return flag if isinstance(flag, bool) and not changed_in(scope, test.value) else None
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]
