@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -41,6 +41,8 @@ class Facts:
         self.module = module
         # Refs of other files' helpers that return a torch layer -> the layers it may return (index).
         self.factories: Dict[str, List[str]] = factories or {}
+        # Names of repository functions that write the tensor they are handed (index): glorot.
+        self.tensor_inits: FrozenSet[str] = frozenset()
         self.imports = imports
         self.settings = settings
         self.sites: List[LayerSite] = []
@@ -237,6 +239,8 @@ class Collector:
             container = Construct(call=node, **self._context(), ref="self")
             self.facts.sequentials.append(container)
             self.facts.constructs[id(node)] = container
+        elif name in self.facts.tensor_inits and node.args:
+            self._note_evidence(weight_owner(node.args[0].value))  # glorot(self.lin1.weight)
         elif init_helper_name(name, self.facts.settings.init_helpers):
             for arg in node.args:
                 # default_init_weights([self.conv1, self.conv2], 0.1): each listed layer
@@ -393,10 +397,11 @@ def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, c
         for cls in module.body:
             if not isinstance(cls, cst.ClassDef) or cls.name.value in found:
                 continue
-            overrides = any(
-                isinstance(s, cst.FunctionDef) and s.name.value == "reset_parameters"
-                for s in (cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ())
-            )
+            methods = {
+                s.name.value: s for s in (cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ())
+                if isinstance(s, cst.FunctionDef)
+            }
+            overrides = "reset_parameters" in methods or _writes_own_weight(methods, "__init__", set())
             for base in cls.bases:
                 layer = catalog.LAYERS.get(imports.resolve(base.value) or "") or found.get(getattr(base.value, "value", ""))
                 if layer is not None and not overrides:
@@ -404,6 +409,39 @@ def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, c
                     changed = True
                     break
     return found
+
+
+def _writes_own_weight(methods: Dict[str, cst.FunctionDef], name: str, seen: Set[str]) -> bool:
+    """Whether method ``name`` of a layer subclass (or a method of it that it calls on ``self``)
+    writes ``self.weight``: ``nn.init.normal_(self.weight, ...)``, ``self.weight.data.uniform_()``,
+    ``self.weight = Parameter(...)``. Such a class has an init of its own, as one overriding
+    ``reset_parameters`` has (mmagic's ``EqualizedLRLinearModule``)."""
+    method = methods.get(name)
+    if method is None or name in seen:
+        return False
+    seen.add(name)
+    for node in descendants(method.body):
+        if isinstance(node, (cst.Assign, cst.AugAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if any(_own_weight(target) for target in targets):
+                return True
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value.endswith("_") and _own_weight(func.value):
+                return True  # self.weight.data.normal_()
+            if any(_own_weight(arg.value) for arg in node.args) and (dotted(func) or "").endswith("_"):
+                return True  # nn.init.normal_(self.weight, 0, 1)
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                if _writes_own_weight(methods, func.attr.value, seen):
+                    return True  # self._init_linear_weights()
+    return False
+
+
+def _own_weight(node: cst.BaseExpression) -> bool:
+    """``self.weight`` or ``self.weight.data``."""
+    if isinstance(node, cst.Attribute) and node.attr.value == "data":
+        node = node.value
+    return isinstance(node, cst.Attribute) and node.attr.value == "weight" and isinstance(node.value, cst.Name) and node.value.value == "self"
 
 
 def _factory_layer(layers: List[str], call: cst.Call) -> catalog.Layer:
@@ -455,8 +493,12 @@ def _forwarded(arg: cst.Arg, star: str) -> Optional[bool]:
     return None
 
 
-def collect(module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None) -> Facts:
+def collect(
+    module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None,
+    tensor_inits: FrozenSet[str] = frozenset(),
+) -> Facts:
     facts = Facts(module, imports, settings, factories)
+    facts.tensor_inits = tensor_inits
     facts.local_layers = local_layer_classes(module, imports)
     facts.container_helpers = container_helpers(module, imports)
     collector = Collector(facts)

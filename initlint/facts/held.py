@@ -14,6 +14,7 @@ from .collect import Facts
 from .comprehended import comprehension_of
 from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
 from .restate import changed_in
+from .walk import descendants
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, unless_given
@@ -255,8 +256,13 @@ class Resolver:
             values = self.facts.class_attrs.get(cls, {}).get(expr.attr.value, [])
             # What __init__ assigns is what the model is built with; other methods' assignments
             # (timm's prune_intermediate_layers: `self.act2 = nn.Identity()`) replace it on request.
-            built = [v for v in values if _in_init(self.facts.value_scope.get(id(v)))]
-            return built or values
+            built = [v for v in values if _in_init(self.facts.value_scope.get(id(v)))] or values
+            for index, value in enumerate(built):
+                if isinstance(value, cst.Call) and any(node is expr for node in descendants(value)):
+                    # self.mu = nn.Sequential(self.mu, nn.Hardtanh()): the self.mu it wraps is one
+                    # assigned before, not one a later statement (another arm) assigns
+                    return built[:index]
+            return built
         return []
 
     def _sequential(self, construct: Construct, scope, cls, depth: int) -> Optional[Held]:

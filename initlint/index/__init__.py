@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from ..settings import DEFAULT, Settings
 from .cache import Cache, key_of
@@ -96,6 +96,9 @@ class FileIndex:
     def gap(self, block: Optional[str], layer: str) -> str:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""
         return self.index.gap((self.path, block) if block else None, layer, self.where)
+
+    def tensor_inits(self) -> FrozenSet[str]:
+        return self.index.tensor_inits(self.path)
 
     def factories(self) -> Dict[str, List[str]]:
         if self._factories is None:

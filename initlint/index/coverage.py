@@ -86,6 +86,9 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
     )
 
 
+_DELEGATION_DEPTH = 3  # init functions handing their module on to another: how far that is followed
+
+
 def is_test_file(path: str) -> bool:
     """Whether ``path`` (relative to the project root) is test code."""
     *folders, name = path.replace(os.sep, "/").split("/")
@@ -267,7 +270,7 @@ class Index:
                     return reason
         return self.file_wide(path, layer)
 
-    def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str) -> Optional[Reason]:
+    def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str, depth: int = 0) -> Optional[Reason]:
         target = self.repo.resolve(path, fn)
         if target is None:
             # Another library's init function (`self.apply(weight_init)` from a pip package):
@@ -279,10 +282,17 @@ class Index:
             return None
         summary = self.repo.summary(target[0])
         defined = summary["defs"][target[1]] if summary else None
-        covers = _covers(defined["covers"], layer) if defined and defined["kind"] == "function" else None
+        if not defined or defined["kind"] != "function":
+            return None
+        covers = _covers(defined["covers"], layer)
         if covers:
             where = os.path.basename(target[0])
             return Reason(f"{what} {fn} ({where}:{covers}), which initialises {layer} layers", path, line)
+        if depth < _DELEGATION_DEPTH:  # def init_net_weights(model): return _init_vit_weights(model)
+            for delegate, delegate_line in defined["applies"]:
+                reason = self._init_applied(target[0], delegate, layer, delegate_line, "", depth + 1)
+                if reason is not None:
+                    return Reason(f"{what} {fn}, which hands it to{reason.text}", path, line)
         return None
 
     def _creation_covered(self, creation: Creation, layer: str, seen, below: Path = ()) -> Optional[Reason]:
@@ -407,6 +417,23 @@ class Index:
         return self._applied_functions
 
     # ---------------------------------------------------------------- factories
+
+    def tensor_inits(self, path: str) -> FrozenSet[str]:
+        """Names ``path`` calls (as its calls spell their last part) that resolve to a repository
+        function writing the tensor it is handed (``glorot(self.lin.weight)`` with PyG's
+        ``def glorot(value): value.data.uniform_(-a, a)``)."""
+        summary = self.repo.summary(path)
+        if summary is None:
+            return frozenset()
+        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
+        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+        found = set()
+        for ref in refs:
+            target = self.repo.resolve(path, ref)
+            summary_of = self.repo.summary(target[0]) if target is not None else None
+            if summary_of is not None and summary_of["defs"].get(target[1], {}).get("writes_argument"):
+                found.add(ref.rsplit(".", 1)[-1])
+        return frozenset(found)
 
     def factories(self, path: str) -> Dict[str, List[str]]:
         """Calls in ``path`` that build a torch layer through another file's helper

@@ -252,6 +252,8 @@ class _Summarizer:
         finally:
             self._code_owner = None
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
+        if _writes_first_parameter(node, nodes, self.torch_name):
+            definition["writes_argument"] = True
 
     def _def(self, kind: str, node: ast.AST) -> dict:
         definition = {
@@ -309,7 +311,13 @@ class _Summarizer:
                         if isinstance(arg, ast.Tuple):
                             inner.update(id(element) for element in arg.elts)
                 called.add(id(node.func))
-                receiver = self._named(node.func)
+                func = node.func
+                if (local is not None and type(func) is attribute_type and func.attr in catalog.ADDING_METHODS
+                        and type(func.value) is name_type):
+                    # blocks.append(Block(...)); return Model(blocks=blocks): handed to Model
+                    for arg in node.args:
+                        bound.setdefault(id(_unchained(arg)), func.value.id)
+                receiver = self._named(func)
                 if receiver is not None:
                     for arg in (*node.args, *(k.value for k in node.keywords)):
                         handed[id(_unchained(arg))] = receiver
@@ -412,6 +420,14 @@ class _Summarizer:
         elif definition is None:
             _merge(self.fallback, types)
 
+    def _first_parameter(self) -> Optional[str]:
+        """The first parameter of the module-level function being summarised."""
+        owner = self._code_owner if self._method is None else None
+        if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        positional = [*owner.args.posonlyargs, *owner.args.args]
+        return positional[0].arg if positional else None
+
     def _listed_attributes(self, name: str) -> Optional[List[str]]:
         """For ``for name in [self.a, self.b]:`` in the method being summarised: ["a", "b"]."""
         for statement in self._method_nodes:
@@ -446,9 +462,20 @@ class _Summarizer:
             pairs.append((node.args[1], node.args[0]))  # timm's named_apply(fn, module)
         elif node.args and dotted(func) and not self.torch_name(func):
             receiver = dotted(node.args[0])
+            named_init = init_helper_name(dotted(func).rsplit(".", 1)[-1], self.init_helpers)
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
-            elif _explicit_layers(node.args[0]) or _constructed(node.args[0]) or self._method_local(node.args[0]):
+            elif named_init and self._method is not None and receiver and (
+                methods.self_attribute(node.args[0]) is not None or self._listed_attributes(receiver)
+            ):
+                # init.initialize_decoder(self.decoder); for m in [self.conv_first, self.conv_last]:
+                # default_init_weights(m, 0.1): what those attributes hold
+                pairs.append((node.args[0], func))
+            elif named_init and receiver and receiver == self._first_parameter():
+                # def init_net_weights(model, style): return _init_vit_weights(model): the
+                # function initialises what it is given as the one it hands it to does
+                definition["applies"].append([dotted(func), node.lineno])
+            if _explicit_layers(node.args[0]) or _constructed(node.args[0]) or self._method_local(node.args[0]):
                 # default_init_weights([self.conv1, self.conv2]), zero_module(nn.Conv2d(...)),
                 # zero_module(block) with block a local the method binds: a known use on named or
                 # wrapped layers (the file's own analysis credits them), not one of unknown reach
@@ -459,10 +486,14 @@ class _Summarizer:
             if target is None or fn is None:
                 continue
             attribute = methods.self_attribute(receiver) if self._method is not None and target != "self" else None
+            listed = self._listed_attributes(target) if self._method is not None and attribute is None else None
             if attribute is not None and not fn.startswith("super"):
                 # self.x.apply(fn), self.x.apply(self._init): reaches what self.x holds only
                 self._scope_to(definition, attribute, fn, {}, node)
                 self._scoped_functions.add(id(applied))
+            elif listed and not fn.startswith(("self.", "super")):
+                for listed_attribute in listed:
+                    self._scope_to(definition, listed_attribute, fn, {}, node)
             elif fn.startswith(("self.", "super")):
                 continue  # self.apply(self._init): the method runs (refs); its evidence is its own
             elif scope is None and definition is not None and (target == "self" or target.startswith("self.")):
@@ -596,6 +627,29 @@ def _subtrees(body: List[ast.stmt], nodes: List[ast.AST]) -> Iterator[Tuple[ast.
     cuts = [i for i, node in enumerate(nodes) if id(node) in starts] + [len(nodes)]
     for start, end in zip(cuts, cuts[1:]):
         yield nodes[start], nodes[start + 1:end]
+
+
+def _writes_first_parameter(function: ast.AST, nodes: List[ast.AST], torch_name) -> bool:
+    """Whether a function writes the tensor it is given first, in place: ``value.data.uniform_(-a,
+    a)``, ``tensor.normal_()``, ``nn.init.xavier_uniform_(tensor)`` (PyG's ``glorot(value)``,
+    ``zeros(value)``): an init of whatever weight a call hands it."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if not positional:
+        return False
+    first = positional[0].arg
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in catalog.WEIGHT_WRITING_METHODS:
+            receiver = func.value.value if isinstance(func.value, ast.Attribute) and func.value.attr == "data" else func.value
+            if isinstance(receiver, ast.Name) and receiver.id == first:
+                return True
+        if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == first:
+            qualified = torch_name(func)
+            if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
+                return True
+    return False
 
 
 def applied_refs(definition: dict) -> List[str]:
