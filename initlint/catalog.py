@@ -255,6 +255,8 @@ TRANSPARENT_METHODS = frozenset(
     (
         "view", "view_as", "reshape", "reshape_as", "permute", "transpose", "flatten", "unflatten",
         "contiguous", "squeeze", "unsqueeze", "movedim", "swapaxes", "t",
+        # casts keep the values (and so the scale): F.gelu(x.to(torch.float32)).to(x.dtype)
+        "to", "float", "half", "double", "bfloat16", "type_as",
     )
 )
 

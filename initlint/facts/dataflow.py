@@ -431,7 +431,10 @@ class MethodFlow:
         for loop in reversed(self.loops):
             if loop.indexed(node.func):  # self.layers[i](x) in a loop over the indices of self.layers
                 return loop.item
-        return self.resolver.held(node.func, self.method, self.cls)
+        held = self.resolver.held(node.func, self.method, self.cls)
+        if held is None and self.cls is not None and isinstance(node.func, cst.Attribute) and dotted(node.func.value) == "self":
+            return self.resolver.helper_method(self.cls, node.func.attr.value, node)  # self.gelu(h)
+        return held
 
     # ------------------------------------------------------------------------ lists
 
@@ -529,6 +532,16 @@ class MethodFlow:
             elements = self.resolver.elements(counted, self.method, self.cls)
             return _Loop(target.value, counted, elements) if elements else None
         index = None
+        if _is_builtin_call(iterated, "zip") and isinstance(target, cst.Tuple):
+            # for c1, c2, gamma in zip(self.convs1, self.convs2, self.gamma): each name an item of its own
+            bound = None
+            for name, zipped in zip(target.elements, iterated.args):
+                if isinstance(name.value, cst.Name) and not zipped.star and zipped.keyword is None:
+                    elements = self.resolver.elements(zipped.value, self.method, self.cls)
+                    if elements:
+                        bound = bound or _Loop(None, zipped.value, elements)
+                        self.modules[name.value.value] = _Loop(None, zipped.value, elements).item
+            return bound
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "enumerate":
             if not iterated.args or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
                 return None

@@ -18,7 +18,7 @@ from .walk import descendants
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, unless_given
-from .written import activation_of_forward, passes_through
+from .written import activation_of_forward, activation_of_helper, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
@@ -383,6 +383,12 @@ class Resolver:
                     found.append(base)
                     pending.append(base)
         return found
+
+    def helper_method(self, cls: cst.ClassDef, name: str, call: cst.Call) -> Optional[Held]:
+        """``self.gelu(h)`` with a method ``gelu`` that applies one activation to its argument."""
+        found = self.method_of(cls, name)
+        written = activation_of_helper(found[1], self.facts.imports) if found else None
+        return Held(ACTIVATION, use=ActivationUse(written[0], call, dict(written[1]))) if written else None
 
     def method_of(self, cls: cst.ClassDef, name: str) -> Optional[Tuple[cst.ClassDef, cst.FunctionDef]]:
         """Where ``cls``'s method ``name`` is defined in this file: the class and the function."""

@@ -2,17 +2,19 @@
 its input, and squares of activations (``relu(h) ** 2``). What they are is read from the code;
 their gains come from the catalog like any other activation's. Also the module classes whose
 ``forward`` only slices or reshapes its input (``Chomp1d``: ``x[:, :, :-self.chomp_size]``), which
-pass the signal through like a view."""
+pass the signal through like a view, and a class's helper methods that apply one activation to
+their argument (``self.gelu(h)``)."""
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from ..imports import ImportTable
 from .literals import activation_params, bind_args, literal
+from .walk import descendants
 
 Written = Tuple[catalog.Activation, Dict[str, object]]
 
@@ -82,11 +84,40 @@ def _applied(value: cst.BaseExpression, name: str, imports: ImportTable) -> Opti
     qualified = imports.resolve(func)
     function = catalog.ACTIVATION_FUNCTIONS.get(qualified) if qualified else None
     first = value.args[0] if value.args else None
-    if function is None or first is None or first.keyword or first.star or getattr(first.value, "value", None) != name:
+    if function is None or first is None or first.keyword or first.star or getattr(_uncast(first.value), "value", None) != name:
         return None
     activation, names = function
     params, unresolved = activation_params(activation, bind_args(value.args, names, skip=1))
     return None if unresolved else (activation, params)
+
+
+def activation_of_helper(method: cst.FunctionDef, imports: ImportTable) -> Optional[Written]:
+    """The activation a helper method applies to its argument, whatever branch it takes:
+    ``def gelu(self, gate): if ...: return F.gelu(gate); return F.gelu(gate.to(torch.float32)).to(gate.dtype)``.
+    None unless every return applies the same activation to the method's one parameter."""
+    params = [*method.params.posonly_params, *method.params.params][1:]
+    if len(params) != 1 or not isinstance(method.body, cst.IndentedBlock):
+        return None
+    found: List[Written] = []
+    for node in descendants(method.body):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return None  # a nested function's returns would be mistaken for the method's
+        if isinstance(node, cst.Return):
+            applied = _applied(_uncast(node.value), params[0].name.value, imports) if node.value is not None else None
+            if applied is None or (found and applied != found[0]):
+                return None
+            found.append(applied)
+    return found[0] if found else None
+
+
+def _uncast(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` for ``x.to(dtype)``, ``x.float()``, ``x.contiguous()``: what a value-keeping method chain is applied to."""
+    while (
+        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in catalog.TRANSPARENT_METHODS
+    ):
+        node = node.func.value
+    return node
 
 
 def _swish(product: cst.BinaryOperation, name: str, imports: ImportTable) -> Optional[Written]:

@@ -466,7 +466,7 @@ class _Summarizer:
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
                 pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
             elif named_init and self._method is not None and receiver and (
-                methods.self_attribute(node.args[0]) is not None or self._listed_attributes(receiver)
+                receiver.count(".") == 1 and receiver.startswith("self.") or self._listed_attributes(receiver)
             ):
                 # init.initialize_decoder(self.decoder); for m in [self.conv_first, self.conv_last]:
                 # default_init_weights(m, 0.1): what those attributes hold
