@@ -246,7 +246,10 @@ class Collector:
                 # default_init_weights([self.conv1, self.conv2], 0.1): each listed layer
                 values = arg.value.elements if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
                 for value in values:
-                    self._note_evidence(ref_text(value.value if isinstance(value, cst.BaseElement) else value))
+                    ref = ref_text(value.value if isinstance(value, cst.BaseElement) else value)
+                    self._note_evidence(ref)
+                    if ref is not None:  # _xavier_init(extra): every layer extra holds
+                        self.facts.evidence.modules.add((id(self.owner_of(ref)), ref))
 
     def leave_Call(self, node: cst.Call) -> None:
         # Runs after the arguments' own visit_Call, so their constructs exist by now.
@@ -541,6 +544,9 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
         if (id(owner), ref) in evidence.refs:
             return f"this file writes {ref}.weight"
+        for held_by in _containers_of(ref):
+            if (id(owner_scope(held_by, site.function, site.owner_class, facts.module)), held_by) in evidence.modules:
+                return f"this file hands {held_by}, which holds it, to an init helper"
         # Reached from elsewhere in the file: `nn.init.zeros_(self.encoder.fc.weight)` in the owning
         # model, or `model.fc.weight.data.normal_()` at module level.
         tail = ref.rsplit(".", 1)[-1]
@@ -553,6 +559,17 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         if (id(owner_scope(container.ref, container.function, container.owner_class, facts.module)), ref) in evidence.refs:
             return f"a loop over {container.ref} writes each item's weight"
     return ""
+
+
+def _containers_of(ref: str) -> List[str]:
+    """``extra[0]``, ``extra`` for ``extra[0][0]``; ``self.head`` for ``self.head.fc``: the refs of
+    what holds the layer (not ``self`` itself: an init helper handed ``self`` reaches instances,
+    which the index answers for)."""
+    found = []
+    for cut in range(len(ref) - 1, 0, -1):
+        if ref[cut] in ".[" and ref[:cut] != "self":
+            found.append(ref[:cut])
+    return found
 
 
 def site_of(facts: Facts, owner: int, ref: str) -> Optional[LayerSite]:

@@ -21,6 +21,8 @@ from .. import catalog
 class Evidence:
     refs: Set[Tuple[int, str]] = field(default_factory=set)  # (id(owner scope), ref) whose weight is set
     wrapped: Set[int] = field(default_factory=set)  # id(Call): a construction passed to an init helper
+    # (id(owner scope), ref) of a module handed to an init helper: every layer it holds is set.
+    modules: Set[Tuple[int, str]] = field(default_factory=set)
     # Attribute names whose weight is set through a longer path (self.encoder.fc, model.fc).
     reached_attributes: Set[str] = field(default_factory=set)
     framework: str = ""  # why the whole file's init is managed elsewhere
