@@ -29,8 +29,11 @@ is the first model of each file with a fixed site, then models evenly spaced in 
    - every other layer is unchanged: in a model with no fixed layer, its weight is bit-identical
      to the original build (same seed, same code path); in a model with fixed layers (the fix adds
      RNG calls, so later draws differ), it has the same ``init_state`` verdict as the original and,
-     when that is "changed" (the model's own init), the same std within 5 standard errors of a
-     normal sample's std (std*sqrt(0.5/n)).
+     when that is "changed" (the model's own init), the same std within 5 standard errors of the
+     difference of two normal samples' stds (std*sqrt(2*0.5/n));
+   - a guarded fix (``if act_layer is nn.GELU:``) where the forward pass (``initlint.audit.follow``)
+     shows the layer feeding another activation than the finding's: the guard is not taken, and
+     the layer is judged as an untouched one.
 Prints the counts and the failures with their reasons; exits 1 on any failure.
 """
 
@@ -88,21 +91,27 @@ def _layer_record(path, module, layer, site, root):
 
 
 def _forward(name, model, family):
+    """One forward pass; returns {module path: the uses its output reached} where the pass is
+    followed (``initlint.audit.follow``), None where it is not (RAFT takes keyword inputs)."""
     import torch
+
+    from initlint.audit.follow import follow
 
     model.eval()
     generator = torch.Generator().manual_seed(0)
     if family == "timm":  # its own input size (256, 384, ... for some)
-        shape = (1, *model.pretrained_cfg.get("input_size", (3, 224, 224)))
+        inputs = (torch.randn(1, *model.pretrained_cfg.get("input_size", (3, 224, 224)), generator=generator),)
+    elif family == "detection":
+        inputs = ([torch.rand(3, 224, 224, generator=generator)],)
+    elif family == "optical_flow":
+        images = [torch.rand(1, 3, 224, 224, generator=generator) * 2 - 1 for _ in range(2)]
         with torch.no_grad():
-            return model(torch.randn(*shape, generator=generator))
-    with torch.no_grad():
-        if family == "detection":
-            return model([torch.rand(3, 224, 224, generator=generator)])
-        if family == "optical_flow":
-            images = [torch.rand(1, 3, 224, 224, generator=generator) * 2 - 1 for _ in range(2)]
-            return model(*images, num_flow_updates=2)
-        return model(torch.randn(*INPUTS.get(name, (1, 3, 224, 224)), generator=generator))
+            model(*images, num_flow_updates=2)
+        return None
+    else:
+        inputs = (torch.randn(*INPUTS.get(name, (1, 3, 224, 224)), generator=generator),)
+    runs, _ = follow(model, inputs)
+    return {path: sorted({c.use.name for c in run.consumers}) for run in runs for path in run.paths}
 
 
 def _factory(library, name: str, family: str):
@@ -147,7 +156,7 @@ def child(package_name: str, root: str, out: str, names) -> None:
             try:
                 if "error" in result:
                     raise RuntimeError(result["error"])
-                _forward(name, model, family)
+                result["uses"] = _forward(name, model, family)
                 result["forward"] = True
             except Exception as error:
                 result["forward"] = False
@@ -243,7 +252,15 @@ def _expected_gain(activation: str) -> float:
     return expected_gain(getattr(torch.nn, activation)())
 
 
-def judge_fixed(model, new, finding, counts, failures):
+def judge_fixed(model, new, finding, counts, failures, old=None, uses=None):
+    """A fixed layer carries gain/sqrt(fan_in) for the finding's activation. A guarded fix (``if
+    act_layer is nn.GELU:``) applies only where the model takes the default: a layer the forward
+    pass shows feeding another activation must keep what the original build has."""
+    guarded = "(guarded:" in finding["message"]
+    if guarded and old is not None and uses is not None and finding["activation"] not in uses:
+        counts["fixed, guard not taken (another activation at run time)"] += 1
+        judge_untouched(model, old, new, False, counts, failures)
+        return
     gain = _expected_gain(finding["activation"])
     expected = gain / math.sqrt(new["fan_in"])
     where = f"{model}.{new['path']} ({finding['where']})"
@@ -272,7 +289,9 @@ def judge_untouched(model, old, new, identical_expected, counts, failures):
         counts["untouched too small to judge"] += 1
         return
     elif old["state"] == "changed":
-        tolerance = SIGMAS * old["std"] * math.sqrt(0.5 / old["numel"]) + 1e-12
+        # two independent draws of the model's own init (the fix's draws moved the RNG): their
+        # stds differ by sqrt(2) times one sample's standard error
+        tolerance = SIGMAS * old["std"] * math.sqrt(2 * 0.5 / old["numel"]) + 1e-12
         ok = abs(new["std"] - old["std"]) <= tolerance
         why = f"std {old['std']:.5g} -> {new['std']:.5g} (tolerance {tolerance:.2g})"
     else:
@@ -309,7 +328,8 @@ def compare(results, fixed, counts, failures):
         for path, old in old_layers.items():
             new = new_layers[path]
             if path in at_fixed:
-                judge_fixed(model, new, at_fixed[path], counts, failures)
+                uses = (new_model.get("uses") or {}).get(path) if new_model.get("uses") is not None else None
+                judge_fixed(model, new, at_fixed[path], counts, failures, old, uses)
             else:
                 judge_untouched(model, old, new, not at_fixed, counts, failures)
 
@@ -338,7 +358,8 @@ def main(argv=None) -> int:
     results = builds(sys.executable, args.package, {"original": source, "fixed": copy}, names, work)
     counts = dict.fromkeys(
         ("models built", "forwards run", "models with fixed layers", "fixed layers pass", "fixed layers fail",
-         "fixed too small to judge", "untouched layers pass", "untouched layers fail",
+         "fixed too small to judge", "fixed, guard not taken (another activation at run time)",
+         "untouched layers pass", "untouched layers fail",
          "untouched too small to judge"), 0)
     counts["_fixed_seen"], counts["_not_run"] = set(), []
     failures = []

@@ -552,6 +552,12 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         tail = ref.rsplit(".", 1)[-1]
         if "." in ref and tail in evidence.reached_attributes:
             return f"this file writes the weight of some ….{tail}"
+    anchor = site.anchor()
+    for (owner, base), values in facts.appended.items():  # extra.append(nn.Sequential(...)); _xavier_init(extra)
+        if any(value is anchor.call for value in values):
+            for held_by in (base, *_containers_of(base)):
+                if (owner, held_by) in evidence.modules:
+                    return f"this file hands {held_by}, which holds it, to an init helper"
     container = comprehension_container((*facts.containers, *facts.sequentials), site.anchor())
     path = site.path_from_anchor()
     if container is not None and container.ref is not None and path is not None:
