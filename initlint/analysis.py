@@ -197,7 +197,7 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
         return f"framework-managed: {framework}"  # the models' init comes from a framework base class
     # Every reading of the module's parameter defaults happens in here (the rules read facts).
     with supplying(supplied_defaults(module, imports, index)):
-        facts = collect(module, imports, settings, index.factories(), index.tensor_inits())
+        facts = collect(module, imports, settings, index.factories(), index.tensor_inits(), index.container_helpers())
         if not facts.sites:
             return "the file constructs no torch Linear/Conv layer"
         if facts.evidence.framework:

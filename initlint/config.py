@@ -36,6 +36,7 @@ HELP: Mapping[str, str] = {
     "gain": "torch: nearest torch nonlinearity where torch has no exact gain",
     "activations": "check only these activations (torch class names); default: all hidden ones",
     "init_helpers": "extra names of functions that initialise the layers they are given",
+    "sequential_helpers": "functions from other packages that build an nn.Sequential of their arguments (qualified names)",
     "framework_bases": "extra base classes whose models a framework initialises (built in: PreTrainedModel)",
     "repository": "use the evidence of the whole repository (inits in other files); off: each file alone",
     "cache": "cache the repository index's per-file summaries and each file's findings (off: --no-cache)",

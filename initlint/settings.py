@@ -31,6 +31,10 @@ class Settings:
     activations: Tuple[str, ...] = ()
     # Call names that initialise the layer they wrap or receive (beyond names saying init/zero/fill).
     init_helpers: Tuple[str, ...] = ()
+    # Functions from outside the repository that make their arguments an nn.Sequential's items,
+    # None ones left out, by qualified name ("torch_einops_utils.nn.Sequential"): the repository's
+    # own such helpers are read from their code.
+    sequential_helpers: Tuple[str, ...] = ()
     # Base classes whose models get their init elsewhere (a class deriving from one, directly or
     # through classes of the same file, makes the file framework-managed).
     framework_bases: Tuple[str, ...] = ("PreTrainedModel",)
@@ -100,6 +104,14 @@ def _python_name(name: str) -> Optional[str]:
     return None if _NAME.match(name) else f"{name!r} is not a Python name (give the bare name, without module)"
 
 
+def _qualified_name(name: str) -> Optional[str]:
+    # Matched against what the file imports: `pkg.mod.Sequential`, the module path and the name.
+    parts = name.split(".")
+    if len(parts) > 1 and all(_NAME.match(part) for part in parts):
+        return None
+    return f"{name!r} is not a qualified name (give the module and the name: 'pkg.nn.Sequential')"
+
+
 def _rule_code(prefix: str) -> Optional[str]:
     from .rules import BY_CODE  # imported here: the rules import this module
 
@@ -117,6 +129,7 @@ ITEM_CHECKS: Dict[str, Callable[[str], Optional[str]]] = {
     "activations": _activation,
     "init_helpers": _python_name,
     "framework_bases": _python_name,
+    "sequential_helpers": _qualified_name,
     "select": _rule_code,
     "ignore": _rule_code,
     "exclude": _glob,

@@ -301,3 +301,23 @@ def test_fixed_factory_layers_carry_their_activations_gain(tmp_path, monkeypatch
     assert weight_gain(block.conv.weight) == pytest.approx(expected_gain(torch.nn.ReLU()), rel=0.03)
     assert weight_gain(embedding.mlp[2].weight) == pytest.approx(1 / 3 ** 0.5, rel=0.05)  # no activation after it
     assert block.out.weight.abs().sum().item() == 0  # zero_module's, untouched
+
+
+OUTSIDE_HELPER = '''import torch.nn as nn
+from torch_einops_utils.nn import Sequential
+
+
+class FeedForward(nn.Module):
+    def __init__(self, dim=64):
+        super().__init__()
+        self.proj_in = Sequential(nn.Linear(dim, 4 * dim), None, nn.LeakyReLU())
+'''
+
+
+@pytest.mark.parametrize("setting", ["", 'sequential_helpers = ["torch_einops_utils.nn.Sequential"]\n'])
+def test_a_container_helper_from_another_package_is_one_when_the_settings_name_it(tmp_path, monkeypatch, capsys, setting):
+    # initlint reads the repository, not its dependencies: the helper's code is not there to read
+    (tmp_path / "pyproject.toml").write_text("[tool.initlint]\n" + setting)
+    (tmp_path / "ff.py").write_text(OUTSIDE_HELPER)
+    found = _check(monkeypatch, capsys, tmp_path, "--no-cache")
+    assert found == ({("ff.py", 8)} if setting else set())

@@ -164,7 +164,7 @@ class Collector:
                 self.facts.constructs[id(node)] = site
                 return
         if qualified is None and local is None:
-            helper = self.facts.container_helpers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+            helper = self.facts.container_helpers.get(dotted(node.func) or "")
             if helper is not None:  # its arguments are a Sequential's items
                 self._container(node, self.facts.sequentials).drops_none = helper
             self._other_call(node)
@@ -498,12 +498,12 @@ def _forwarded(arg: cst.Arg, star: str) -> Optional[bool]:
 
 def collect(
     module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None,
-    tensor_inits: FrozenSet[str] = frozenset(),
+    tensor_inits: FrozenSet[str] = frozenset(), other_container_helpers: Optional[Dict[str, bool]] = None,
 ) -> Facts:
     facts = Facts(module, imports, settings, factories)
     facts.tensor_inits = tensor_inits
     facts.local_layers = local_layer_classes(module, imports)
-    facts.container_helpers = container_helpers(module, imports)
+    facts.container_helpers = {**(other_container_helpers or {}), **container_helpers(module, imports)}
     collector = Collector(facts)
     collector.walk(module)
     collector.note_hook_writes()

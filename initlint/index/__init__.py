@@ -97,6 +97,9 @@ class FileIndex:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""
         return self.index.gap((self.path, block) if block else None, layer, self.where)
 
+    def container_helpers(self) -> Dict[str, bool]:
+        return self.index.container_helpers(self.path)
+
     def tensor_inits(self) -> FrozenSet[str]:
         return self.index.tensor_inits(self.path)
 
@@ -117,7 +120,7 @@ def index_for(path: Optional[str], settings: Settings) -> Optional[FileIndex]:
         return None
     path = os.path.abspath(path)
     root = project_root(os.path.dirname(path))
-    key = (root, settings.init_helpers, settings.cache, settings.cache_dir)
+    key = (root, settings.init_helpers, settings.sequential_helpers, settings.cache, settings.cache_dir)
     index = _INDEXES.get(key)
     if index is None:
         index = _INDEXES[key] = Index(Repository(root, settings))

@@ -86,6 +86,17 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
     )
 
 
+def _imported_name(summary: dict, ref: str) -> Optional[str]:
+    """``torch_einops_utils.nn.Sequential`` for ``Sequential`` imported ``from torch_einops_utils.nn
+    import Sequential`` (absolute imports only)."""
+    head, _, rest = ref.partition(".")
+    target = summary["imports"].get(head)
+    if target is None or target[0] != 0:
+        return None
+    _, module, name = target
+    return ".".join(part for part in (module, name, rest) if part)
+
+
 _DELEGATION_DEPTH = 3  # init functions handing their module on to another: how far that is followed
 
 
@@ -417,6 +428,28 @@ class Index:
         return self._applied_functions
 
     # ---------------------------------------------------------------- factories
+
+    def container_helpers(self, path: str) -> Dict[str, bool]:
+        """Calls in ``path`` of another file's container helper (``Sequential(nn.Linear(d, h),
+        None, act)`` with ``def Sequential(*mods): return nn.Sequential(*filter(exists, mods))``
+        in utils.py), or of one the settings name from outside the repository
+        (``sequential_helpers``): the ref as the file spells it -> whether it drops None items."""
+        summary = self.repo.summary(path)
+        if summary is None:
+            return {}
+        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
+        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+        found: Dict[str, bool] = {}
+        for ref in refs:
+            target = self.repo.resolve(path, ref)
+            if target is not None:
+                summary_of = self.repo.summary(target[0])
+                drops = summary_of["defs"].get(target[1], {}).get("container") if summary_of else None
+                if drops is not None:
+                    found[ref] = drops
+            elif self.repo.sequential_helpers and _imported_name(summary, ref) in self.repo.sequential_helpers:
+                found[ref] = True  # it may leave None items out, as such helpers do
+        return found
 
     def tensor_inits(self, path: str) -> FrozenSet[str]:
         """Names ``path`` calls (as its calls spell their last part) that resolve to a repository

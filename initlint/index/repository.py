@@ -62,6 +62,7 @@ class Repository:
         """``root`` None: a repository of the one text being checked (no files, no cache)."""
         self.root = root
         self.init_helpers = settings.init_helpers
+        self.sequential_helpers = frozenset(settings.sequential_helpers)
         folder = settings.cache_dir or os.path.join(root, FOLDER) if root else None
         self.cache = Cache(folder if settings.cache else None)
         self.paths = _python_files(root) if root else set()

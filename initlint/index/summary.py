@@ -254,6 +254,9 @@ class _Summarizer:
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
         if _writes_first_parameter(node, nodes, self.torch_name):
             definition["writes_argument"] = True
+        drops_none = _container_helper(node, self.torch_name)
+        if drops_none is not None:
+            definition["container"] = drops_none
 
     def _def(self, kind: str, node: ast.AST) -> dict:
         definition = {
@@ -627,6 +630,31 @@ def _subtrees(body: List[ast.stmt], nodes: List[ast.AST]) -> Iterator[Tuple[ast.
     cuts = [i for i, node in enumerate(nodes) if id(node) in starts] + [len(nodes)]
     for start, end in zip(cuts, cuts[1:]):
         yield nodes[start], nodes[start + 1:end]
+
+
+def _container_helper(function: ast.AST, torch_name) -> Optional[bool]:
+    """A function that makes its positional arguments a Sequential's items (``def Sequential(*mods):
+    return nn.Sequential(*filter(exists, mods))``): whether it drops None ones; None when it is
+    no such function. (facts/collect.container_helpers reads the same shape in the checked file.)"""
+    arguments = function.args
+    if arguments.posonlyargs or arguments.args or arguments.vararg is None or not function.body:
+        return None
+    last = function.body[-1]
+    call = last.value if isinstance(last, ast.Return) else None
+    if not isinstance(call, ast.Call) or torch_name(call.func) != catalog.SEQUENTIAL or len(call.args) != 1:
+        return None
+    star, passed = arguments.vararg.arg, call.args[0]
+    value = passed.value if isinstance(passed, ast.Starred) else None
+    if isinstance(value, ast.Name):
+        return False if value.id == star else None
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "filter"
+            and len(value.args) == 2 and isinstance(value.args[1], ast.Name) and value.args[1].id == star):
+        return True
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)) and len(value.generators) == 1:
+        loop = value.generators[0]
+        passed_on = isinstance(loop.target, ast.Name) and isinstance(value.elt, ast.Name) and value.elt.id == loop.target.id
+        return True if passed_on and isinstance(loop.iter, ast.Name) and loop.iter.id == star else None
+    return None
 
 
 def _writes_first_parameter(function: ast.AST, nodes: List[ast.AST], torch_name) -> bool:
