@@ -46,3 +46,35 @@ def test_the_setting_default_picks_the_branch(default, choice, picked):
     else:  # each branch its own init, under the setting's own tests (fixtures/fix/setting_chosen_branchwise.py)
         assert "the gain depends on a setting: one init for each of" in finding.message and finding.fixable
         assert finding.suggestion.startswith(f"if {choice.split(' if ')[1].split(' else ')[0]}:")
+
+
+STATEMENTS = '''
+import torch.nn as nn
+
+
+class Layer(nn.Module):
+    def __init__(self, dim=64, activation: str = {default}, gated=False):
+        super().__init__()
+        if activation == "relu":
+            self.activation = nn.ReLU()
+        elif activation == "leakyrelu":
+            self.activation = nn.LeakyReLU(0.1)
+        elif activation == "elu":
+            self.activation = nn.ELU()
+        self.fc = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        return self.activation(self.fc(x))
+'''
+
+
+@pytest.mark.parametrize(
+    "default, picked",
+    [('"relu"', "ReLU"), ('"leakyrelu"', "LeakyReLU(negative_slope=0.1)"), ('"elu"', "ELU"),
+     # Not told by the default (no default, or one no arm tests): the last assignment stands for it.
+     ("None", "ELU"), ('"gelu"', "ELU")],
+)
+def test_an_if_elif_chain_of_statements_defaults_to_the_arm_the_default_takes(default, picked):
+    (finding,) = analyze(STATEMENTS.format(default=default)).findings
+    assert finding.activation == picked
+    assert f"this is for {picked}, the default" in finding.message

@@ -203,7 +203,7 @@ class Collector:
         args = bind_args(node.args, names)
         tensor = args.get(catalog.INIT_TENSOR_PARAM)
         target = weight_owner(tensor) if tensor is not None else None
-        self._note_evidence(target)
+        self._note_evidence(target if target is not None else any_item_owner(tensor))
         owner = id(self.owner_of(target)) if target is not None else 0
         scale = self.facts.init_scales.get(id(node), 1.0)
         self.facts.init_calls.append(InitCall(node, qualified, args, target, owner, self.functions[-1], scale))
@@ -230,7 +230,7 @@ class Collector:
         if name is None:
             return
         if name in catalog.WEIGHT_WRITING_METHODS and isinstance(func, cst.Attribute):
-            self._note_evidence(weight_owner(func.value))
+            self._note_evidence(weight_owner(func.value) or any_item_owner(func.value))
             self._note_scale(node, func.value)
         elif name == "post_init":
             self.facts.evidence.framework = self.facts.evidence.framework or "calls post_init()"
@@ -554,10 +554,16 @@ def overridden(facts: Facts, site: LayerSite) -> str:
             return f"this file writes the weight of some ….{tail}"
     anchor = site.anchor()
     for (owner, base), values in facts.appended.items():  # extra.append(nn.Sequential(...)); _xavier_init(extra)
-        if any(value is anchor.call for value in values):
-            for held_by in (base, *_containers_of(base)):
-                if (owner, held_by) in evidence.modules:
-                    return f"this file hands {held_by}, which holds it, to an init helper"
+        position = next((i for i, value in enumerate(values) if value is anchor.call), None)
+        if position is None:
+            continue
+        for held_by in (base, *_containers_of(base)):
+            if (owner, held_by) in evidence.modules:
+                return f"this file hands {held_by}, which holds it, to an init helper"
+        path = site.path_from_anchor() or ""
+        for written_owner, ref in sorted(evidence.refs, key=lambda pair: (EVERY_ITEM in pair[1], pair[1])):
+            if written_owner == owner and _item_written(ref, base, position, path):
+                return f"this file writes {ref.replace(EVERY_ITEM, '[...]')}.weight"
     container = comprehension_container((*facts.containers, *facts.sequentials), site.anchor())
     path = site.path_from_anchor()
     if container is not None and container.ref is not None and path is not None:
@@ -565,6 +571,31 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         if (id(owner_scope(container.ref, container.function, container.owner_class, facts.module)), ref) in evidence.refs:
             return f"a loop over {container.ref} writes each item's weight"
     return ""
+
+
+def any_item_owner(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    """``self.v[*]`` for ``self.v[i].weight`` (``.data``): the weight of an item of ``self.v`` taken
+    by an index that is not a constant, in a write (an item appended in the same loop, usually)."""
+    while isinstance(node, cst.Attribute) and node.attr.value == "data":
+        node = node.value
+    if not (isinstance(node, cst.Attribute) and node.attr.value == "weight" and isinstance(node.value, cst.Subscript)):
+        return None
+    item = node.value
+    base = ref_text(item.value)
+    return base + EVERY_ITEM if base is not None and len(item.slice) == 1 and ref_text(item) is None else None
+
+
+def _item_written(ref: str, base: str, position: int, path: str) -> bool:
+    """Whether a write on ``ref`` sets the ``position``-th item appended to ``base`` (or the layer
+    at ``path`` inside it): ``self.v[0]`` the first; ``self.v[i]``, ``self.v[-1]`` each one
+    (``self.v.append(nn.Linear(...)); nn.init.xavier_uniform_(self.v[i].weight)`` in a loop)."""
+    if not ref.startswith(base + "[") or not ref.endswith(path):
+        return False
+    index = ref[len(base) + 1:len(ref) - len(path)]
+    if not index.endswith("]") or "[" in index or "]" in index[:-1]:
+        return False
+    index = index[:-1].strip()
+    return int(index) == position if index.isdigit() else True
 
 
 def _containers_of(ref: str) -> List[str]:

@@ -104,12 +104,13 @@ def is_instance(name: cst.BaseExpression, scope, use: ActivationUse) -> Optional
     return Guard(" and ".join(tests), parameter, scope, _what(scope, parameter, text))
 
 
-def not_given(name: cst.BaseExpression, scope) -> Optional[Guard]:
-    """``not last_activation`` for ``last_activation if last_activation else activation`` (``or``)."""
+def not_given(name: cst.BaseExpression, scope, none_test: bool = False) -> Optional[Guard]:
+    """``not last_activation`` for ``last_activation if last_activation else activation`` (``or``);
+    ``activation is None`` for ``activation if activation is not None else nn.ELU()``."""
     parameter = _parameter(name, scope)
     if parameter is None:
         return None
-    return Guard(f"not {parameter}", parameter, scope, f"no {parameter}")
+    return Guard(f"{parameter} is None" if none_test else f"not {parameter}", parameter, scope, f"no {parameter}")
 
 
 def star_guards(use: ActivationUse, call: cst.Call, scope) -> ActivationUse:

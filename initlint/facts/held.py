@@ -17,7 +17,7 @@ from .restate import changed_in
 from .walk import descendants
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
-from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, unless_given
+from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, none_tested, unless_given
 from .written import activation_of_forward, activation_of_helper, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -125,8 +125,10 @@ class Resolver:
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
             if held is not None and held.kind == ACTIVATION:  # callers may pass another one
-                passed = expr.test if isinstance(expr, cst.IfExp) else expr.left
-                held = dataclasses.replace(held, use=given(held.use, not_given(passed, scope), UNGUARDABLE))
+                tested = none_tested(expr.test) if isinstance(expr, cst.IfExp) else None
+                passed = tested[0] if tested else expr.test if isinstance(expr, cst.IfExp) else expr.left
+                guard = not_given(passed, scope, none_test=tested is not None)
+                held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
             return held
         if isinstance(expr, cst.IfExp):
             resolve = lambda branch: self.held(branch, scope, cls, depth + 1)  # noqa: E731
@@ -140,6 +142,7 @@ class Resolver:
             return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
         if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
             resolve = lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)  # noqa: E731
+            values = self._default_last(values)
             return self._choice(values, resolve) or self._one_of_modules(values, resolve)
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
@@ -221,6 +224,17 @@ class Resolver:
             return None
         activation = function[0]
         return Held(ACTIVATION, use=ActivationUse(activation, expr, dict(activation.params)))
+
+    def _default_last(self, values: List[cst.BaseExpression]) -> List[cst.BaseExpression]:
+        """``values`` with the one the settings' defaults assign last (the choice's default):
+        ``if activation == "relu": self.act = nn.ReLU()`` / ``elif ...`` with ``activation="relu"``.
+        Unchanged when no value, or more than one, is known to be the one assigned."""
+        if len(values) > _MAX_CHOICES:
+            return values
+        taken = [v for v in values if _taken_at_defaults(v, self.facts.value_scope.get(id(v))) is True]
+        if len(taken) != 1:
+            return values
+        return [v for v in values if v is not taken[0]] + taken
 
     def _choice(
         self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]
@@ -643,6 +657,27 @@ def _with_branches(
             break
         choice = choice.orelse
     return dataclasses.replace(held, use=dataclasses.replace(held.use, branches=tuple(chain), chosen_in=scope))
+
+
+def _taken_at_defaults(value: cst.CSTNode, scope: object) -> Optional[bool]:
+    """Whether the statement assigning ``value`` runs when ``scope``'s parameters keep their
+    defaults: every ``if`` around it (``elif`` arms included) taken the way that reaches it.
+    None when some test cannot be told."""
+    if not isinstance(scope, cst.FunctionDef):
+        return None
+    for node in descendants(scope.body):
+        if not isinstance(node, cst.If):
+            continue
+        in_body = any(inner is value for inner in descendants(node.body))
+        in_else = not in_body and node.orelse is not None and any(inner is value for inner in descendants(node.orelse))
+        if not (in_body or in_else):
+            continue
+        taken = _true_at_defaults(node.test, scope)
+        if taken is None:
+            return None
+        if taken != in_body:
+            return False
+    return True
 
 
 def _picked(choice: cst.IfExp, scope: object) -> Optional[cst.BaseExpression]:

@@ -14,18 +14,38 @@ from .literals import chosen_string, literal, parameter_default
 
 
 def unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
-    """``b`` in ``a if a else b`` / ``a or b`` where ``a`` is a parameter defaulting to None: what
-    the default configuration uses."""
+    """``b`` in ``a if a else b`` / ``a or b`` / ``a if a is not None else b`` / ``b if a is None
+    else a`` where ``a`` is a parameter defaulting to None: what the default configuration uses."""
+    given, fallback = None, None
     if isinstance(expr, cst.IfExp) and isinstance(expr.test, cst.Name) and isinstance(expr.body, cst.Name):
         given, fallback = (expr.body, expr.orelse) if expr.test.value == expr.body.value else (None, None)
     elif isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or) and isinstance(expr.left, cst.Name):
         given, fallback = expr.left, expr.right
+    elif isinstance(expr, cst.IfExp) and none_tested(expr.test) is not None:
+        name, is_none = none_tested(expr.test)
+        kept, other = (expr.orelse, expr.body) if is_none else (expr.body, expr.orelse)
+        if isinstance(kept, cst.Name) and kept.value == name.value:
+            given, fallback = kept, other
     else:
         return None
     if given is None or not isinstance(scope, cst.FunctionDef):
         return None
     default = parameter_default(scope, given.value)
     return fallback if isinstance(default, cst.Name) and default.value == "None" else None
+
+
+def none_tested(test: cst.BaseExpression) -> Optional[Tuple[cst.Name, bool]]:
+    """``(a, True)`` for ``a is None``, ``(a, False)`` for ``a is not None``; else None."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.left, cst.Name):
+        return None
+    target = test.comparisons[0]
+    if not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
+        return None
+    if isinstance(target.operator, cst.Is):
+        return test.left, True
+    if isinstance(target.operator, cst.IsNot):
+        return test.left, False
+    return None
 
 
 def getattr_expression(call: cst.Call, scope) -> Optional[Tuple[cst.Attribute, bool]]:

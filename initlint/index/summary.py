@@ -227,16 +227,31 @@ class _Summarizer:
         ``__init__``, mmengine's other way to declare a default init (``if init_cfg is None:``):
         ``layer=`` covers the instance's layers of those types, ``override=[dict(name="fc")]``
         what ``self.fc`` holds."""
+        lists = {  # attention_init_cfg = [dict(type="Kaiming", layer="Linear")]: added below by name
+            statement.targets[0].id: statement.value
+            for statement in nodes
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, (ast.List, ast.Tuple))
+        }
         for statement in nodes:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target, value = statement.targets[0], statement.value
             elif isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.Add):
                 target, value = statement.target, statement.value
+            elif (isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute)
+                    and statement.func.attr in ("extend", "append") and len(statement.args) == 1):
+                # init_cfg.extend(attention_init_cfg) before super().__init__(init_cfg=init_cfg)
+                target, value = statement.func.value, statement.args[0]
             else:
                 continue
-            if not (isinstance(target, ast.Attribute) and target.attr == catalog.DECLARED_INIT_PARAMETER
-                    and dotted(target.value) == "self"):
+            named = isinstance(target, ast.Name) and target.id == catalog.DECLARED_INIT_PARAMETER
+            if not named and not (isinstance(target, ast.Attribute) and target.attr == catalog.DECLARED_INIT_PARAMETER
+                                  and dotted(target.value) == "self"):
                 continue
+            if named and isinstance(statement, ast.Assign):
+                continue  # init_cfg = cp.copy(init_cfg): the parameter's value, read from its default
+            if isinstance(value, ast.Name):
+                value = lists.get(value.id, value)
             types, overrides = _declared_configs(value)
             _merge(record["covers"], types)
             for name, line in overrides:
@@ -538,7 +553,7 @@ class _Summarizer:
         return names, subject
 
     def _layer_types(self, node: ast.AST) -> Set[str]:
-        if isinstance(node, (ast.Tuple, ast.List)):
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):  # type(m) in {nn.Conv2d, nn.Linear}
             return {n for element in node.elts for n in self._layer_types(element)}
         qualified = self.torch_name(node)
         if qualified in catalog.LAYERS:
