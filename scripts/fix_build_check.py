@@ -256,6 +256,7 @@ def judge_fixed(model, new, finding, counts, failures, old=None, uses=None):
     """A fixed layer carries gain/sqrt(fan_in) for the finding's activation. A guarded fix (``if
     act_layer is nn.GELU:``) applies only where the model takes the default: a layer the forward
     pass shows feeding another activation must keep what the original build has."""
+    counts["_fixed_seen"].add((finding["path"], finding["line"]))
     guarded = "(guarded:" in finding["message"]
     if guarded and old is not None and uses is not None and finding["activation"] not in uses:
         counts["fixed, guard not taken (another activation at run time)"] += 1
@@ -264,7 +265,6 @@ def judge_fixed(model, new, finding, counts, failures, old=None, uses=None):
     gain = _expected_gain(finding["activation"])
     expected = gain / math.sqrt(new["fan_in"])
     where = f"{model}.{new['path']} ({finding['where']})"
-    counts["_fixed_seen"].add((finding["path"], finding["line"]))
     if new["numel"] < MIN_JUDGED:
         counts["fixed too small to judge"] += 1
         return
