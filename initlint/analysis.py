@@ -205,8 +205,9 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
         resolver = Resolver(facts)
         log = FollowLog()
         link_containers(facts)
-        sequential_follows(facts, resolver, log)
+        # forwards first: what a same-file module returns is known when a Sequential holds one
         method_follows(facts, resolver, log)
+        sequential_follows(facts, resolver, log)
     return Context(facts, list(log.follows.values()), settings, EditPlanner(facts, settings), index)
 
 

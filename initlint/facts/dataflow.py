@@ -23,7 +23,7 @@ from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, re
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
-from .model import ActivationUse, OpenFollow
+from .model import ActivationUse, LayerSite, OpenFollow
 from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
@@ -209,7 +209,12 @@ class MethodFlow:
                 # return mean, log_std: each element is an output of the model
                 parts = _returned_parts(node.value, self.facts.imports)
                 for part in parts:
-                    self._returned(self.expr(part, env))
+                    flows = self.expr(part, env)
+                    self._returned(flows)
+                    if self.own is not None and self.method.name.value == "forward" and len(parts) == 1:
+                        self.log.returned.setdefault(self.own, set()).update(
+                            (site, via_norm) for site, via_norm in flows if isinstance(site, LayerSite)
+                        )
                 self.returning = None
             return env
         self.walk(node, env)

@@ -13,7 +13,7 @@ a parameter of ``forward``), recorded as a ``model.OpenFollow`` when it reaches 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -93,6 +93,9 @@ class FollowLog:
         # What openings reach (see Facts.attr_follows / param_follows), merged like follows.
         self.attr_follows: Dict[cst.ClassDef, Dict[str, List[OpenFollow]]] = {}
         self.param_follows: Dict[cst.ClassDef, Dict[int, List[OpenFollow]]] = {}
+        # The layer outputs a class's forward returns (``return self.conv(F.pad(x, ...))``): what
+        # comes out of an instance of it, for what its users apply next.
+        self.returned: Dict[cst.ClassDef, Set[Tuple[LayerSite, bool]]] = {}
 
     def mark_head(self, use: ActivationUse, any_activation: bool = False) -> None:
         """``use`` turned out to end a model (the last item of a list made into a Sequential):
@@ -163,7 +166,9 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
     if held.kind == NORM:
         return frozenset((site, True) for site, _ in flows if not isinstance(site, Squashed))
     if held.kind == INSTANCE:
-        return NONE  # what a same-file module does with its input: see MethodFlow's calls
+        # What a same-file module does with its input: see MethodFlow's calls. What comes out
+        # of it: the layer outputs its forward returns (a padding wrapper around a conv).
+        return frozenset(log.returned.get(held.cls, ()))
     if held.kind == TRANSPARENT:
         return flows
     if held.kind == ANY:

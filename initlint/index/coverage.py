@@ -314,9 +314,11 @@ class Index:
                 reason = self.covered(target, layer, seen, path=_under(None, below))
                 if reason is not None:
                     return reason
-        if not called:
-            # Named, not called (a partial, a default argument, a config's `block = MBConv`):
-            # where it is built is not known; the file's own evidence vouches, as it always did.
+        if not called and kind != "class":
+            # Named, not called (a partial, a config's `block = MBConv`): where it is built is
+            # not known; the file's own evidence vouches, as it always did. Named in a class (a
+            # default argument `block=ShelfBlock`, `self.block_cls = Block`): that class builds it,
+            # and only what initialises that class's instances counts (below).
             reason = self._file_covers(path, layer)
             if reason is not None:
                 return reason
