@@ -393,8 +393,8 @@ class Index:
             self._creations = {}
             for path in sorted(self.repo.paths):
                 summary = self.repo.summary(path)
-                if summary is None:
-                    continue
+                if summary is None or is_test_file(os.path.relpath(path, self.repo.root) if self.repo.root else path):
+                    continue  # test code builds blocks to check them, not to train them
                 for name, definition in summary["defs"].items():
                     if definition["kind"] == "class":
                         for ref, line, bound, handed, called in definition["builds"]:
@@ -405,8 +405,6 @@ class Index:
         return self._creations
 
     def _add_creation(self, path: str, ref: str, creation: Creation) -> None:
-        if is_test_file(os.path.relpath(path, self.repo.root) if self.repo.root else path):
-            return
         target = self.repo.resolve(path, ref)
         if target is not None and target != (path, creation[2]):  # recursion is no creation
             self._creations.setdefault(target, []).append(creation)
