@@ -148,8 +148,8 @@ class Resolver:
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
                 held = self._supplied_instance(default, expr)
-            else:
-                held = self._activation_class(default, None) if default is not None else None
+            else:  # activation=nn.ReLU, or a function: activation=torch.tanh
+                held = (self._activation_class(default, None) or self._activation_function(default)) if default is not None else None
             if held is not None:  # callers may pass another one
                 guard = is_instance(expr, scope, held.use) if isinstance(default, cst.Call) else is_class(expr, scope)
                 return dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
