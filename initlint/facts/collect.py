@@ -386,7 +386,7 @@ class Collector:
             head, _, tail = ref.rpartition(".")
             # Through self (self.encoder.fc, block.mlp.c_fc for a block of self.blocks): the
             # repository index follows the path to the instances it reaches (index/coverage.py).
-            root = re.split(r"[.\[]", head, 1)[0]
+            root = re.split(r"[.\[]", head, maxsplit=1)[0]
             if head and root != "self" and (id(self.functions[-1]), root) not in self.self_loops and tail.isidentifier():
                 self.facts.evidence.reached_attributes.add(tail)
 
