@@ -61,6 +61,7 @@ class Facts:
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
         self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
         # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
+        # Calls of container helpers, this file's or another's (index): ref -> whether it drops None items.
         self.container_helpers: Dict[str, bool] = {}
         # Filled in by the data flow (dataflow.method_follows), see model.OpenFollow: per class, the
         # activations that `self.<attr>(...)` outputs go into, by attribute name, whatever the class
@@ -456,54 +457,14 @@ def _factory_layer(layers: List[str], call: cst.Call) -> catalog.Layer:
     return chosen[0] if len(candidates) > 1 and chosen else candidates[0]
 
 
-def container_helpers(module: cst.Module, imports: ImportTable) -> Dict[str, bool]:
-    """Same-file functions that make their positional arguments a Sequential's items:
-    ``def Sequential(*mods): return nn.Sequential(*mods)``, or of those that are not None
-    (``*filter(exists, mods)``, ``*[m for m in mods if m is not None]``): name -> drops None."""
-    found: Dict[str, bool] = {}
-    for function in module.body:
-        if not isinstance(function, cst.FunctionDef) or not isinstance(function.params.star_arg, cst.Param):
-            continue
-        params = function.params
-        body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-        last = body[-1] if body else None
-        returned = last.body[0] if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 else None
-        if params.posonly_params or params.params or not isinstance(returned, cst.Return):
-            continue
-        call = returned.value
-        if not isinstance(call, cst.Call) or imports.resolve(call.func) != catalog.SEQUENTIAL or len(call.args) != 1:
-            continue
-        drops = _forwarded(call.args[0], params.star_arg.name.value)
-        if drops is not None:
-            found[function.name.value] = drops
-    return found
-
-
-def _forwarded(arg: cst.Arg, star: str) -> Optional[bool]:
-    """For ``*mods`` -> False, ``*filter(f, mods)`` or ``*[m for m in mods if ...]`` -> True (it may
-    leave items out: None ones); None when ``arg`` is not the star parameter passed on."""
-    value = arg.value
-    if arg.star != "*":
-        return None
-    if isinstance(value, cst.Name):
-        return False if value.value == star else None
-    if isinstance(value, cst.Call) and getattr(value.func, "value", None) == "filter" and len(value.args) == 2:
-        return True if getattr(value.args[1].value, "value", None) == star else None
-    if isinstance(value, (cst.ListComp, cst.GeneratorExp)) and not value.for_in.inner_for_in:
-        comp = value.for_in
-        passed_on = isinstance(comp.target, cst.Name) and isinstance(value.elt, cst.Name) and value.elt.value == comp.target.value
-        return True if passed_on and isinstance(comp.iter, cst.Name) and comp.iter.value == star else None
-    return None
-
-
 def collect(
     module: cst.Module, imports: ImportTable, settings: Settings, factories: Optional[Dict[str, List[str]]] = None,
-    tensor_inits: FrozenSet[str] = frozenset(), other_container_helpers: Optional[Dict[str, bool]] = None,
+    tensor_inits: FrozenSet[str] = frozenset(), container_helpers: Optional[Dict[str, bool]] = None,
 ) -> Facts:
     facts = Facts(module, imports, settings, factories)
     facts.tensor_inits = tensor_inits
     facts.local_layers = local_layer_classes(module, imports)
-    facts.container_helpers = {**(other_container_helpers or {}), **container_helpers(module, imports)}
+    facts.container_helpers = container_helpers or {}
     collector = Collector(facts)
     collector.walk(module)
     collector.note_hook_writes()

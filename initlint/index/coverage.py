@@ -440,8 +440,8 @@ class Index:
     # ---------------------------------------------------------------- factories
 
     def container_helpers(self, path: str) -> Dict[str, bool]:
-        """Calls in ``path`` of another file's container helper (``Sequential(nn.Linear(d, h),
-        None, act)`` with ``def Sequential(*mods): return nn.Sequential(*filter(exists, mods))``
+        """Calls in ``path`` of a container helper, its own or another file's (``Sequential(nn.Linear(d,
+        h), None, act)`` with ``def Sequential(*mods): return nn.Sequential(*filter(exists, mods))``
         in utils.py), or of one the settings name from outside the repository
         (``sequential_helpers``): the ref as the file spells it -> whether it drops None items."""
         summary = self.repo.summary(path)

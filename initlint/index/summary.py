@@ -650,7 +650,7 @@ def _subtrees(body: List[ast.stmt], nodes: List[ast.AST]) -> Iterator[Tuple[ast.
 def _container_helper(function: ast.AST, torch_name) -> Optional[bool]:
     """A function that makes its positional arguments a Sequential's items (``def Sequential(*mods):
     return nn.Sequential(*filter(exists, mods))``): whether it drops None ones; None when it is
-    no such function. (facts/collect.container_helpers reads the same shape in the checked file.)"""
+    no such function (the checked file's own helpers too: Index.container_helpers)."""
     arguments = function.args
     if arguments.posonlyargs or arguments.args or arguments.vararg is None or not function.body:
         return None
