@@ -86,6 +86,12 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
     )
 
 
+def _called_refs(summary: dict) -> set:
+    """The refs a file calls that may be the repository's (its classes' and scopes' builds)."""
+    refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
+    return refs | {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+
+
 def _imported_name(summary: dict, ref: str) -> Optional[str]:
     """``torch_einops_utils.nn.Sequential`` for ``Sequential`` imported ``from torch_einops_utils.nn
     import Sequential`` (absolute imports only)."""
@@ -447,8 +453,7 @@ class Index:
         summary = self.repo.summary(path)
         if summary is None:
             return {}
-        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
-        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+        refs = _called_refs(summary)
         found: Dict[str, bool] = {}
         for ref in refs:
             target = self.repo.resolve(path, ref)
@@ -468,8 +473,7 @@ class Index:
         summary = self.repo.summary(path)
         if summary is None:
             return frozenset()
-        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
-        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+        refs = _called_refs(summary)
         found = set()
         for ref in refs:
             target = self.repo.resolve(path, ref)
@@ -485,8 +489,7 @@ class Index:
         summary = self.repo.summary(path)
         if summary is None:
             return {}
-        refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
-        refs |= {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+        refs = _called_refs(summary)
         found = {}
         for ref in refs:
             target = self.repo.resolve(path, ref)
