@@ -225,9 +225,41 @@ FRESH2: Tuple[Pin, ...] = (
     Pin("botorch", "0.18.1", "Bayesian optimisation"),
 )
 
+# Fetched on 2026-12-04 after seed 9 (the second fresh set) had been read and worked on: the
+# report after that (docs/real-world.md "Third fresh set").
+FRESH3: Tuple[Pin, ...] = (
+    Pin("sb3-contrib", "2.9.2", "RL"),
+    Pin("imitation", "1.0.1", "RL (imitation)"),
+    Pin("sample-factory", "2.1.1", "RL"),
+    Pin("pytorch-tabular", "1.2.0", "tabular"),
+    Pin("pypots", "1.5", "time series (imputation)"),
+    Pin("neuralprophet", "0.9.0", "time series"),
+    Pin("torch-spatiotemporal", "0.9.5", "time series (graphs)"),
+    Pin("pykeen", "1.11.1", "knowledge graphs"),
+    Pin("recbole", "1.2.1", "recommendation"),
+    Pin("torchrec", "1.9.2", "recommendation"),
+    Pin("fair-esm", "2.0.0", "proteins"),
+    Pin("chgnet", "0.4.2", "molecular"),
+    Pin("normflows", "1.7.3", "normalising flows", kind="sdist"),
+    Pin("nflows", "0.14", "normalising flows", kind="sdist"),
+    Pin("coqui-tts", "0.28.0", "audio (speech synthesis)"),
+    Pin("audiocraft", "1.3.0", "audio (generation)", kind="sdist"),
+    Pin("nnaudio", "0.3.4", "audio (spectrograms)"),
+    Pin("torchlibrosa", "0.1.0", "audio (tagging)"),
+    Pin("effdet", "0.4.1", "vision (detection)"),
+    Pin("mmyolo", "0.6.0", "vision (mm framework)"),
+    Pin("salesforce-lavis", "1.0.2", "vision-language"),
+    Pin("gigagan-pytorch", "0.3.0", "research (lucidrains)"),
+    Pin("meshgpt-pytorch", "1.8.1", "research (lucidrains)"),
+    Pin("enformer-pytorch", "0.8.12", "research (lucidrains)"),
+    Pin("opennmt-py", "3.5.1", "NLP (translation)"),
+    Pin("stanza", "1.15.0", "NLP"),
+    Pin("lightning-bolts", "0.7.0", "vision / RL (lightning)"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
-    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2,
+    "fresh3": FRESH3, "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3,
 }
 
 # Top-level folders of an sdist that are no part of the installed package (when the sdist does
