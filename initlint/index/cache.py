@@ -68,7 +68,8 @@ class Cache:
             handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump({"key": key, "value": value}, stream, separators=(",", ":"))
+                    # dumps, not dump: json.dump to a stream runs the pure-Python encoder (5x slower)
+                    stream.write(json.dumps({"key": key, "value": value}, separators=(",", ":")))
                 os.replace(temporary, path)
             except BaseException:
                 _remove(temporary)

@@ -19,15 +19,13 @@ import os
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
-from .. import catalog
 from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
+from .links import Creation, Links
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
-from .summary import ALL, LOADED, MODULE_SCOPE, applied_refs
+from .summary import ALL, LOADED, MODULE_SCOPE
 
-# (path, "class" | "scope", the class's or function's name, line, bound name, handed to, called)
-Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
 # stored in, each with the method that stores it and the if-arms of the store (methods.py).
 Held = Optional[Tuple[Tuple[str, str, Tuple[str, ...]], ...]]
@@ -106,17 +104,6 @@ def _imported_name(summary: dict, ref: str) -> Optional[str]:
 _DELEGATION_DEPTH = 3  # init functions handing their module on to another: how far that is followed
 
 
-def is_test_file(path: str) -> bool:
-    """Whether ``path`` (relative to the project root) is test code."""
-    *folders, name = path.replace(os.sep, "/").split("/")
-    return (
-        name in catalog.TEST_FILE_NAMES
-        or name.startswith(catalog.TEST_FILE_PREFIXES)
-        or name.endswith(catalog.TEST_FILE_SUFFIXES)
-        or any(folder in catalog.TEST_FOLDERS for folder in folders)
-    )
-
-
 class Index:
     def __init__(self, repository: Repository) -> None:
         self.repo = repository
@@ -124,7 +111,8 @@ class Index:
         self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
         self._applied_functions: Optional[set] = None
         self._memo: Dict[Tuple[Definition, str, Held], Optional[Reason]] = {}
-        self.liveness = Liveness(repository)
+        self.links = Links(repository)
+        self.liveness = Liveness(repository, self.links)
 
     # ---------------------------------------------------------------- the question
 
@@ -396,51 +384,20 @@ class Index:
     def creations(self) -> Dict[Definition, List[Creation]]:
         """Where the repository builds each of its classes and calls each of its functions."""
         if self._creations is None:
-            self._creations = {}
-            for path in sorted(self.repo.paths):
-                summary = self.repo.summary(path)
-                if summary is None or is_test_file(os.path.relpath(path, self.repo.root) if self.repo.root else path):
-                    continue  # test code builds blocks to check them, not to train them
-                for name, definition in summary["defs"].items():
-                    if definition["kind"] == "class":
-                        for ref, line, bound, handed, called in definition["builds"]:
-                            self._add_creation(path, ref, (path, "class", name, line, bound, handed, called))
-                for scope_name, scope in summary["scopes"].items():
-                    for ref, line, bound, handed, called in scope["builds"]:
-                        self._add_creation(path, ref, (path, "scope", scope_name, line, bound, handed, called))
+            self._creations = self.links.creations()
         return self._creations
-
-    def _add_creation(self, path: str, ref: str, creation: Creation) -> None:
-        target = self.repo.resolve(path, ref)
-        if target is not None and target != (path, creation[2]):  # recursion is no creation
-            self._creations.setdefault(target, []).append(creation)
 
     def subclasses(self) -> Dict[Definition, List[Definition]]:
         if self._subclasses is None:
             self._subclasses = {}
-            for path in sorted(self.repo.paths):
-                summary = self.repo.summary(path)
-                for name, definition in (summary or {}).get("defs", {}).items():
-                    for base in definition["bases"]:
-                        target = self.repo.resolve(path, base)
-                        if target is not None and target != (path, name):
-                            self._subclasses.setdefault(target, []).append((path, name))
+            for path, target, (name,) in self.links.rows("bases"):
+                self._subclasses.setdefault(target, []).append((path, name))
         return self._subclasses
 
     def applied_functions(self) -> set:
         """Every module-level function some file applies (``.apply(fn)``, ``fn(model)``, ...)."""
         if self._applied_functions is None:
-            self._applied_functions = set()
-            for path in sorted(self.repo.paths):
-                summary = self.repo.summary(path)
-                if summary is None:
-                    continue
-                refs = [fn for d in summary["defs"].values() for fn in applied_refs(d)]
-                refs += [a[1] for s in summary["scopes"].values() for a in s["applies"] if a[1]]
-                for ref in refs:
-                    target = self.repo.resolve(path, ref)
-                    if target is not None:
-                        self._applied_functions.add(target)
+            self._applied_functions = {target for _, target, _ in self.links.rows("applies")}
         return self._applied_functions
 
     # ---------------------------------------------------------------- factories

@@ -19,6 +19,7 @@ import sys
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import catalog
+from .links import Links
 from .repository import Definition, Repository
 from .summary import ALL
 
@@ -27,8 +28,9 @@ _BUILTINS = frozenset(dir(builtins))
 
 
 class Liveness:
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, links: "Links") -> None:
         self.repo = repository
+        self.links = links
         self._ancestry: Dict[Definition, Tuple[List[Definition], bool]] = {}
         self._live: Dict[Tuple[Definition, bool], FrozenSet[str]] = {}
         self._outside: Optional[Set[str]] = None
@@ -97,11 +99,7 @@ class Liveness:
     def outside_references(self) -> Set[str]:
         """Attribute names the repository's files use on objects other than ``self``."""
         if self._outside is None:
-            self._outside = set()
-            for path in sorted(self.repo.paths | set(self.repo.summaries_made())):
-                summary = self.repo.summary(path)
-                if summary is not None:
-                    self._outside.update(summary.get("attributes", ()))
+            self._outside = {name for links in self.links.files().values() for name in links["attributes"]}
         return self._outside
 
 

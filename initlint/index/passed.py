@@ -120,12 +120,8 @@ def receivers(index) -> Dict[str, set]:
     found = getattr(index, "_receivers", None)
     if found is None:
         found = {}
-        for path in sorted(index.repo.paths):
-            for entries in (index.repo.summary(path) or {}).get("passes", {}).values():
-                for ref, _ in entries:
-                    target = index.repo.resolve(path, ref)
-                    if target is not None:
-                        found.setdefault(target[0], set()).add(target[1])
+        for _, (target_path, target_name), _ in index.links.rows("hands"):
+            found.setdefault(target_path, set()).add(target_name)
         index._receivers = found
     return found
 

@@ -103,6 +103,10 @@ class Repository:
             digest.update(f"\0{other}\0{key if other == path else keys[other]}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
+    def current_key(self, path: str) -> str:
+        """The key of the text the file's summary is made from (its text on disk until read)."""
+        return self._keys.get(path) or self._disk_keys().get(path, "")
+
     def _disk_keys(self) -> Dict[str, str]:
         if self._on_disk is None:
             self._on_disk = {}
