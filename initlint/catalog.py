@@ -131,7 +131,7 @@ ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *
 # get_activation, espnet's get_layer, asteroid's activations.get, get_activation_fn, ...), matched on
 # the callee's dotted name: called with a string that names an activation, they hold that one.
 ACTIVATION_GETTER = re.compile(
-    r"(?:^|\.)(?:(?:get|create|make|build)_(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
+    r"(?:^|\.)(?:(?:get|create|make|build)_(?:(?:layer|functional|module|torch|nn)_)?(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
     r"|get_layer|activations\.get"
     # mmengine's registries build from a config dict (``dict(type="GELU")``): an activation only
     # when the config's type names one.
