@@ -14,7 +14,8 @@ from .comprehended import EVERY_ITEM, comprehension_container, looped_items
 from .evidence import Evidence, call_name, init_helper_name
 from .guards import star_guards
 from .prehooks import first_parameter, registration, written_through
-from .literals import bind_args, literal, module_arguments, ref_text, weight_owner
+from .literals import bind_args, literal, module_arguments, parameter_default, ref_text, weight_owner
+from .named import none_tested
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
@@ -92,6 +93,9 @@ class Collector:
         # Registrations, resolved after the walk (the hook may be defined later in the file): the
         # scope of the ref, the ref the hook's module is (``self.fc``, ``self.blocks[*][0]``), its name.
         self.registered_hooks: List[Tuple[int, str, str]] = []
+        # Bodies of ifs that run only when a caller asks (see opt_in), and how many hold the walk.
+        self.opt_in_bodies: Set[int] = set()
+        self.opt_in = 0
 
     # ---------------------------------------------------------------- the walk
 
@@ -143,6 +147,19 @@ class Collector:
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.pop()
+
+    def visit_If(self, node: cst.If) -> None:
+        if opt_in(node.test, self.functions[-1]):
+            self.opt_in_bodies.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.opt_in += id(node) in self.opt_in_bodies
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.opt_in -= id(node) in self.opt_in_bodies
+
+    visit_SimpleStatementSuite = visit_IndentedBlock  # if weight_std is not None: conv.weight.data.normal_()
+    leave_SimpleStatementSuite = leave_IndentedBlock
 
     @property
     def scope(self) -> Scope:
@@ -378,6 +395,8 @@ class Collector:
     # ------------------------------------------------------------------ evidence
 
     def _note_evidence(self, ref: Optional[str]) -> None:
+        if self.opt_in:
+            return  # an init its callers must ask for (weight_std=None by default) leaves torch's by default
         parameter = first_parameter(self.functions[-1])
         path = written_through(ref, parameter) if ref is not None and parameter is not None else None
         if path is not None:
@@ -390,6 +409,26 @@ class Collector:
             root = re.split(r"[.\[]", head, maxsplit=1)[0]
             if head and root != "self" and (id(self.functions[-1]), root) not in self.self_loops and tail.isidentifier():
                 self.facts.evidence.reached_attributes.add(tail)
+
+
+def opt_in(test: cst.BaseExpression, function: Optional[cst.FunctionDef]) -> bool:
+    """Whether ``test`` holds only when a caller of ``function`` asks for it: a parameter that
+    defaults to None tested ``is not None``, or one that defaults to None, False or 0 tested as a
+    truth value (``if weight_std is not None:``, ``if init_zeros:``)."""
+    if function is None:
+        return False
+    tested = none_tested(test)
+    if tested is not None:
+        name, is_none = tested
+        if is_none:
+            return False
+        allowed = ("None",)
+    elif isinstance(test, cst.Name):
+        name, allowed = test, ("None", "False", "0")
+    else:
+        return False
+    default = parameter_default(function, name.value)
+    return isinstance(default, (cst.Name, cst.Integer)) and default.value in allowed
 
 
 def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, catalog.Layer]:
