@@ -157,7 +157,16 @@ class EditPlanner:
         path = site.path_from_anchor()
         loop = self._loop(anchor, all_but_last) if path is not None else None
         loop_function = None
-        if loop is not None:
+        indexed = sorted(self.facts.indexed_items.get(id(anchor), ()))
+        container = None
+        if loop is not None and indexed:
+            # self.layers[0] feeds the activation, and maybe not every item does: a loop over all
+            # of them would give the others a gain they do not need. Named by its index instead.
+            container = loop.header.split(" in ", 1)[1][:-1]
+            items = ", ".join(f"{container}[{key}]" for key in indexed)
+            loop, base = None, f"{container}[{indexed[0]}]"
+            reason = f"forward takes {items} by index: not every item of its comprehension may feed the activation"
+        elif loop is not None:
             statement, header, base, reason = loop.statement, loop.header, loop.name, ""
             loop_function = loop.function
         elif path is None:
@@ -183,6 +192,8 @@ class EditPlanner:
             if not lazy:  # a hook is defined once, and registered in the loop
                 lines = [_nested(header, lines)]
         if loop is not None or (anchor.ref is not None and path is not None):
+            advice = "add " + "; ".join(statements)
+        elif container is not None:
             advice = "add " + "; ".join(statements)
         else:
             advice = self._in_words(anchor, site, path, in_words)

@@ -74,6 +74,9 @@ class Facts:
         self.statement_calls: Set[int] = set()  # id(call) of calls that are a whole statement
         self._sites_by_ref: Optional[Dict[Tuple[int, str], LayerSite]] = None
         self.evidence = Evidence()
+        # id(element) -> the constant indices by which forward code takes items of the container
+        # its comprehension builds (``self.layers[0]`` of ``nn.ModuleList([... for _ in range(2)])``)
+        self.indexed_items: Dict[int, Set[int]] = {}
 
 
 class Collector:

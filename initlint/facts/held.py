@@ -189,6 +189,18 @@ class Resolver:
         if ref is None or self.facts.appended.get((id(owner_scope(ref, None, cls, self.facts.module)), ref)):
             return None
         first = container.call.args[0].value
+        comprehension = comprehension_of(container.call)
+        if comprehension is not None:
+            # nn.ModuleList([nn.Linear(d, d) for _ in range(2)])[0]: one of the element's instances,
+            # unless the file initialises that item (then the others' flows are not this one's)
+            owner = id(owner_scope(ref, None, cls, self.facts.module))
+            length = _comprehension_length(comprehension)
+            if any(_may_be_item(written, ref, key, length) for scope_id, written in self.facts.evidence.refs if scope_id == owner):
+                return None
+            element = self.facts.constructs.get(id(comprehension.elt))
+            if element is not None:
+                self.facts.indexed_items.setdefault(id(element), set()).add(key)
+            return self.held(comprehension.elt, self.facts.value_scope.get(id(values[0]), scope), cls)
         if len(container.call.args) == 1 and isinstance(first, (cst.List, cst.Tuple)):
             if any(isinstance(e, cst.StarredElement) for e in first.elements):
                 return None
@@ -738,3 +750,30 @@ class _Returns(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
+
+
+def _comprehension_length(comprehension) -> Optional[int]:
+    """How many items ``[... for _ in range(2)]`` builds; None when that is not a constant."""
+    loop = comprehension.for_in
+    if loop.inner_for_in is not None or loop.ifs or not isinstance(loop.iter, cst.Call):
+        return None
+    if dotted(loop.iter.func) != "range" or not 1 <= len(loop.iter.args) <= 2:
+        return None
+    bounds = [literal(arg.value) for arg in loop.iter.args]
+    if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        return None
+    return max(0, bounds[-1] - (bounds[0] if len(bounds) == 2 else 0))
+
+
+def _may_be_item(written: str, container: str, key: int, length: Optional[int]) -> bool:
+    """Whether an init written on ``written`` (``self.layers[-1]``, ``self.layers[0].fc``) may be
+    on item ``key`` of a container of ``length`` items (None: unknown)."""
+    if not written.startswith(container + "["):
+        return False
+    index = written[len(container) + 1:].split("]", 1)[0].strip()
+    if not index.lstrip("-").isdigit():
+        return True  # self.layers[i]: any item
+    written_key = int(index)
+    if length is not None:
+        return written_key % length == key % length if length else False
+    return written_key == key or (written_key < 0) != (key < 0)
