@@ -19,7 +19,7 @@ import libcst as cst
 from .. import catalog
 from ..imports import dotted
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, Opening, Shifted, Squashed, apply, rescaled, squashed
+from .flows import NONE, FollowLog, Flows, Gated, Opening, Shifted, Squashed, apply, gated, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
@@ -285,8 +285,13 @@ class MethodFlow:
             if self._constant(node.left):
                 return rescaled(right)
             if type(node.operator).__name__ in catalog.SHIFTING_OPERATORS:
-                # action + scale * tanh(...): an output again once clamped (see _bounded)
-                return frozenset((Shifted(s.use), False) for s, _ in _heads(left) | _heads(right))
+                # action + scale * tanh(...): an output again once clamped (see _bounded); a gated
+                # candidate stays one ((1 - z) * h + z * tanh(...))
+                return frozenset(
+                    (s if isinstance(s, Gated) else Shifted(s.use), False) for s, _ in _heads(left) | _heads(right)
+                )
+            if isinstance(node.operator, cst.Multiply):  # z * tanh(...), with z a sigmoid's result
+                return gated(left, right) or gated(right, left)
             return NONE
         if isinstance(node, cst.UnaryOperation):
             operand = self.expr(node.expression, env)

@@ -36,6 +36,21 @@ class Squashed:
 
 
 @dataclass(frozen=True, eq=False)
+class Gated(Squashed):
+    """A head activation's result weighted by a gate's (``z * torch.tanh(...)``: a GRU or LSTM
+    cell's candidate): summed with other terms (``(1 - z) * h + z * h_new``) it is still the
+    cell's bounded state, so a head where it reaches the return, not a residual."""
+
+
+def gated(gate: Flows, value: Flows) -> Flows:
+    """The flows of ``gate * value`` when ``gate`` is only gates' results and ``value`` carries
+    head activations' results; else none."""
+    if not gate or any(not isinstance(s, Squashed) or s.use.activation.role != catalog.GATE for s, _ in gate):
+        return NONE
+    return frozenset((Gated(s.use), False) for s, _ in value if isinstance(s, Squashed) and s.use.name in HEAD_ACTIVATIONS)
+
+
+@dataclass(frozen=True, eq=False)
 class Shifted:
     """A head activation's result added to something else (``action + scale * tanh(...)``): the
     output range again only once it is bounded (``.clamp(-1, 1)``); else a residual, not a head."""
