@@ -244,10 +244,12 @@ _TRANSPARENT = (
     "Identity", "Flatten", "Unflatten",
     # Rearrange values between channels and space (sub-pixel upsampling): the same values, moved.
     "PixelShuffle", "PixelUnshuffle", "ChannelShuffle",
+    # A border around the same values (coqui-tts' Conv1dBN: conv, ZeroPad2d, relu).
+    *(f"{kind}Pad{d}d" for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular") for d in (1, 2, 3)),
 )
 TRANSPARENT_MODULES = frozenset(NN + n for n in _TRANSPARENT)
 TRANSPARENT_FUNCTIONS = frozenset(
-    [F + n for n in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")]
+    [F + n for n in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "pad")]
     + ["torch." + n for n in ("flatten", "reshape", "permute", "transpose", "squeeze", "unsqueeze", "movedim")]
     + [p + n for p in (F, "torch.") for n in ("pixel_shuffle", "pixel_unshuffle", "channel_shuffle")]
 )

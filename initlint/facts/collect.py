@@ -15,7 +15,7 @@ from .evidence import Evidence, call_name, init_helper_name
 from .guards import star_guards
 from .prehooks import first_parameter, registration, written_through
 from .literals import bind_args, literal, module_arguments, parameter_default, ref_text, weight_owner
-from .named import none_tested
+from .named import none_tested, setting_equality
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
@@ -77,6 +77,9 @@ class Facts:
         # id(element) -> the constant indices by which forward code takes items of the container
         # its comprehension builds (``self.layers[0]`` of ``nn.ModuleList([... for _ in range(2)])``)
         self.indexed_items: Dict[int, Set[int]] = {}
+        # id(value assigned to self.<attr>) -> the ``if <setting> == <value>:`` arms it is assigned
+        # under: forward code under another value of the same setting never uses it (pypots' TOTEM)
+        self.value_arms: Dict[int, Tuple[Tuple[str, object], ...]] = {}
 
 
 class Collector:
@@ -99,6 +102,9 @@ class Collector:
         # Bodies of ifs that run only when a caller asks (see opt_in), and how many hold the walk.
         self.opt_in_bodies: Set[int] = set()
         self.opt_in = 0
+        # Bodies of ``if <setting> == <value>:`` and the arms the walk is in (Facts.value_arms).
+        self.arm_bodies: Dict[int, Tuple[str, object]] = {}
+        self.arms: List[Tuple[str, object]] = []
 
     # ---------------------------------------------------------------- the walk
 
@@ -154,12 +160,20 @@ class Collector:
     def visit_If(self, node: cst.If) -> None:
         if opt_in(node.test, self.functions[-1]):
             self.opt_in_bodies.add(id(node.body))
+        equality = setting_equality(node.test)
+        if equality is not None:
+            self.arm_bodies[id(node.body)] = equality
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.opt_in += id(node) in self.opt_in_bodies
+        arm = self.arm_bodies.get(id(node))
+        if arm is not None:
+            self.arms.append(arm)
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.opt_in -= id(node) in self.opt_in_bodies
+        if id(node) in self.arm_bodies:
+            self.arms.pop()
 
     visit_SimpleStatementSuite = visit_IndentedBlock  # if weight_std is not None: conv.weight.data.normal_()
     leave_SimpleStatementSuite = leave_IndentedBlock
@@ -392,6 +406,8 @@ class Collector:
                 owner = self.owner_of(ref)
                 if isinstance(owner, cst.ClassDef):
                     self.facts.class_attrs[owner].setdefault(target.attr.value, []).append(value)
+                    if self.arms:
+                        self.facts.value_arms[id(value)] = tuple(self.arms)
             elif isinstance(target, cst.Name):
                 self.facts.locals.setdefault(self.scope, {}).setdefault(target.value, []).append(value)
 

@@ -24,6 +24,7 @@ from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPAREN
 from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
 from .model import ActivationUse, LayerSite, OpenFollow
+from .named import setting_equality
 from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
@@ -129,8 +130,13 @@ class MethodFlow:
                 if isinstance(arm, cst.If):
                     return self.statement(arm, env)
                 return self.block(arm if flag else arm.body, env) if arm is not None else env
+            equality = setting_equality(stmt.test)
             with self._guard(stmt.test):
-                taken = self.block(stmt.body, dict(env))
+                self.resolver.arms.extend([equality] if equality else [])
+                try:
+                    taken = self.block(stmt.body, dict(env))
+                finally:
+                    del self.resolver.arms[len(self.resolver.arms) - bool(equality):]
             if self._holds_norm(stmt.test):  # `if self.norm:` with a norm built there: it runs
                 return taken
             if isinstance(stmt.orelse, cst.If):

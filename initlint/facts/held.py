@@ -17,7 +17,9 @@ from .restate import changed_in
 from .walk import descendants
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
-from .named import builds_named_norm, getattr_expression, getter_argument, named_activation, none_tested, unless_given
+from .named import (
+    builds_named_norm, exclusive_arms, getattr_expression, getter_argument, named_activation, none_tested, unless_given,
+)
 from .written import activation_of_forward, activation_of_helper, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
@@ -104,6 +106,8 @@ class Resolver:
         self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
         # A same-file class: the activation its forward is, TRANSPARENT (a slice or view), or None.
         self._activation_classes: Dict[int, object] = {}
+        # The ``if <setting> == <value>:`` arms the code being followed is in (facts.value_arms).
+        self.arms: List[Tuple[str, object]] = []
 
     def held(self, expr: cst.BaseExpression, scope: Scope, cls: Optional[cst.ClassDef], depth: int = 0) -> Optional[Held]:
         if depth > _MAX_DEPTH:
@@ -283,6 +287,8 @@ class Resolver:
             # What __init__ assigns is what the model is built with; other methods' assignments
             # (timm's prune_intermediate_layers: `self.act2 = nn.Identity()`) replace it on request.
             built = [v for v in values if _in_init(self.facts.value_scope.get(id(v)))] or values
+            if self.arms:  # under `if compression_factor == 12:` only what that arm of __init__ builds
+                built = [v for v in built if not exclusive_arms(self.facts.value_arms.get(id(v), ()), self.arms)]
             for index, value in enumerate(built):
                 if isinstance(value, cst.Call) and any(node is expr for node in descendants(value)):
                     # self.mu = nn.Sequential(self.mu, nn.Hardtanh()): the self.mu it wraps is one

@@ -4,13 +4,13 @@ what the named thing holds."""
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from ..imports import dotted
-from .literals import chosen_string, literal, parameter_default
+from .literals import chosen_string, is_known, literal, parameter_default
 
 
 def unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
@@ -132,3 +132,28 @@ def config_fields(node: cst.BaseExpression) -> dict:
             literal(e.key): e.value for e in node.elements if isinstance(e, cst.DictElement) and isinstance(literal(e.key), str)
         }
     return {}
+
+
+def setting_equality(test: cst.BaseExpression) -> Optional[Tuple[str, object]]:
+    """``("compression_factor", 8)`` for ``compression_factor == 8`` or ``self.compression_factor
+    == 8``: an arm taken for one value of a setting (``__init__`` builds a layer under it; ``forward``
+    runs the same test to use it)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return None
+    value = literal(target.comparator)
+    name = test.left
+    if isinstance(name, cst.Attribute) and isinstance(name.value, cst.Name) and name.value.value == "self":
+        name = name.attr
+    if not isinstance(name, cst.Name) or not is_known(value) or isinstance(value, (list, dict, set)):
+        return None
+    return name.value, value
+
+
+def exclusive_arms(here: Sequence[Tuple[str, object]], there: Sequence[Tuple[str, object]]) -> bool:
+    """Whether code under the arms ``here`` never runs with code under ``there``: the same setting
+    tested equal to two different values."""
+    values = dict(there)
+    return any(name in values and values[name] != value for name, value in here)
