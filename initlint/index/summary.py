@@ -285,13 +285,17 @@ class _Summarizer:
 
     def _code(self, nodes: List[ast.AST], scope: dict, definition: Optional[dict]) -> None:
         """Code outside classes: a module-level function's body, or the module's own statements."""
+        aliases = self._class_aliases(nodes)
         for node in nodes:
             target = _bound_name(node)
             if target is not None:
-                ref = self._built(node.value)
+                call = _unchained(node.value)
+                ref = self._built(call)
+                if ref is None and isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                    ref = (aliases.get(call.func.id) or [None])[0]  # model = model_type(args)
                 if ref is not None:
                     scope["locals"][target] = ref
-        self._builds(nodes, scope["builds"], scope["locals"])
+        self._builds(nodes, scope["builds"], scope["locals"], aliases)
         self._evidence(nodes, definition, scope)
         body = getattr(self._code_owner, "body", None) if definition is not None else None
         for call, line in _loads_weights(body or []):
@@ -299,7 +303,27 @@ class _Summarizer:
             if target in scope["locals"]:  # model = Net(); model.load_state_dict(torch.load(path))
                 scope["applies"].append([target, None, {ALL: line, LOADED: line}, line])
 
-    def _builds(self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None) -> None:
+    def _class_aliases(self, nodes: List[ast.AST]) -> Dict[str, List[str]]:
+        """Locals bound to the repository's classes by name and called in the scope
+        (``model_type = esm.MSATransformer`` in one branch, ``= esm.ProteinBertModel`` in another,
+        then ``model = model_type(args)``): the local -> the classes it may name."""
+        named: Dict[str, List[str]] = {}
+        unknown = set()
+        called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        for node in nodes:
+            target = _bound_name(node)
+            if target in called:
+                ref = self._named(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else None
+                if ref is None:
+                    unknown.add(target)  # bound to something else too: what it builds is not known
+                else:
+                    named.setdefault(target, []).append(ref)
+        return {name: refs for name, refs in named.items() if name not in unknown}
+
+    def _builds(
+        self, nodes: List[ast.AST], into: list, local: Optional[Dict[str, str]] = None,
+        aliases: Optional[Dict[str, List[str]]] = None,
+    ) -> None:
         """Every construction ``[ref, line, bound name, ref of the call it is handed to, called]``:
         ``g = Generator()`` (bound to g), ``VGG(make_layers(cfg))`` (handed to VGG, and so is
         ``decoder = Decoder(); return Wrapper(decoder=decoder)`` in a function),
@@ -319,6 +343,8 @@ class _Summarizer:
                 name = _bound_name(node)
                 if name is not None and local is not None:
                     bound[id(_unchained(node.value))] = name
+                if aliases and name in aliases:
+                    inner.add(id(node.value))  # model_type = Net: built where model_type is called
                 continue
             if kind is call_type:
                 if dotted(node.func) == "super":  # super(Base, self).__init__(): names the class, builds nothing
@@ -346,6 +372,10 @@ class _Summarizer:
                     continue  # `Model().to(device)`: one construction, not two
                 seen.add(id(call))
                 ref = self._built(call)
+                if ref is None and aliases and type(call.func) is name_type and call.func.id in aliases:
+                    for alias in aliases[call.func.id]:  # model = model_type(args): each class it may be
+                        into.append([alias, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
+                    continue
                 if ref is not None:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
                     args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
