@@ -257,9 +257,47 @@ FRESH3: Tuple[Pin, ...] = (
     Pin("lightning-bolts", "0.7.0", "vision / RL (lightning)"),
 )
 
+# Fetched on 2026-12-04 after seed 10 (the third fresh set) had been read and worked on: the
+# report after that (docs/real-world.md "Fourth fresh set").
+FRESH4: Tuple[Pin, ...] = (
+    Pin("agilerl", "2.58.0", "RL"),
+    Pin("allennlp", "2.10.1", "NLP"),
+    Pin("auraloss", "0.4.0", "audio (losses)"),
+    Pin("byol-pytorch", "0.9.1", "research (lucidrains)"),
+    Pin("chronos-forecasting", "2.3.2", "time series"),
+    Pin("ctgan", "0.12.1", "tabular (generative)"),
+    Pin("deepctr-torch", "0.3.0", "recommendation"),
+    Pin("deepxde", "1.15.0", "scientific ML"),
+    Pin("dgllife", "0.3.2", "GNN (molecules)"),
+    Pin("easyocr", "1.7.2", "vision (OCR)"),
+    Pin("egnn-pytorch", "0.2.8", "research (lucidrains)"),
+    Pin("elegantrl", "0.3.6", "RL", kind="sdist"),
+    Pin("facexlib", "0.3.0", "vision (faces)"),
+    Pin("fastai", "2.8.12", "deep learning library"),
+    Pin("gfpgan", "1.3.8", "vision (restoration)"),
+    Pin("mmflow", "0.5.2", "vision (mm framework)"),
+    Pin("mmrotate", "0.3.4", "vision (mm framework)"),
+    Pin("momentfm", "0.1.4", "time series"),
+    Pin("ogb", "1.3.6", "GNN (benchmarks)"),
+    Pin("palm-rlhf-pytorch", "0.8.0", "research (lucidrains)"),
+    Pin("pytorch-crf", "0.7.2", "NLP (CRF)"),
+    Pin("pytorchcv", "0.0.74", "vision (model zoo)"),
+    Pin("reformer-pytorch", "1.4.4", "research (lucidrains)"),
+    Pin("rl4co", "0.7.0", "RL (combinatorial)"),
+    Pin("sbi", "0.27.0", "simulation-based inference"),
+    Pin("se3-transformer-pytorch", "0.9.0", "research (lucidrains)"),
+    Pin("tab-transformer-pytorch", "0.6.1", "tabular"),
+    Pin("torch-geometric-temporal", "0.56.2", "GNN (temporal)"),
+    Pin("torchcde", "0.2.5", "neural CDEs"),
+    Pin("torchdistill", "1.1.5", "vision (distillation)"),
+    Pin("voicefixer", "0.1.3", "audio (restoration)"),
+    Pin("zuko", "1.6.0", "normalising flows"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
-    "fresh3": FRESH3, "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3,
+    "fresh3": FRESH3, "fresh4": FRESH4,
+    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4,
 }
 
 # Top-level folders of an sdist that are no part of the installed package (when the sdist does

@@ -217,6 +217,28 @@ def test_names_resolve_through_re_exports_stars_and_module_attributes(tmp_path):
     assert repo.resolve(str(tmp_path / "scripts/train.py"), "Generator") == (str(tmp_path / "scripts/models.py"), "Generator")
 
 
+def test_star_imports_in_a_cycle_resolve_once_per_name(tmp_path, monkeypatch):
+    """fastai's modules all star-import each other: each lookup branches at every level, so
+    without memoising a name nothing defines takes ~stars ** depth steps (minutes per file)."""
+    modules = [f"m{i}" for i in range(10)]
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    for i, name in enumerate(modules):
+        stars = "".join(f"from .{other} import *\n" for other in modules if other != name)
+        (tmp_path / "pkg" / f"{name}.py").write_text(stars + f"class Block{i}:\n    pass\n")
+    repo = Repository(str(tmp_path), Settings(cache=False))
+    calls = []
+    inner = Repository._resolve
+    monkeypatch.setattr(Repository, "_resolve", lambda self, *a: calls.append(a) or inner(self, *a))
+    first = str(tmp_path / "pkg" / "m0.py")
+    assert repo.resolve(first, "Block7") == (str(tmp_path / "pkg" / "m7.py"), "Block7")
+    assert repo.resolve(first, "Missing") is None
+    for name in modules:  # every module sees every block, through the cycle
+        assert repo.resolve(str(tmp_path / "pkg" / f"{name}.py"), "Block3") == (str(tmp_path / "pkg" / "m3.py"), "Block3")
+    assert len(calls) < 400  # at most a few per (module, name); without the memo, billions
+
+
 def test_the_project_root(tmp_path):
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / "src" / "pkg").mkdir(parents=True)

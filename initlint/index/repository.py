@@ -71,6 +71,8 @@ class Repository:
         self._on_disk: Optional[Dict[str, str]] = None  # path -> the key of its text on disk ("" unreadable)
         self.changed_during_run = False  # a file read twice had two texts: fingerprints are void
         self._modules: Dict[Tuple[str, int, str], Optional[str]] = {}
+        self._resolved: Dict[Tuple[str, str], Optional[Definition]] = {}
+        self._visited: Optional[set] = None  # the (path, ref) pairs of the lookup under way
 
     # ------------------------------------------------------------------ summaries
 
@@ -90,7 +92,11 @@ class Repository:
         if self._keys.get(path) != key:  # not the text already summarised from disk
             self._summaries[path] = self._summarise(text, tree, key)
             self._keys[path] = key
-        self.paths.add(path)
+            self._resolved.clear()  # what names resolve to through it may have changed
+        if path not in self.paths:
+            self.paths.add(path)
+            self._modules.clear()
+            self._resolved.clear()
         return self._summaries[path]
 
     def fingerprint(self, path: str, key: str) -> str:
@@ -148,9 +154,28 @@ class Repository:
     # ----------------------------------------------------------------- resolution
 
     def resolve(self, path: str, ref: str, depth: int = 0) -> Optional[Definition]:
-        """The module-level class or function ``ref`` (``Block``, ``blocks.Block``) names in ``path``."""
+        """The module-level class or function ``ref`` (``Block``, ``blocks.Block``) names in ``path``.
+
+        One lookup visits each (module, name) once: star imports of star imports in a cycle
+        (fastai's ``from .core import *`` everywhere) otherwise branch at every level, minutes
+        per file. Finished lookups are kept for the run."""
+        key = (path, ref)
+        if self._visited is not None:  # inside a lookup: a pair seen in it adds nothing
+            if key in self._visited or depth > _MAX_DEPTH:
+                return None
+            self._visited.add(key)
+            return self._resolve(path, ref, depth)
+        if key not in self._resolved:
+            self._visited = {key}
+            try:
+                self._resolved[key] = self._resolve(path, ref, depth)
+            finally:
+                self._visited = None
+        return self._resolved[key]
+
+    def _resolve(self, path: str, ref: str, depth: int) -> Optional[Definition]:
         summary = self.summary(path)
-        if summary is None or depth > _MAX_DEPTH:
+        if summary is None:
             return None
         head, _, rest = ref.partition(".")
         if head in summary["defs"]:
