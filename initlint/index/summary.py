@@ -509,16 +509,17 @@ class _Summarizer:
         elif len(node.args) >= 2 and "apply" in (dotted(func) or "").rsplit(".", 1)[-1]:
             pairs.append((node.args[1], node.args[0]))  # timm's named_apply(fn, module)
         elif node.args and dotted(func) and not self.torch_name(func):
-            receiver = dotted(node.args[0])
+            handed = _modules_of(node.args[0])  # init_weights(self.conv_cls.modules()): what it iterates
+            receiver = dotted(handed)
             named_init = init_helper_name(dotted(func).rsplit(".", 1)[-1], self.init_helpers)
             if receiver == "self" or (scope is not None and receiver in scope["locals"]):
-                pairs.append((node.args[0], func))  # init_weights(net), kaiming_init(self)
+                pairs.append((handed, func))  # init_weights(net), kaiming_init(self)
             elif named_init and self._method is not None and receiver and (
                 receiver.count(".") == 1 and receiver.startswith("self.") or self._listed_attributes(receiver)
             ):
                 # init.initialize_decoder(self.decoder); for m in [self.conv_first, self.conv_last]:
                 # default_init_weights(m, 0.1): what those attributes hold
-                pairs.append((node.args[0], func))
+                pairs.append((handed, func))
             elif named_init and receiver and receiver == self._first_parameter():
                 # def init_net_weights(model, style): return _init_vit_weights(model): the
                 # function initialises what it is given as the one it hands it to does
@@ -934,6 +935,15 @@ def _layers_named(name: str) -> Tuple[str, ...]:
     if name in _LAYER_NAMES:
         return (name,)
     return tuple(q.rsplit(".", 1)[1] for q in catalog.LAYER_BASES.get(catalog.NN + name, ()))
+
+
+def _modules_of(node: ast.AST) -> ast.AST:
+    """``self.conv_cls`` for ``self.conv_cls.modules()`` (an init function looping over what it is
+    handed: easyocr's ``init_weights(modules)``); else ``node``."""
+    if (isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "modules"):
+        return node.func.value
+    return node
 
 
 def _bound_name(node: ast.AST) -> Optional[str]:
