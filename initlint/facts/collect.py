@@ -59,6 +59,7 @@ class Facts:
         self.enclosing_class: Dict[cst.FunctionDef, Optional[cst.ClassDef]] = {}
         self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
+        self.appended_in_loop: Set[int] = set()  # id(value) appended inside a loop: it stands for several items
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
         self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
         # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
@@ -102,6 +103,7 @@ class Collector:
         # Bodies of ifs that run only when a caller asks (see opt_in), and how many hold the walk.
         self.opt_in_bodies: Set[int] = set()
         self.opt_in = 0
+        self.loop_depth = 0  # for/while loops the walk is in
         # Bodies of ``if <setting> == <value>:`` and the arms the walk is in (Facts.value_arms).
         self.arm_bodies: Dict[int, Tuple[str, object]] = {}
         self.arms: List[Tuple[str, object]] = []
@@ -304,6 +306,8 @@ class Collector:
             if base is not None:
                 key = (id(self.owner_of(base)), base)
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
+                if self.loop_depth:  # one construction standing for many items
+                    self.facts.appended_in_loop.add(id(node.args[0].value))
         elif registration(node) is not None:
             base, hook = registration(node)
             self.registered_hooks.append((id(self.owner_of(base)), base, hook))
@@ -333,9 +337,19 @@ class Collector:
         if isinstance(node.value, cst.Call):
             self.facts.statement_calls.add(id(node.value))
 
+    def visit_While(self, node: cst.While) -> None:
+        self.loop_depth += 1
+
+    def leave_While(self, node: cst.While) -> None:
+        self.loop_depth -= 1
+
+    def leave_For(self, node: cst.For) -> None:
+        self.loop_depth -= 1
+
     def visit_For(self, node: cst.For) -> None:
         """``for m in [self.p6, self.p7]: nn.init.kaiming_uniform_(m.weight, a=1)``: a write on
         each listed layer's weight."""
+        self.loop_depth += 1
         if not isinstance(node.target, cst.Name):
             return
         name = node.target.value

@@ -25,6 +25,7 @@ from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
 from .model import ActivationUse, LayerSite, OpenFollow
 from .named import setting_equality
+from .comprehended import looped_items
 from .walk import child_nodes, descendants
 
 Env = Dict[str, Flows]
@@ -46,8 +47,13 @@ class _Loop:
     """A loop over a container of modules: ``for i, layer in enumerate(self.layers)``, or over
     its indices, ``for i in range(len(self.layers))``: then ``self.layers[i]`` is the item."""
 
-    def __init__(self, index: Optional[str], container: cst.BaseExpression, elements: Elements) -> None:
+    def __init__(
+        self, index: Optional[str], container: cst.BaseExpression, elements: Elements, all_but_last: bool = False
+    ) -> None:
         self.index = index
+        # ``for lin in self.lins[:-1]`` over items one construction stands for: every activation
+        # in the body is for all of them but the last
+        self.all_but_last = all_but_last
         self.container = ref_text(container)  # what the index subscripts (``self.layers``), if named
         self.item = Held(ANY, items=tuple((e, container) for e in elements.items))
         last = elements.last
@@ -157,7 +163,11 @@ class MethodFlow:
             loop = self._bind_loop(stmt) if isinstance(stmt, cst.For) else None
             if loop is not None:
                 self.loops.append(loop)
+            guarded = self.log.guarded
+            if loop is not None and loop.all_but_last:
+                self.log.guarded = guarded | loop.repeated_sites
             looped = self.block(stmt.body, dict(env))
+            self.log.guarded = guarded
             if isinstance(stmt, cst.While):  # a for loop over modules or a range runs: what it rebinds is rebound
                 looped = _merge(env, looped)
             if loop is not None:
@@ -568,10 +578,21 @@ class MethodFlow:
             target = target.elements[1].value
         if not isinstance(target, cst.Name):
             return None
-        elements = self.resolver.elements(iterated, self.method, self.cls)
+        container = looped_items(iterated)  # self.lins[:-1]: every item but the last
+        if container is None:
+            return None
+        elements = self.resolver.elements(container, self.method, self.cls)
         if not elements:
             return None
-        loop = _Loop(index, iterated, elements)
+        all_but_last = container is not iterated
+        if all_but_last and self.resolver.last_appended_in_loop(container, self.cls):
+            elements = Elements(elements.items, None)  # its last construction stands for the last item too
+        elif all_but_last and elements.last is not None:  # the last item is certain: leave it out
+            kept = elements.items[:-1]
+            elements = Elements(kept, kept[-1] if kept else None)
+            if not kept:
+                return None
+        loop = _Loop(index, container, elements, all_but_last)
         self.modules[target.value] = loop.item
         return loop
 
