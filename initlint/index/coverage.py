@@ -21,10 +21,10 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
-from .links import Creation, Links
+from .links import TRYOUT, Creation, Links
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
-from .summary import ALL, LOADED, MODULE_SCOPE
+from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
 # stored in, each with the method that stores it and the if-arms of the store (methods.py).
@@ -157,9 +157,12 @@ class Index:
         reasons = []
         for creation in creations:
             found = self._creation_covered(creation, layer, seen, below)
-            if found is None:
+            if found is None and creation[1] != TRYOUT:
                 return None
-            reasons.append(found)
+            if found is not None:  # a try-out that initialises what it builds vouches; one that does not is no use
+                reasons.append(found)
+        if not reasons and not subclasses:
+            return None
         for subclass in subclasses:
             found = self.covered(subclass, layer, seen, held, below)
             if found is None:
@@ -276,6 +279,16 @@ class Index:
         return self.file_wide(path, layer)
 
     def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str, depth: int = 0) -> Optional[Reason]:
+        fn, loader, position = fn.partition(LOADER)
+        if loader:  # load_try(checkpoint, self.model): a function handed the module to load into
+            target = self.repo.resolve(path, fn)
+            summary = self.repo.summary(target[0]) if target is not None else None
+            defined = summary["defs"].get(target[1]) if summary else None
+            if defined and int(position) in defined.get("loads", ()):
+                where = os.path.basename(target[0])
+                return Reason(f"{what.replace(' it applies', '')} it hands it to {fn} ({where}:{defined['line']}), "
+                              "which loads a state dict into it, every time", path, line)
+            return None
         target = self.repo.resolve(path, fn)
         if target is None:
             # Another library's init function (`self.apply(weight_init)` from a pip package):
@@ -362,7 +375,8 @@ class Index:
         if definition is None:
             return "it is built at module level and no init is applied to it there"
         name = definition[1]
-        uncovered = [c for c in self.creations().get(definition, []) if self._creation_covered(c, layer, frozenset()) is None]
+        uncovered = [c for c in self.creations().get(definition, [])
+                     if c[1] != TRYOUT and self._creation_covered(c, layer, frozenset()) is None]
         uncovered_subclasses = [s for s in self.subclasses().get(definition, []) if self.covered(s, layer) is None]
         if not self.creations().get(definition) and not self.subclasses().get(definition):
             return f"nothing in the repository builds {name}, and {name} does not initialise {layer} layers itself"

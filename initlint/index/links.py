@@ -25,10 +25,11 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from .. import catalog
 from .cache import _CODE
 from .repository import Definition, Repository
-from .summary import applied_refs
+from .summary import MODULE_SCOPE, applied_refs
 
-# (path, "class" | "scope", the class's or function's name, line, bound name, handed to, called)
+# (path, "class" | "scope" | TRYOUT, the class's or function's name, line, bound name, handed to, called)
 Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
+TRYOUT = "tryout"  # a build in the `if __name__ == "__main__":` block of the file defining the class
 _OWN_CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(__file__).with_name("repository.py").read_bytes()).hexdigest()[:16]
 
 
@@ -64,9 +65,14 @@ def link(repo: Repository, path: str) -> dict:
             if definition["kind"] == "class":
                 for ref, line, bound, handed, called in definition["builds"]:
                     _build(repo, links, path, ref, "class", name, line, bound, handed, called)
+        mains = summary.get("main", ())
         for scope_name, scope in summary["scopes"].items():
             for ref, line, bound, handed, called in scope["builds"]:
-                _build(repo, links, path, ref, "scope", scope_name, line, bound, handed, called)
+                # class Generator ...; if __name__ == "__main__": Generator()(x): the file trying
+                # out its own class (coverage.py: it vouches when initialised, else it is ignored)
+                tryout = scope_name == MODULE_SCOPE and ref in summary["defs"] and any(
+                    first <= line <= last for first, last in mains)
+                _build(repo, links, path, ref, TRYOUT if tryout else "scope", scope_name, line, bound, handed, called)
     for name, definition in summary["defs"].items():
         for base in definition["bases"]:
             target = repo.resolve(path, base)

@@ -54,6 +54,9 @@ _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _BUILTINS = frozenset(dir(builtins))
 ALL = "*"  # every layer type
 LOADED = "load_state_dict"  # beside ALL: the evidence is weights loaded, not an init written
+# In an applied function's ref: ``load_try@1`` is load_try handed the module as its argument 1,
+# evidence when load_try always loads a state dict into that parameter (its def's "loads").
+LOADER = "@"
 _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
 _MODULE_ITERATORS = frozenset(("modules", "named_modules", "children", "named_children"))
 # Calls that return the module they are called on: `Generator().to(device)` is a Generator.
@@ -84,6 +87,7 @@ class _Summarizer:
         self._method_key = ""
         self._scoped_functions: Set[int] = set()
         self._call_defaults: Dict[int, dict] = {}  # a call -> its function's parameter defaults
+        self._loading_methods = {"__init__"}  # of the class being summarised: where loads always run
         self.passes: Dict[str, list] = {}  # line -> [[ref, activation arguments]] (passed.py)
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
@@ -110,6 +114,9 @@ class _Summarizer:
             "unapplied": self.unapplied,
             "passes": self.passes,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
+            # Lines of `if __name__ == "__main__":` blocks: a file building its own classes there
+            # is trying them out, as a test does (links.py), not building a model to train.
+            "main": [[s.lineno, s.end_lineno] for s, _ in nodes if _is_main_guard(s)],
         }
 
     # ------------------------------------------------------------------ imports
@@ -161,6 +168,8 @@ class _Summarizer:
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
         definition["methods"] = {}
         walked, arms = {}, {}
+        init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+        self._loading_methods = {"__init__"} | _self_calls(init.body if init is not None else [])
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._defaults_for_calls(statement, below)
@@ -210,6 +219,7 @@ class _Summarizer:
             self._evidence(nodes, record, None)
             if node.name == "__init__":
                 self._assigned_init_cfg(nodes, record)
+            if node.name in self._loading_methods:  # __init__, or a method it always calls
                 for call, line in _loads_weights(node.body):
                     receiver = call.func.value
                     attribute = methods.self_attribute(receiver)
@@ -217,10 +227,25 @@ class _Summarizer:
                         self._scope_to(record, attribute, None, {ALL: line, LOADED: line}, call)
                     elif dotted(receiver) == "self":
                         _merge(record["covers"], {ALL: line, LOADED: line})
+                for call, position, line in self._loader_calls(node.body):
+                    attribute = methods.self_attribute(call.args[position])
+                    if attribute is not None:  # load_try(checkpoint["generator"], self.model)
+                        self._scope_to(record, attribute, f"{dotted(call.func)}{LOADER}{position}", {}, call)
             record["refs"] = sorted(set(record["refs"]) | set(methods.self_references(nodes, self._scoped_functions)))
         finally:
             self._method, arms, self._arms = None, self._arms, None
         return arms or {}
+
+    def _loader_calls(self, body: List[ast.stmt]) -> List[Tuple[ast.Call, int, int]]:
+        """``(call, position, line)`` of statements directly in ``body`` calling a function that may
+        be the repository's with a dotted name at ``position``: what a loader function
+        (``def load_try(state, model): model.load_state_dict(...)``) would load into, every time."""
+        found = []
+        for statement in body:
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if isinstance(call, ast.Call) and self._named(call.func) is not None:
+                found.extend((call, i, statement.lineno) for i, arg in enumerate(call.args) if dotted(arg))
+        return found
 
     def _assigned_init_cfg(self, nodes: List[ast.AST], record: dict) -> None:
         """``self.init_cfg = [dict(type="Kaiming", layer=["Conv2d", "Linear"])]`` (or ``+=``) in
@@ -269,6 +294,9 @@ class _Summarizer:
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
         if _writes_first_parameter(node, nodes, self.torch_name):
             definition["writes_argument"] = True
+        loads = _loaded_parameters(node)
+        if loads:
+            definition["loads"] = loads
         drops_none = _container_helper(node, self.torch_name)
         if drops_none is not None:
             definition["container"] = drops_none
@@ -302,6 +330,10 @@ class _Summarizer:
             target = dotted(call.func.value)
             if target in scope["locals"]:  # model = Net(); model.load_state_dict(torch.load(path))
                 scope["applies"].append([target, None, {ALL: line, LOADED: line}, line])
+        for call, position, line in self._loader_calls(body or []):
+            target = dotted(call.args[position])
+            if target in scope["locals"]:  # model = Net(); load_weights(model, path)
+                scope["applies"].append([target, f"{dotted(call.func)}{LOADER}{position}", {}, line])
 
     def _class_aliases(self, nodes: List[ast.AST]) -> Dict[str, List[str]]:
         """Locals bound to the repository's classes by name and called in the scope
@@ -822,6 +854,32 @@ def _applied_function(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Lambda) and isinstance(node.body, ast.Call):
         return dotted(node.body.func)
     return dotted(node)
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    test = statement.test if isinstance(statement, ast.If) else None
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
+
+
+def _self_calls(body: List[ast.stmt]) -> Set[str]:
+    """Methods ``body`` calls on ``self`` as statements of its own (``self._load_pretrain(path)``)."""
+    return {
+        statement.value.func.attr
+        for statement in body
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Attribute) and dotted(statement.value.func.value) == "self"
+    }
+
+
+def _loaded_parameters(function: ast.AST) -> List[int]:
+    """Positions of the parameters a function always loads a state dict into: ``P.load_state_dict``
+    directly in its body, or in its ``try:`` body (``load_try(state, model)``)."""
+    names = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+    body = [s for statement in function.body for s in (statement.body if isinstance(statement, ast.Try) else [statement])]
+    loaded = {dotted(call.func.value) for call, _ in _loads_weights(body)}
+    return [i for i, name in enumerate(names) if name in loaded]
 
 
 def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
