@@ -890,8 +890,15 @@ def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
     for statement in body:
         call = statement.value if isinstance(statement, ast.Expr) else None
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "load_state_dict":
+            if call.args and _copied_state(call.args[0]):
+                continue  # self.q_net_target.load_state_dict(self.q_net.state_dict()): a copy, not trained weights
             found.append((call, statement.lineno))
     return found
+
+
+def _copied_state(node: ast.AST) -> bool:
+    """``self.q_net.state_dict()``: another module's own weights (a target network's copy)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "state_dict"
 
 
 def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
