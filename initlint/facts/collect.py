@@ -60,6 +60,7 @@ class Facts:
         self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.appended_in_loop: Set[int] = set()  # id(value) appended inside a loop: it stands for several items
+        self.appended_under_if: Set[int] = set()  # id(value) appended under an if
         self.value_scope: Dict[int, Scope] = {}  # id(assigned value) -> the scope of the assignment
         self.local_layers: Dict[str, catalog.Layer] = {}  # class MyLinear(nn.Linear) without reset_parameters
         # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
@@ -104,6 +105,7 @@ class Collector:
         self.opt_in_bodies: Set[int] = set()
         self.opt_in = 0
         self.loop_depth = 0  # for/while loops the walk is in
+        self.if_depth = 0  # ifs the walk is in
         # Bodies of ``if <setting> == <value>:`` and the arms the walk is in (Facts.value_arms).
         self.arm_bodies: Dict[int, Tuple[str, object]] = {}
         self.arms: List[Tuple[str, object]] = []
@@ -159,7 +161,11 @@ class Collector:
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.pop()
 
+    def leave_If(self, node: cst.If) -> None:
+        self.if_depth -= 1
+
     def visit_If(self, node: cst.If) -> None:
+        self.if_depth += 1
         if opt_in(node.test, self.functions[-1]):
             self.opt_in_bodies.add(id(node.body))
         equality = setting_equality(node.test)
@@ -308,6 +314,8 @@ class Collector:
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
                 if self.loop_depth:  # one construction standing for many items
                     self.facts.appended_in_loop.add(id(node.args[0].value))
+                if self.if_depth:  # which item is last depends on the arm taken
+                    self.facts.appended_under_if.add(id(node.args[0].value))
         elif registration(node) is not None:
             base, hook = registration(node)
             self.registered_hooks.append((id(self.owner_of(base)), base, hook))

@@ -585,7 +585,10 @@ class MethodFlow:
         if not elements:
             return None
         all_but_last = container is not iterated
-        if all_but_last and self.resolver.last_appended_in_loop(container, self.cls):
+        last = self.resolver.last_appended(container, self.cls) if all_but_last else None
+        if last == "arm":
+            return None  # if num_layers == 1: the one item is the last, and the loop visits nothing
+        if last == "loop":
             elements = Elements(elements.items, None)  # its last construction stands for the last item too
         elif all_but_last and elements.last is not None:  # the last item is certain: leave it out
             kept = elements.items[:-1]

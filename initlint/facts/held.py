@@ -572,14 +572,18 @@ class Resolver:
         repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
 
-    def last_appended_in_loop(self, expr: cst.BaseExpression, cls) -> bool:
-        """Whether the last item appended to the container ``expr`` names is a construction in a
-        loop (``for ...: self.lins.append(nn.Linear(...))``): it stands for several items."""
+    def last_appended(self, expr: cst.BaseExpression, cls) -> Optional[str]:
+        """How the last item appended to the container ``expr`` names is known: "loop" when it is a
+        construction in a loop (``for ...: self.lins.append(nn.Linear(...))``: it stands for
+        several items), "arm" when some item is appended under an if (which one is last depends on
+        the arm taken), "" when it is certain, None when nothing is appended."""
         ref = ref_text(expr)
-        if ref is None:
-            return False
-        values = self.facts.appended.get((id(owner_scope(ref, None, cls, self.facts.module)), ref), [])
-        return bool(values) and id(values[-1]) in self.facts.appended_in_loop
+        values = self.facts.appended.get((id(owner_scope(ref, None, cls, self.facts.module)), ref), []) if ref else []
+        if not values:
+            return None
+        if any(id(value) in self.facts.appended_under_if for value in values):
+            return "arm"
+        return "loop" if id(values[-1]) in self.facts.appended_in_loop else ""
 
     def _container_items(self, call: cst.Call, scope, cls) -> List[cst.BaseExpression]:
         if not call.args:
