@@ -138,11 +138,13 @@ class MethodFlow:
                 return self.block(arm if flag else arm.body, env) if arm is not None else env
             equality = setting_equality(stmt.test)
             with self._guard(stmt.test):
-                self.resolver.arms.extend([equality] if equality else [])
+                if equality:  # under `if compression_factor == 12:` (held.Resolver.arms)
+                    self.resolver.arms.append(equality)
                 try:
                     taken = self.block(stmt.body, dict(env))
                 finally:
-                    del self.resolver.arms[len(self.resolver.arms) - bool(equality):]
+                    if equality:
+                        self.resolver.arms.pop()
             if self._holds_norm(stmt.test):  # `if self.norm:` with a norm built there: it runs
                 return taken
             if isinstance(stmt.orelse, cst.If):
