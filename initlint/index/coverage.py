@@ -227,6 +227,10 @@ class Index:
                 covers = self.liveness.method_covers(definition, fn[len("self."):], layer)
                 if covers is not None:
                     return Reason(f"{what} it applies {fn}, which initialises {layer} layers", covers[0], covers[1])
+            elif LOADER in fn:
+                reason = self._loaded_through(path, fn, line, what)
+                if reason is not None:
+                    return reason
             else:
                 reason = self._init_applied(path, fn, layer, line, what + " it applies")
                 if reason is not None:
@@ -247,7 +251,11 @@ class Index:
                 return Reason(f"a state dict is loaded into {name}, every time", path, line)
             if _covers(types, layer):
                 return Reason(f"a loop over {name}.modules() initialises {layer} layers", path, line)
-            if fn is not None:
+            if fn is not None and LOADER in fn:
+                reason = self._loaded_through(path, fn, line, f"{name}:")
+                if reason is not None:
+                    return reason
+            elif fn is not None:
                 reason = self._init_applied(path, fn, layer, line, f"applied to {name}:")
                 if reason is not None:
                     return reason
@@ -278,17 +286,19 @@ class Index:
                     return reason
         return self.file_wide(path, layer)
 
-    def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str, depth: int = 0) -> Optional[Reason]:
-        fn, loader, position = fn.partition(LOADER)
-        if loader:  # load_try(checkpoint, self.model): a function handed the module to load into
-            target = self.repo.resolve(path, fn)
-            summary = self.repo.summary(target[0]) if target is not None else None
-            defined = summary["defs"].get(target[1]) if summary else None
-            if defined and int(position) in defined.get("loads", ()):
-                where = os.path.basename(target[0])
-                return Reason(f"{what.replace(' it applies', '')} it hands it to {fn} ({where}:{defined['line']}), "
-                              "which loads a state dict into it, every time", path, line)
+    def _loaded_through(self, path: str, applied: str, line: int, what: str) -> Optional[Reason]:
+        """``load_try@1`` (summary.LOADER): ``load_try(checkpoint, model)``, evidence when the
+        repository's load_try always loads a state dict into its parameter 1."""
+        fn, _, position = applied.partition(LOADER)
+        target = self.repo.resolve(path, fn)
+        summary = self.repo.summary(target[0]) if target is not None else None
+        defined = summary["defs"].get(target[1]) if summary else None
+        if not defined or int(position) not in defined.get("loads", ()):
             return None
+        where = f"{os.path.basename(target[0])}:{defined['line']}"
+        return Reason(f"{what} it hands it to {fn} ({where}), which loads a state dict into it, every time", path, line)
+
+    def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str, depth: int = 0) -> Optional[Reason]:
         target = self.repo.resolve(path, fn)
         if target is None:
             # Another library's init function (`self.apply(weight_init)` from a pip package):
