@@ -1,4 +1,5 @@
 import pathlib
+import shutil
 import sys
 
 import pytest
@@ -6,6 +7,19 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 sys.path.insert(0, str(ROOT / "tests"))
+
+
+@pytest.fixture
+def script_project(tmp_path):
+    """A copy of fixtures/repository/script_applies_init (a training script initialises the models
+    it imports), the process's indexes forgotten before and after: the caches' tests edit it."""
+    from initlint.index import reset
+
+    reset()
+    copy = tmp_path / "project"
+    shutil.copytree(FIXTURES / "repository" / "script_applies_init", copy, ignore=shutil.ignore_patterns(".initlint_cache"))
+    yield copy
+    reset()
 
 # ------------------------------------------------------------------ torch
 # Tests that need torch carry the `torch` marker: whole modules (pytestmark, torch imported at the

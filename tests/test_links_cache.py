@@ -3,24 +3,16 @@ file's interface links that file again and no other, anything else links the who
 neither ever gives a verdict other than a run without the cache."""
 
 import json
-import shutil
 
 import pytest
 
-from conftest import FIXTURES
 from initlint.cli import main
 from initlint.index import links, reset
 
-PROJECT = FIXTURES / "repository" / "script_applies_init"
-
 
 @pytest.fixture
-def project(tmp_path):
-    reset()
-    copy = tmp_path / "project"
-    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(".initlint_cache"))
-    yield copy
-    reset()
+def project(script_project):
+    return script_project
 
 
 @pytest.fixture

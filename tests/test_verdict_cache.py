@@ -3,27 +3,19 @@ differently from a run without the cache, whatever changed in between (the file,
 the project, the settings) or whatever happened to the entries."""
 
 import json
-import shutil
 
 import pytest
 
-from conftest import FIXTURES
 from initlint import verdicts
 from initlint.cli import main
 from initlint.files import read
 from initlint.index import index_for, reset
 from initlint.settings import Settings
 
-PROJECT = FIXTURES / "repository" / "script_applies_init"
-
 
 @pytest.fixture
-def project(tmp_path):
-    reset()
-    copy = tmp_path / "project"
-    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(".initlint_cache"))
-    yield copy
-    reset()
+def project(script_project):
+    return script_project
 
 
 def _check(monkeypatch, capsys, folder, *options):
