@@ -135,6 +135,9 @@ class Resolver:
                 held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
             return held
         if isinstance(expr, cst.IfExp):
+            taken = _type_test_at_default(expr.test, scope)
+            if taken is not None:  # getattr(F, act_fn) if isinstance(act_fn, str) else act_fn, act_fn="silu"
+                return self.held(expr.body if taken else expr.orelse, scope, cls, depth + 1)
             resolve = lambda branch: self.held(branch, scope, cls, depth + 1)  # noqa: E731
             return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
         function = self._activation_function(expr)
@@ -796,3 +799,20 @@ def _may_be_item(written: str, container: str, key: int, length: Optional[int]) 
     if length is not None:
         return written_key % length == key % length if length else False
     return written_key == key or (written_key < 0) != (key < 0)
+
+
+_TESTED_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def _type_test_at_default(test: cst.BaseExpression, scope) -> Optional[bool]:
+    """``isinstance(act_fn, str)`` with ``act_fn="silu"`` a parameter of ``scope``: whether the
+    default passes it (the default takes that arm); None for any other test."""
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+            and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name) and isinstance(scope, cst.FunctionDef)):
+        return None
+    kind = _TESTED_TYPES.get(getattr(test.args[1].value, "value", None))
+    default = parameter_default(scope, test.args[0].value.value)
+    value = literal(default) if default is not None else None
+    if kind is None or default is None or not is_known(value):
+        return None
+    return isinstance(value, kind)
