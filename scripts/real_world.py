@@ -294,10 +294,48 @@ FRESH4: Tuple[Pin, ...] = (
     Pin("zuko", "1.6.0", "normalising flows"),
 )
 
+# Fetched on 2026-12-04 after seed 11 (the fourth fresh set) had been read and worked on: the
+# report after that (docs/real-world.md "Fifth fresh set").
+FRESH5: Tuple[Pin, ...] = (
+    Pin("allennlp-models", "2.10.1", "NLP"),
+    Pin("axial-attention", "0.6.1", "research (lucidrains)"),
+    Pin("cleanrl", "0.4.8", "RL", kind="sdist"),
+    Pin("CoCa-pytorch", "0.1.0", "research (lucidrains)"),
+    Pin("compressai", "1.2.8", "vision (compression)"),
+    Pin("controlnet-aux", "0.0.10", "vision (annotators)"),
+    Pin("dynamic-network-architectures", "0.4.4", "vision (medical)"),
+    Pin("escnn", "1.0.11", "equivariant networks"),
+    Pin("face-alignment", "1.5.0", "vision (faces)"),
+    Pin("fairchem-core", "2.24.0", "molecular"),
+    Pin("lambda-networks", "0.4.0", "research (lucidrains)"),
+    Pin("linear-attention-transformer", "0.19.1", "research (lucidrains)"),
+    Pin("local-attention", "1.11.2", "research (lucidrains)"),
+    Pin("matgl", "4.1.2", "molecular"),
+    Pin("mbrl", "0.2.0", "RL (model-based)"),
+    Pin("mixture-of-experts", "0.2.3", "research (lucidrains)"),
+    Pin("mmdet3d", "1.4.0", "vision (mm framework, 3D)"),
+    Pin("mmselfsup", "1.0.0", "vision (mm framework)"),
+    Pin("neuromancer", "1.5.6", "scientific ML"),
+    Pin("nnunetv2", "2.8.1", "vision (medical)"),
+    Pin("point-transformer-pytorch", "0.1.5", "research (lucidrains)"),
+    Pin("pytorch-nlp", "0.5.0", "NLP"),
+    Pin("pytorch-toolbelt", "0.8.0", "vision"),
+    Pin("recurrent-memory-transformer-pytorch", "0.7.0", "research (lucidrains)"),
+    Pin("resemblyzer", "0.1.4", "audio (speaker)"),
+    Pin("s3prl", "0.4.18", "audio (speech)", kind="sdist"),
+    Pin("siren-pytorch", "0.1.7", "research (lucidrains)"),
+    Pin("tabpfn", "9.2.0", "tabular"),
+    Pin("taming-transformers", "0.0.1", "vision (generative)"),
+    Pin("texar-pytorch", "0.1.4", "NLP"),
+    Pin("torchkge", "0.17.7", "knowledge graphs"),
+    Pin("torchmd-net", "3.1.0", "molecular", kind="sdist"),
+    Pin("uni2ts", "2.0.0", "time series"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
-    "fresh3": FRESH3, "fresh4": FRESH4,
-    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4,
+    "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5,
+    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5,
 }
 
 # Top-level folders of an sdist that are no part of the installed package (when the sdist does

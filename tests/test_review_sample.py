@@ -135,3 +135,16 @@ def test_shares(corpus, tmp_path):
         assert f"### {item_id} " in first and f"### {item_id} " not in second
     for item_id in by_share[2]:
         assert f"### {item_id} " in second and f"### {item_id} " not in first
+
+
+def test_each_package_is_in_one_set_only():
+    # A package measured in two sets would make a "fresh" report one on tuned code.
+    seen = {}
+    for set_name, pins in real_world.SETS.items():
+        if set_name == "all":
+            continue
+        for pin in pins:
+            name = real_world._normalise(pin.name)
+            assert name not in seen, f"{pin.name} is in {seen[name]} and {set_name}"
+            seen[name] = set_name
+    assert len(real_world.SETS["all"]) == len(seen)
