@@ -21,7 +21,7 @@ from .. import catalog
 from .collect import Facts
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
 from .literals import literal
-from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow
+from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow, owner_scope
 
 # A bounded activation at the very end of a model is its output range, not a hidden layer.
 HEAD_ACTIVATIONS = frozenset(("Tanh",))
@@ -203,11 +203,17 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
 def link_containers(facts: Facts) -> None:
     """Give every construct held by a Sequential, ModuleList or ModuleDict its container and accessors."""
     for container in facts.sequentials + facts.containers:
-        for accessors, item in container_items(container) or ():
+        items = container_items(container) or ()
+        # nn.init.zeros_(self.mlp[-1].weight): the last item, while nothing appends to the container
+        grown = container.ref is not None and (
+            id(owner_scope(container.ref, container.function, container.owner_class, facts.module)), container.ref
+        ) in facts.appended
+        by_end = container in facts.sequentials and not grown and all(a[-1:] == (f"[{i}]",) for i, (a, _) in enumerate(items))
+        for i, (accessors, item) in enumerate(items):
             construct = facts.constructs.get(id(item)) if isinstance(item, cst.Call) else None
             if construct is not None and construct.ref is None and construct.container is None:
                 construct.container = container
-                construct.accessors = accessors
+                construct.accessors = accessors + ((f"[{i - len(items)}]",) if by_end else ())
 
 
 def container_items(container: Construct):

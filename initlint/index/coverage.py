@@ -286,6 +286,17 @@ class Index:
                     return reason
         return self.file_wide(path, layer)
 
+    def _loaded_in_method(self, path: str, cls: str, line: int) -> Optional[Reason]:
+        """The construction on ``line`` of class ``cls`` is bound to a local of a method that then
+        always loads a state dict into it (a ``from_pretrained`` classmethod)."""
+        summary = self.repo.summary(path)
+        loader, load_line = (summary["defs"][cls].get("loaded") or {}).get(str(line), (None, None)) if summary else (None, None)
+        if load_line is None:
+            return None
+        if loader is None:
+            return Reason(f"{cls} loads a state dict into what it builds there, every time", path, load_line)
+        return self._loaded_through(path, loader, load_line, f"{cls}:")
+
     def _loaded_through(self, path: str, applied: str, line: int, what: str) -> Optional[Reason]:
         """``load_try@1`` (summary.LOADER): ``load_try(checkpoint, model)``, evidence when the
         repository's load_try always loads a state dict into its parameter 1."""
@@ -341,6 +352,9 @@ class Index:
             if reason is not None:
                 return reason
         if kind == "class":
+            reason = self._loaded_in_method(path, name, line)
+            if reason is not None:
+                return reason
             held = self.holders_of((path, name), line)
             return self.covered((path, name), layer, seen, held, _under(held, below))
         if bound is not None:

@@ -29,7 +29,8 @@ Shape (every key always present; lines are 1-based)::
             assigns: [attribute names a class's methods assign on self],
             abstract: a class with an abstract method (raises NotImplementedError, @abstractmethod),
             methods: {name: Method} (a class's), holders: {line: [[attribute, method key, arms]]}
-            (a class's: see methods.holders)}
+            (a class's: see methods.holders), loaded: {line: [loader ref or None, line]}
+            (a class's: constructions its methods always load a state dict into)}
     Method: {covers, applies (as a Def's, reaching the whole instance), scoped: [[attribute,
             fn ref | "self.m" | None, {type: line}, line, method key, arms]] (reaching what
             self.<attribute> holds), refs: [methods it names on self], writes: [[[attribute,
@@ -166,7 +167,7 @@ class _Summarizer:
     def _class(self, node: ast.ClassDef, nodes: List[ast.AST]) -> None:
         definition = self._def("class", node)
         definition["bases"] = [ref for ref in (dotted(base) for base in node.bases) if ref]
-        definition["methods"] = {}
+        definition["methods"], definition["loaded"] = {}, {}
         walked, arms = {}, {}
         init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
         self._loading_methods = {"__init__"} | _self_calls(init.body if init is not None else [])
@@ -175,6 +176,7 @@ class _Summarizer:
                 self._defaults_for_calls(statement, below)
                 walked[statement.name] = below
                 arms[statement.name] = self._summarise_method(node.name, statement, below, definition["methods"])
+                definition["loaded"].update(self._loaded_locals(statement, below))
             else:  # code in the class body runs when the class is defined
                 self._evidence([statement, *below], definition, None)
         definition["holders"] = methods.holders(node.name, walked, arms)
@@ -242,9 +244,25 @@ class _Summarizer:
         (``def load_try(state, model): model.load_state_dict(...)``) would load into, every time."""
         found = []
         for statement in body:
-            call = statement.value if isinstance(statement, ast.Expr) else None
+            # load_checkpoint(path, model), or model = load_checkpoint(path, model)
+            call = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
             if isinstance(call, ast.Call) and self._named(call.func) is not None:
                 found.extend((call, i, statement.lineno) for i, arg in enumerate(call.args) if dotted(arg))
+        return found
+
+    def _loaded_locals(self, method: ast.AST, nodes: List[ast.AST]) -> Dict[str, list]:
+        """Constructions a method binds to a local and then always loads a state dict into, as
+        a ``from_pretrained`` classmethod does (``net = HED(); net.load_state_dict(torch.load(p))``,
+        or through a loader function): the construction's line -> [loader ref or None, load line]."""
+        loads = {dotted(call.func.value): [None, line] for call, line in _loads_weights(method.body)}
+        for call, position, line in self._loader_calls(method.body):
+            loads.setdefault(dotted(call.args[position]), [f"{dotted(call.func)}{LOADER}{position}", line])
+        found: Dict[str, list] = {}
+        for node in nodes if loads else ():
+            name = _bound_name(node)
+            call = _unchained(node.value) if name in loads else None
+            if isinstance(call, ast.Call) and loads[name][1] > node.lineno and self._built(call) is not None:
+                found[str(call.lineno)] = loads[name]
         return found
 
     def _assigned_init_cfg(self, nodes: List[ast.AST], record: dict) -> None:
