@@ -202,6 +202,7 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
             return "the file constructs no torch Linear/Conv layer"
         if facts.evidence.framework:
             return f"framework-managed: {facts.evidence.framework}"
+        facts.imported_table = index.activation_table
         resolver = Resolver(facts)
         log = FollowLog()
         link_containers(facts)

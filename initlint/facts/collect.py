@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -66,6 +66,8 @@ class Facts:
         # def Sequential(*mods): return nn.Sequential(*filter(exists, mods)): name -> drops None items
         # Calls of container helpers, this file's or another's (index): ref -> whether it drops None items.
         self.container_helpers: Dict[str, bool] = {}
+        # Another file's table of activation classes a name imports (index): name -> {key: qualified}.
+        self.imported_table: Callable[[str], Optional[Dict[str, str]]] = lambda name: None
         # Filled in by the data flow (dataflow.method_follows), see model.OpenFollow: per class, the
         # activations that `self.<attr>(...)` outputs go into, by attribute name, whatever the class
         # builds there; and those that forward's parameters go into, by position after self.

@@ -476,6 +476,8 @@ class Resolver:
             return Held(POOLING)
         if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
             return self._rebound_class(expr, call, scope, cls, depth)
+        if isinstance(expr, cst.Subscript):  # act_class = act_class_mapping[activation] ... act_class()
+            return self._lookup(expr, call, scope)
         argument = getter_argument(expr) if isinstance(expr, cst.Call) else None
         if argument is not None:  # act_layer = get_act_layer(act_layer) ... act_layer(inplace=True)
             return self._got(argument, expr, scope, cls, depth)
@@ -504,11 +506,14 @@ class Resolver:
         where = self.facts.value_scope.get(id(values[0]), scope)
         return self._module_class(values[0], call, where, cls, depth + 1)
 
-    def _activation_class(self, expr: cst.BaseExpression, call: Optional[cst.Call], scope=None) -> Optional[Held]:
+    def _activation_class(
+        self, expr: cst.BaseExpression, call: Optional[cst.Call], scope=None, qualified: Optional[str] = None,
+    ) -> Optional[Held]:
         """``nn.GELU`` used as a class (a parameter default, a dict value, a name's value), maybe
         called. Callers that read it from a default or a lookup mark it ``given``. ``scope``: where
-        ``call`` is, for its ``**params`` (a parameter's default dict)."""
-        qualified = self.facts.imports.resolve(expr)
+        ``call`` is, for its ``**params`` (a parameter's default dict). ``qualified``: the class's
+        torch name when another file writes it (an imported table's entry, looked up by ``expr``)."""
+        qualified = qualified or self.facts.imports.resolve(expr)
         activation = catalog.ACTIVATION_MODULES.get(qualified) if qualified else None
         if activation is None:
             if isinstance(expr, cst.Call):  # activation=nn.ReLU() as the default
@@ -529,17 +534,20 @@ class Resolver:
             return None
         key_expr = subscript.slice[0].slice.value
         key, chosen = chosen_string(key_expr, scope)
-        table, registry = subscript.value, False
+        table, registry, imported = subscript.value, False, None
         if isinstance(table, cst.Name):
             values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
             registry = not values  # a module's table: other code may add to it or change it
             values = values or self.facts.locals.get(self.facts.module, {}).get(table.value, [])
+            if not values and key is not None:  # from .utils import act_class_mapping: another file's table
+                imported = self.facts.imported_table(table.value)
             table = values[0] if len(values) == 1 else None
-        if key is None or not isinstance(table, cst.Dict):
+        if key is None or not (isinstance(table, cst.Dict) or imported):
             return None
-        for item in table.elements:
-            if isinstance(item, cst.DictElement) and literal(item.key) == key:
-                held = self._activation_class(item.value, call, scope=scope)
+        items = [(key, subscript)] if imported else [(literal(i.key), i.value) for i in table.elements if isinstance(i, cst.DictElement)]
+        for item_key, value in items:
+            if item_key == key:
+                held = self._activation_class(value, call, scope=scope, qualified=imported.get(key) if imported else None)
                 if held is None:
                     return None
                 if registry:

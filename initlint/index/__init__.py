@@ -20,6 +20,7 @@ from .coverage import Index, Reason
 from .passed import receivers, supplied
 from .repository import Repository, project_root
 from .summary import MODULE_SCOPE
+from .tables import imported_table
 
 __all__ = ["FileIndex", "MODULE_SCOPE", "Reason", "index_for", "reset"]
 
@@ -96,6 +97,11 @@ class FileIndex:
     def gap(self, block: Optional[str], layer: str) -> str:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""
         return self.index.gap((self.path, block) if block else None, layer, self.where)
+
+    def activation_table(self, name: str) -> Optional[Dict[str, str]]:
+        """The table of activation classes (key -> qualified torch name) that the file's name
+        ``name`` imports from another file of the project (tables.py), or None."""
+        return imported_table(self.index.repo, self.path, name)
 
     def container_helpers(self) -> Dict[str, bool]:
         return self.index.container_helpers(self.path)

@@ -71,7 +71,7 @@ class Repository:
         self._on_disk: Optional[Dict[str, str]] = None  # path -> the key of its text on disk ("" unreadable)
         self.changed_during_run = False  # a file read twice had two texts: fingerprints are void
         self._modules: Dict[Tuple[str, int, str], Optional[str]] = {}
-        self._resolved: Dict[Tuple[str, str], Optional[Definition]] = {}
+        self._resolved: Dict[Tuple[str, str, str], Optional[Definition]] = {}
         self._visited: Optional[set] = None  # the (path, ref) pairs of the lookup under way
 
     # ------------------------------------------------------------------ summaries
@@ -153,62 +153,63 @@ class Repository:
 
     # ----------------------------------------------------------------- resolution
 
-    def resolve(self, path: str, ref: str, depth: int = 0) -> Optional[Definition]:
-        """The module-level class or function ``ref`` (``Block``, ``blocks.Block``) names in ``path``.
+    def resolve(self, path: str, ref: str, depth: int = 0, kind: str = "defs") -> Optional[Definition]:
+        """The module-level class or function ``ref`` (``Block``, ``blocks.Block``) names in ``path``;
+        with ``kind="tables"``, the module-level dict of activations it names (tables.py).
 
         One lookup visits each (module, name) once: star imports of star imports in a cycle
         (fastai's ``from .core import *`` everywhere) otherwise branch at every level, minutes
         per file. Finished lookups are kept for the run."""
-        key = (path, ref)
+        key = (path, ref, kind)
         if self._visited is not None:  # inside a lookup: a pair seen in it adds nothing
             if key in self._visited or depth > _MAX_DEPTH:
                 return None
             self._visited.add(key)
-            return self._resolve(path, ref, depth)
+            return self._resolve(path, ref, depth, kind)
         if key not in self._resolved:
             self._visited = {key}
             try:
-                self._resolved[key] = self._resolve(path, ref, depth)
+                self._resolved[key] = self._resolve(path, ref, depth, kind)
             finally:
                 self._visited = None
         return self._resolved[key]
 
-    def _resolve(self, path: str, ref: str, depth: int) -> Optional[Definition]:
+    def _resolve(self, path: str, ref: str, depth: int, kind: str) -> Optional[Definition]:
         summary = self.summary(path)
         if summary is None:
             return None
         head, _, rest = ref.partition(".")
-        if head in summary["defs"]:
+        if head in summary.get(kind, ()):
             return (path, head) if not rest else None
         target = summary["imports"].get(head)
         if target is not None:
             level, module, name = target
             if name is None:  # import pkg.sub as s / import pkg
                 module_path = self.module_file(path, level, module)
-                return self._member(module_path, rest, depth) if module_path and rest else None
+                return self._member(module_path, rest, depth, kind) if module_path and rest else None
             module_path = self.module_file(path, level, module)
             if module_path is not None:
-                found = self._member(module_path, name + ("." + rest if rest else ""), depth)
+                found = self._member(module_path, name + ("." + rest if rest else ""), depth, kind)
                 if found is not None:
                     return found
             submodule = self.module_file(path, level, (module + "." if module else "") + name)
-            return self._member(submodule, rest, depth) if submodule and rest else None
+            return self._member(submodule, rest, depth, kind) if submodule and rest else None
         for level, module in summary["stars"]:
             module_path = self.module_file(path, level, module)
-            found = self._member(module_path, ref, depth) if module_path else None
+            found = self._member(module_path, ref, depth, kind) if module_path else None
             if found is not None:
                 return found
         return None
 
-    def _member(self, path: str, dotted: str, depth: int) -> Optional[Definition]:
+    def _member(self, path: str, dotted: str, depth: int, kind: str) -> Optional[Definition]:
         """``dotted`` looked up in the module at ``path``: its own definitions, its imports, its
         submodules (``pkg.sub.Name`` from ``pkg/__init__.py``)."""
-        found = self.resolve(path, dotted, depth + 1)
+        found = self.resolve(path, dotted, depth + 1, kind)
         if found is not None or not path.endswith("__init__.py"):
             return found
         head, _, rest = dotted.partition(".")
         submodule = self._file_in(os.path.dirname(path), [head])
-        return self._member(submodule, rest, depth + 1) if submodule and rest else None
+        return self._member(submodule, rest, depth + 1, kind) if submodule and rest else None
 
     def module_file(self, importer: str, level: int, module: str) -> Optional[str]:
         key = (importer, level, module)

@@ -23,6 +23,7 @@ Shape (every key always present; lines are 1-based)::
     unapplied: [function name]                         # init functions this file never applies
     passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
     attributes: [name]                                 # attributes used on other objects than self
+    tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
             applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
@@ -49,6 +50,7 @@ from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import methods
 from .passed import arguments as activation_arguments, dotted, function_defaults
+from .tables import module_tables
 
 MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -115,6 +117,7 @@ class _Summarizer:
             "unapplied": self.unapplied,
             "passes": self.passes,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
+            "tables": module_tables(tree, self.torch_name),
             # Lines of `if __name__ == "__main__":` blocks: a file building its own classes there
             # is trying them out, as a test does (links.py), not building a model to train.
             "main": [[s.lineno, s.end_lineno] for s, _ in nodes if _is_main_guard(s)],
