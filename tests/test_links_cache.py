@@ -97,3 +97,22 @@ def test_a_corrupt_or_foreign_links_entry_is_rebuilt(project, monkeypatch, capsy
     (project / "train.py").write_text((project / "train.py").read_text() + "# edited\n")
     assert _check(monkeypatch, capsys, project) == cold
     assert sorted(linked) == ["models.py", "train.py"]
+
+
+def test_a_registry_edit_relinks_the_files_that_build_through_it(tmp_path, monkeypatch, capsys, linked):
+    # zoo/__init__.py's HEADS registry decides what loading.py's HEADS["decoder"]() builds: an edit
+    # of its entries keeps the names defined and imported, yet must change loading.py's links.
+    import shutil
+
+    from conftest import FIXTURES
+
+    project = tmp_path / "registry"
+    shutil.copytree(FIXTURES / "repository" / "registry_builds", project, ignore=shutil.ignore_patterns(".initlint_cache"))
+    before = _check(monkeypatch, capsys, project)
+    assert ("./zoo/heads.py", 7) not in before  # Decoder: built by HEADS["decoder"] and initialised
+    linked.clear()
+    _edit(project / "zoo" / "__init__.py", '"decoder": Decoder,', '"decoder": Projector,\n    "old": Decoder,')
+    after = _check(monkeypatch, capsys, project)
+    assert "loading.py" in linked
+    assert after - before == {("./zoo/heads.py", 7)}  # Decoder: no call builds it, nothing initialises it
+    assert after == _check(monkeypatch, capsys, project, "--no-cache")

@@ -26,11 +26,14 @@ from .. import catalog
 from .cache import _CODE
 from .repository import Definition, Repository
 from .summary import MODULE_SCOPE, applied_refs
+from .tables import registered
 
 # (path, "class" | "scope" | TRYOUT, the class's or function's name, line, bound name, handed to, called)
 Creation = Tuple[str, str, str, int, Optional[str], Optional[str], bool]
 TRYOUT = "tryout"  # a build in the `if __name__ == "__main__":` block of the file defining the class
-_OWN_CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(__file__).with_name("repository.py").read_bytes()).hexdigest()[:16]
+_OWN_CODE = hashlib.sha256(b"".join(
+    Path(__file__).with_name(name).read_bytes() for name in ("links.py", "repository.py", "tables.py")
+)).hexdigest()[:16]
 
 
 def is_test_file(path: str) -> bool:
@@ -45,10 +48,11 @@ def is_test_file(path: str) -> bool:
 
 
 def interface(summary: Optional[dict]) -> str:
-    """What resolving a name through this file reads of it (repository.Repository.resolve)."""
+    """What resolving a name through this file reads of it (repository.Repository.resolve), and
+    what a construction through one of its registries builds (tables.registered)."""
     if summary is None:
         return ""
-    shape = [sorted(summary["defs"]), summary["imports"], summary["stars"]]
+    shape = [sorted(summary["defs"]), summary["imports"], summary["stars"], summary.get("registries", {})]
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -90,9 +94,10 @@ def link(repo: Repository, path: str) -> dict:
 
 
 def _build(repo: Repository, links: dict, path: str, ref: str, *creation) -> None:
-    target = repo.resolve(path, ref)
-    if target is not None and target != (path, creation[1]):  # recursion is no creation
-        links["builds"].append([_relative(repo, target[0]), target[1], *creation])
+    targets = registered(repo, path, ref) if "[" in ref else [repo.resolve(path, ref)]  # MODELS[*]: tables.py
+    for target in targets:
+        if target is not None and target != (path, creation[1]):  # recursion is no creation
+            links["builds"].append([_relative(repo, target[0]), target[1], *creation])
 
 
 def _relative(repo: Repository, path: str) -> str:

@@ -24,6 +24,7 @@ Shape (every key always present; lines are 1-based)::
     passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
     attributes: [name]                                 # attributes used on other objects than self
     tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
+    registries: {name: {key: ref}}                     # module-level dicts of the repository's classes (tables.py)
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
             applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
@@ -38,6 +39,7 @@ Shape (every key always present; lines are 1-based)::
             ...], line]] (weights written through a path of self's attributes)}
     Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
     Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
+           (ref ``MODELS[*].build``: what ``MODELS[name].build(...)`` calls, through a registry)
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import methods
 from .passed import arguments as activation_arguments, dotted, function_defaults
-from .tables import module_tables
+from .tables import module_dicts, module_registries, module_tables, registry_ref
 
 MODULE_SCOPE = "<module>"
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -92,6 +94,7 @@ class _Summarizer:
         self._call_defaults: Dict[int, dict] = {}  # a call -> its function's parameter defaults
         self._loading_methods = {"__init__"}  # of the class being summarised: where loads always run
         self.passes: Dict[str, list] = {}  # line -> [[ref, activation arguments]] (passed.py)
+        self._registry_entries = {id(entry) for _, entries in module_dicts(tree) for _, entry in entries}
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
         self._imports(node for _, found in nodes for node in found)
@@ -118,6 +121,7 @@ class _Summarizer:
             "passes": self.passes,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
             "tables": module_tables(tree, self.torch_name),
+            "registries": module_registries(tree, self._named),
             # Lines of `if __name__ == "__main__":` blocks: a file building its own classes there
             # is trying them out, as a test does (links.py), not building a model to train.
             "main": [[s.lineno, s.end_lineno] for s, _ in nodes if _is_main_guard(s)],
@@ -340,8 +344,8 @@ class _Summarizer:
             if target is not None:
                 call = _unchained(node.value)
                 ref = self._built(call)
-                if ref is None and isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
-                    ref = (aliases.get(call.func.id) or [None])[0]  # model = model_type(args)
+                if ref is None and isinstance(call, ast.Call):
+                    ref = (_aliased(call.func, aliases) or [None])[0]  # model = model_type(args)
                 if ref is not None:
                     scope["locals"][target] = ref
         self._builds(nodes, scope["builds"], scope["locals"], aliases)
@@ -362,11 +366,15 @@ class _Summarizer:
         then ``model = model_type(args)``): the local -> the classes it may name."""
         named: Dict[str, List[str]] = {}
         unknown = set()
-        called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        called = {  # model_type(args), or architecture.get_architecture(config)
+            func.id if isinstance(func, ast.Name) else func.value.id
+            for func in (node.func for node in nodes if isinstance(node, ast.Call))
+            if isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name))
+        }
         for node in nodes:
             target = _bound_name(node)
             if target in called:
-                ref = self._named(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else None
+                ref = self._named(node.value) if isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) else None
                 if ref is None:
                     unknown.add(target)  # bound to something else too: what it builds is not known
                 else:
@@ -425,8 +433,8 @@ class _Summarizer:
                     continue  # `Model().to(device)`: one construction, not two
                 seen.add(id(call))
                 ref = self._built(call)
-                if ref is None and aliases and type(call.func) is name_type and call.func.id in aliases:
-                    for alias in aliases[call.func.id]:  # model = model_type(args): each class it may be
+                if ref is None and aliases and _aliased(call.func, aliases):
+                    for alias in _aliased(call.func, aliases):  # model = model_type(args): each class it may be
                         into.append([alias, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
                     continue
                 if ref is not None:
@@ -437,8 +445,14 @@ class _Summarizer:
                 continue
             if kind is attribute_type:
                 inner.add(id(node.value))
+            elif kind is ast.Subscript:  # block = BLOCKS["basic"]: every entry is named here
+                inner.add(id(node.value))
+                if registry_ref(node) is None:
+                    continue
             elif kind is not name_type:
                 continue
+            if id(node) in self._registry_entries:
+                continue  # an entry of a registry is built where the registry is used (tables.py)
             if type(node.ctx) is load and id(node) not in called and id(node) not in inner:
                 ref = self._named(node)
                 if ref is not None:
@@ -456,10 +470,10 @@ class _Summarizer:
         return self._named(call.func)
 
     def _named(self, node: ast.AST) -> Optional[str]:
-        ref = dotted(node)
+        ref = dotted(node) or registry_ref(node)  # MODELS[name](cfg): any class the registry holds
         if ref is None or self.torch_name(node):
             return None
-        head = ref.split(".", 1)[0]
+        head = ref.split(".", 1)[0].split("[", 1)[0]
         if head in self.local_names or (self.starred and head not in _BUILTINS and head not in ("self", "super")):
             return ref
         return None
@@ -1030,6 +1044,16 @@ def _modules_of(node: ast.AST) -> ast.AST:
             and node.func.attr == "modules"):
         return node.func.value
     return node
+
+
+def _aliased(func: ast.AST, aliases: Dict[str, List[str]]) -> List[str]:
+    """What a call of ``func`` may build through a local alias: ``model_type(args)`` the classes
+    ``model_type`` may name, ``architecture.get_architecture(config)`` that attribute of each."""
+    if isinstance(func, ast.Name):
+        return aliases.get(func.id, [])
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return [f"{alias}.{func.attr}" for alias in aliases.get(func.value.id, [])]
+    return []
 
 
 def _bound_name(node: ast.AST) -> Optional[str]:
