@@ -97,6 +97,9 @@ def _ordered_dict_items(call: cst.Call) -> Optional[List[Tuple[Accessors, cst.Ba
     return items
 
 
+SETTING_DECIDES = "a setting decides whether an activation follows; its default takes this one"
+
+
 class Resolver:
     """Classifies expressions as held modules, as seen from one scope of one class."""
 
@@ -139,7 +142,13 @@ class Resolver:
             if taken is not None:  # getattr(F, act_fn) if isinstance(act_fn, str) else act_fn, act_fn="silu"
                 return self.held(expr.body if taken else expr.orelse, scope, cls, depth + 1)
             resolve = lambda branch: self.held(branch, scope, cls, depth + 1)  # noqa: E731
-            return _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
+            chosen = _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
+            picked = _picked(expr, scope) if chosen is None else None
+            held = resolve(picked) if picked is not None else None
+            if held is not None and held.kind == ACTIVATION and held.use.activation.role == catalog.HIDDEN:
+                # nn.ReLU(True) if non_negative else nn.Identity(), non_negative=True: judged at the default
+                return dataclasses.replace(held, use=given(held.use, None, SETTING_DECIDES))
+            return chosen
         function = self._activation_function(expr)
         if function is not None:
             return function
