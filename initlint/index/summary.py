@@ -264,10 +264,11 @@ class _Summarizer:
         loads = {dotted(call.func.value): [None, line] for call, line in _loads_weights(method.body)}
         for call, position, line in self._loader_calls(method.body):
             loads.setdefault(dotted(call.args[position]), [f"{dotted(call.func)}{LOADER}{position}", line])
+        loads.pop(None, None)  # self.nets[0].load_state_dict(...): no local
         found: Dict[str, list] = {}
         for node in nodes if loads else ():
             name = _bound_name(node)
-            call = _unchained(node.value) if name in loads else None
+            call = _unchained(node.value) if name is not None and name in loads else None
             if isinstance(call, ast.Call) and loads[name][1] > node.lineno and self._built(call) is not None:
                 found[str(call.lineno)] = loads[name]
         return found
