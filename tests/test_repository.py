@@ -292,6 +292,14 @@ def test_explain_says_why_nothing_reaches_a_reported_layer(monkeypatch, capsys):
     assert "reported as INI001" in out
 
 
+def test_explain_says_the_package_loads_weights_only_into_its_own_copies(monkeypatch, capsys):
+    code, out = _explain(monkeypatch, capsys, CASES / "loaded_but_exported", "speech/models.py:8")
+    assert "Vocoder is exported for users to build (__all__); the package loads weights only into its own" \
+        " (speech/pipelines.py:12)" in out
+    code, out = _explain(monkeypatch, capsys, CASES / "loaded_but_exported", "speech/models.py:20")
+    assert "a state dict is loaded into model, every time (speech/pipelines.py:19)" in out
+
+
 def test_explain_an_unfollowed_layer_and_bad_locations(monkeypatch, capsys):
     code, out = _explain(monkeypatch, capsys, CASES / "script_applies_init", "models.py:12")
     assert "followed by Tanh at line 13 (an output head: not checked)" in out

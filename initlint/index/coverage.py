@@ -24,6 +24,7 @@ from .repository import Definition, Repository
 from .links import TRYOUT, Creation, Links
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
+from .exports import exported_definitions
 from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
@@ -40,6 +41,9 @@ class Reason:
     text: str
     path: str
     line: int
+    # Weights a builder loads into what it builds (not the class loading itself): no cover for
+    # an exported class, which users build themselves (exports.py).
+    loaded: bool = False
 
     def where(self, relative_to: str = "") -> str:
         path = os.path.relpath(self.path, relative_to) if relative_to and os.path.isabs(self.path) else self.path
@@ -110,6 +114,7 @@ class Index:
         self._creations: Optional[Dict[Definition, List[Creation]]] = None
         self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
         self._applied_functions: Optional[set] = None
+        self._exported: Optional[FrozenSet[Definition]] = None
         self._memo: Dict[Tuple[Definition, str, Held], Optional[Reason]] = {}
         self.links = Links(repository)
         self.liveness = Liveness(repository, self.links)
@@ -157,6 +162,8 @@ class Index:
         reasons = []
         for creation in creations:
             found = self._creation_covered(creation, layer, seen, below)
+            if found is not None and found.loaded and definition in self.exported():
+                found = None  # the package loads what it builds; its users build their own
             if found is None and creation[1] != TRYOUT:
                 return None
             if found is not None:  # a try-out that initialises what it builds vouches; one that does not is no use
@@ -222,7 +229,7 @@ class Index:
             if fn is None:
                 if _covers(types, layer):
                     how = "it loads a state dict into it, every time" if LOADED in types else f"a loop over its modules writes {layer} layers"
-                    return Reason(f"{what} {how}", path, line)
+                    return Reason(f"{what} {how}", path, line, loaded=LOADED in types)
             elif fn.startswith("self."):
                 covers = self.liveness.method_covers(definition, fn[len("self."):], layer)
                 if covers is not None:
@@ -248,7 +255,7 @@ class Index:
             if bound != name:
                 continue
             if _covers(types, layer) and LOADED in types:
-                return Reason(f"a state dict is loaded into {name}, every time", path, line)
+                return Reason(f"a state dict is loaded into {name}, every time", path, line, loaded=True)
             if _covers(types, layer):
                 return Reason(f"a loop over {name}.modules() initialises {layer} layers", path, line)
             if fn is not None and LOADER in fn:
@@ -294,7 +301,7 @@ class Index:
         if load_line is None:
             return None
         if loader is None:
-            return Reason(f"{cls} loads a state dict into what it builds there, every time", path, load_line)
+            return Reason(f"{cls} loads a state dict into what it builds there, every time", path, load_line, loaded=True)
         return self._loaded_through(path, loader, load_line, f"{cls}:")
 
     def _loaded_through(self, path: str, applied: str, line: int, what: str) -> Optional[Reason]:
@@ -307,7 +314,7 @@ class Index:
         if not defined or int(position) not in defined.get("loads", ()):
             return None
         where = f"{os.path.basename(target[0])}:{defined['line']}"
-        return Reason(f"{what} it hands it to {fn} ({where}), which loads a state dict into it, every time", path, line)
+        return Reason(f"{what} it hands it to {fn} ({where}), which loads a state dict into it, every time", path, line, loaded=True)
 
     def _init_applied(self, path: str, fn: str, layer: str, line: int, what: str, depth: int = 0) -> Optional[Reason]:
         target = self.repo.resolve(path, fn)
@@ -399,11 +406,15 @@ class Index:
         if definition is None:
             return "it is built at module level and no init is applied to it there"
         name = definition[1]
-        uncovered = [c for c in self.creations().get(definition, [])
-                     if c[1] != TRYOUT and self._creation_covered(c, layer, frozenset()) is None]
+        found = {id(c): self._creation_covered(c, layer, frozenset()) for c in self.creations().get(definition, [])}
+        uncovered = [c for c in self.creations().get(definition, []) if c[1] != TRYOUT and found[id(c)] is None]
         uncovered_subclasses = [s for s in self.subclasses().get(definition, []) if self.covered(s, layer) is None]
         if not self.creations().get(definition) and not self.subclasses().get(definition):
             return f"nothing in the repository builds {name}, and {name} does not initialise {layer} layers itself"
+        loaded = [c for c in self.creations().get(definition, []) if found[id(c)] is not None and found[id(c)].loaded]
+        if not uncovered and loaded and definition in self.exported():
+            at = where(Reason("", loaded[0][0], loaded[0][3]))
+            return f"{name} is exported for users to build (__all__); the package loads weights only into its own ({at})"
         if uncovered_subclasses and not uncovered:
             sub = uncovered_subclasses[0]
             return f"subclass {sub[1]} ({where(Reason('', sub[0], 1)).rsplit(':', 1)[0]}) is not covered"
@@ -424,6 +435,11 @@ class Index:
         if self._creations is None:
             self._creations = self.links.creations()
         return self._creations
+
+    def exported(self) -> FrozenSet[Definition]:
+        if self._exported is None:
+            self._exported = exported_definitions(self.repo)
+        return self._exported
 
     def subclasses(self) -> Dict[Definition, List[Definition]]:
         if self._subclasses is None:

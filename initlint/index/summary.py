@@ -25,6 +25,7 @@ Shape (every key always present; lines are 1-based)::
     attributes: [name]                                 # attributes used on other objects than self
     tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
     registries: {name: {key: ref}}                     # module-level dicts of the repository's classes (tables.py)
+    exports:   [name]                                  # the names of its __all__ (exports.py)
 
     Def:   {kind: "class" | "function", line, bases: [ref], covers: {type: line},
             applies: [[fn ref, line]], builds: [Build], layers: [torch layer a factory returns],
@@ -52,6 +53,7 @@ from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import methods
 from .passed import arguments as activation_arguments, dotted, function_defaults
+from .exports import module_exports
 from .tables import module_dicts, module_registries, module_tables, registry_ref
 
 MODULE_SCOPE = "<module>"
@@ -122,6 +124,7 @@ class _Summarizer:
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
             "tables": module_tables(tree, self.torch_name),
             "registries": module_registries(tree, self._named),
+            "exports": module_exports(tree),
             # Lines of `if __name__ == "__main__":` blocks: a file building its own classes there
             # is trying them out, as a test does (links.py), not building a model to train.
             "main": [[s.lineno, s.end_lineno] for s, _ in nodes if _is_main_guard(s)],
