@@ -149,13 +149,6 @@ class Links:
         changed = [path for path in paths if files.get(path, [None])[0] != keys[path]]
         if not changed:
             return {path: files[path][2] for path in paths}
-        if not files:
-            # A cold cache: flake8's workers all arrive here at once. Each starts summarising at
-            # its own place in the project, so they make different files' summaries and read
-            # each other's entries back instead of all making every one.
-            start = os.getpid() % len(paths)
-            for path in paths[start:] + paths[:start]:
-                self.repo.summary(path)
         faces = {path: interface(self.repo.summary(path)) for path in changed}
         if not files or any(faces[path] != files[path][1] for path in changed):
             faces.update({path: interface(self.repo.summary(path)) for path in paths if path not in faces})
