@@ -370,10 +370,47 @@ FRESH6: Tuple[Pin, ...] = (
     Pin("voicebox-pytorch", "0.5.0", "research (lucidrains)"),
 )
 
+# Fetched on 2026-12-07 after seed 13 (the sixth fresh set) had been read and worked on: the
+# report after that (docs/real-world.md "Seventh fresh set").
+FRESH7: Tuple[Pin, ...] = (
+    Pin("batch-face", "1.5.4", "vision (faces)"),
+    Pin("bigvgan", "2.4.1", "audio (vocoder)"),
+    Pin("BS-RoFormer", "1.2.4", "research (lucidrains)"),
+    Pin("conformer", "0.3.2", "audio (speech)"),
+    Pin("craft-text-detector", "0.4.3", "vision (OCR)"),
+    Pin("deepsnap", "0.2.1", "GNN", kind="sdist"),
+    Pin("flamingo-pytorch", "0.1.2", "research (lucidrains)"),
+    Pin("insightface", "2.1", "vision (faces)"),
+    Pin("kymatio", "0.3.0", "scattering transforms"),
+    Pin("laplace-torch", "0.3", "Bayesian deep learning"),
+    Pin("make-a-video-pytorch", "0.4.0", "research (lucidrains)"),
+    Pin("mmdit", "0.3.0", "research (lucidrains)"),
+    Pin("muse-maskgit-pytorch", "0.3.5", "research (lucidrains)"),
+    Pin("naturalspeech2-pytorch", "0.1.8", "research (lucidrains)"),
+    Pin("norse", "1.1.0", "spiking networks", kind="sdist"),
+    Pin("nuwa-pytorch", "0.7.8", "research (lucidrains)"),
+    Pin("phenaki-pytorch", "0.5.0", "research (lucidrains)"),
+    Pin("pi-zero-pytorch", "0.5.17", "research (lucidrains)"),
+    Pin("pytorch-wavelets", "1.3.0", "signal processing"),
+    Pin("q-transformer", "0.5.0", "RL (lucidrains)"),
+    Pin("rectified-flow-pytorch", "0.14.0", "research (lucidrains)"),
+    Pin("skorch", "1.4.0", "training library"),
+    Pin("snntorch", "1.0.0", "spiking networks"),
+    Pin("soundstorm-pytorch", "0.6.1", "research (lucidrains)"),
+    Pin("spikingjelly", "2.0.0", "spiking networks"),
+    Pin("st-moe-pytorch", "0.1.8", "research (lucidrains)"),
+    Pin("timesfm", "3.0.2", "time series"),
+    Pin("torch-pruning", "1.6.1", "compression"),
+    Pin("torchensemble", "0.2.0", "ensembles"),
+    Pin("torchreid", "0.2.5", "vision (re-identification)", kind="sdist"),
+    Pin("torchsynth", "1.0.2", "audio (synthesis)"),
+    Pin("video-diffusion-pytorch", "0.7.0", "research (lucidrains)"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
-    "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6,
-    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6,
+    "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
+    "all": TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7,
 }
 
 # Top-level folders of an sdist that are no part of the installed package (when the sdist does

@@ -16,6 +16,7 @@ from .guards import star_guards
 from .prehooks import first_parameter, registration, written_through
 from .literals import bind_args, literal, module_arguments, parameter_default, ref_text, weight_owner
 from .named import none_tested, setting_equality
+from .defaults import Condition, tested_setting, untaken
 from .walk import child_nodes, descendants
 from .model import ActivationUse, Construct, InitCall, LayerSite, OpenFollow, Scope, owner_scope
 
@@ -84,6 +85,14 @@ class Facts:
         # id(value assigned to self.<attr>) -> the ``if <setting> == <value>:`` arms it is assigned
         # under: forward code under another value of the same setting never uses it (pypots' TOTEM)
         self.value_arms: Dict[int, Tuple[Tuple[str, object], ...]] = {}
+        # id(value bound, or container built) -> the ``if <setting>:`` arms it is under (see
+        # defaults.py: an arm the defaults skip builds what the default model does not have)
+        self.conditions: Dict[int, Tuple[Condition, ...]] = {}
+
+    def skipped_at_defaults(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` (a bound value or a container's call) is in an arm the defaults skip."""
+        conditions = self.conditions.get(id(node))
+        return bool(conditions) and untaken(conditions, lambda function: self.locals.get(function, {}))
 
 
 class Collector:
@@ -111,6 +120,9 @@ class Collector:
         # Bodies of ``if <setting> == <value>:`` and the arms the walk is in (Facts.value_arms).
         self.arm_bodies: Dict[int, Tuple[str, object]] = {}
         self.arms: List[Tuple[str, object]] = []
+        # Likewise for ``if <setting>:`` / ``if <setting> is not None:`` (Facts.conditions).
+        self.condition_bodies: Dict[int, Condition] = {}
+        self.conditions: List[Condition] = []
 
     # ---------------------------------------------------------------- the walk
 
@@ -173,17 +185,26 @@ class Collector:
         equality = setting_equality(node.test)
         if equality is not None:
             self.arm_bodies[id(node.body)] = equality
+        if tested_setting(node.test):
+            self.condition_bodies[id(node.body)] = (node.test, True, self.functions[-1])
+            if isinstance(node.orelse, cst.Else):
+                self.condition_bodies[id(node.orelse.body)] = (node.test, False, self.functions[-1])
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.opt_in += id(node) in self.opt_in_bodies
         arm = self.arm_bodies.get(id(node))
         if arm is not None:
             self.arms.append(arm)
+        condition = self.condition_bodies.get(id(node))
+        if condition is not None:
+            self.conditions.append(condition)
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.opt_in -= id(node) in self.opt_in_bodies
         if id(node) in self.arm_bodies:
             self.arms.pop()
+        if id(node) in self.condition_bodies:
+            self.conditions.pop()
 
     visit_SimpleStatementSuite = visit_IndentedBlock  # if weight_std is not None: conv.weight.data.normal_()
     leave_SimpleStatementSuite = leave_IndentedBlock
@@ -265,6 +286,8 @@ class Collector:
     def _container(self, node: cst.Call, into: List[Construct]) -> Construct:
         container = Construct(call=node, **self._context())
         into.append(container)
+        if self.conditions:
+            self.facts.conditions[id(node)] = tuple(self.conditions)
         self.facts.constructs[id(node)] = container
         return container
 
@@ -422,6 +445,8 @@ class Collector:
         values = _layer_branches(value, self.facts.constructs) or unless_none or [value]
         for value in values:
             self.facts.value_scope[id(value)] = self.scope
+            if self.conditions:
+                self.facts.conditions[id(value)] = tuple(self.conditions)
             construct = self.facts.constructs.get(id(value)) if isinstance(value, cst.Call) else None
             if construct is not None and construct.ref is None:
                 construct.ref = ref

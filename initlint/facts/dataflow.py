@@ -25,6 +25,7 @@ from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
 from .model import ActivationUse, LayerSite, OpenFollow
 from .named import setting_equality
+from .defaults import taken_at_default
 from .comprehended import looped_items
 from .walk import child_nodes, descendants
 
@@ -619,13 +620,7 @@ class MethodFlow:
             if isinstance(value_flag, bool):
                 return value_flag
             test = value
-        if not isinstance(test, cst.Name) or not isinstance(scope, cst.FunctionDef):
-            return None
-        if self.facts.locals.get(scope, {}).get(test.value):
-            return None  # rebound in the function: not the setting as given
-        default = parameter_default(scope, test.value)
-        flag = literal(default) if default is not None else None
-        return flag if isinstance(flag, bool) else None
+        return taken_at_default(test, scope, self.facts.locals.get(scope, {}))
 
     def _holds_norm(self, test: cst.BaseExpression) -> bool:
         """``self.norm`` / ``self.norm is not None`` where ``self.norm`` holds a norm layer at the

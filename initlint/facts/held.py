@@ -155,7 +155,11 @@ class Resolver:
         values = self._bound_values(expr, scope, cls)
         if len(values) == 1:
             value = values[0]
-            return self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+            held = self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)
+            if held is not None and held.kind == ACTIVATION and len(self._bindings(expr, scope, cls)) > 1:
+                # if glu: act = GEGLU() / else: act = nn.GELU(), glu=False: judged at the default
+                return dataclasses.replace(held, use=given(held.use, None, SETTING_DECIDES))
+            return held
         if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
             resolve = lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)  # noqa: E731
             values = self._default_last(values)
@@ -287,6 +291,15 @@ class Resolver:
         return Held(ACTIVATION, use=chosen)
 
     def _bound_values(self, expr, scope, cls) -> List[cst.BaseExpression]:
+        values = self._bindings(expr, scope, cls)
+        if len(values) > 1 and not any(isinstance(self.facts.constructs.get(id(v)), LayerSite) for v in values):
+            # `if glu: act = GEGLU() / else: act = nn.GELU()` with glu=False: the default's choice.
+            # A layer bound in either arm stays: each alternative is a layer the user may build.
+            kept = [value for value in values if not self.facts.skipped_at_defaults(value)]
+            return kept or values
+        return values
+
+    def _bindings(self, expr, scope, cls) -> List[cst.BaseExpression]:
         if isinstance(expr, cst.Name):
             return self.facts.locals.get(scope, {}).get(expr.value, [])
         if (
