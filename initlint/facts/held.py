@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import textwrap
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -58,28 +60,55 @@ def sequential_items(call: cst.Call, drops_none: bool = False) -> Optional[List[
     first, by index as well. ``drops_none``: a helper's call that leaves None items out; after
     one that is or may be None (not a call), the index is not certain: no accessors.
     """
-    args = call.args
-    if any(arg.star or arg.keyword is not None for arg in args):
+    values = _positional_values(call.args)
+    if values is None:
         return None
     if drops_none:
-        return _present_items(args)
-    if len(args) == 1 and isinstance(args[0].value, cst.Call):
-        inner = args[0].value
+        return _present_items(values)
+    if len(values) == 1 and isinstance(values[0], cst.Call):
+        inner = values[0]
         name = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else getattr(inner.func, "value", "")
         if name == "OrderedDict":
             return _ordered_dict_items(inner)
-    return [((f"[{i}]",), arg.value) for i, arg in enumerate(args)]
+    return [((f"[{i}]",), value) for i, value in enumerate(values)]
 
 
-def _present_items(args) -> List[Tuple[Accessors, cst.BaseExpression]]:
+def _positional_values(args: Sequence[cst.Arg]) -> Optional[List[cst.BaseExpression]]:
+    """The items the arguments pass, a splatted literal list spelled out
+    (``*([nn.Linear(d, d)] + [nn.ReLU(), nn.Dropout()])``); None when they are not static."""
+    values: List[cst.BaseExpression] = []
+    for arg in args:
+        if arg.keyword is not None or arg.star == "**":
+            return None
+        if not arg.star:
+            values.append(arg.value)
+            continue
+        spelled = _literal_elements(arg.value)
+        if spelled is None:
+            return None
+        values.extend(spelled)
+    return values
+
+
+def _literal_elements(expr: cst.BaseExpression) -> Optional[List[cst.BaseExpression]]:
+    """The elements of a list or tuple display, or of a ``+`` of such displays."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        left, right = _literal_elements(expr.left), _literal_elements(expr.right)
+        return None if left is None or right is None else left + right
+    if isinstance(expr, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in expr.elements):
+        return [element.value for element in expr.elements]
+    return None
+
+
+def _present_items(values: List[cst.BaseExpression]) -> List[Tuple[Accessors, cst.BaseExpression]]:
     items: List[Tuple[Accessors, cst.BaseExpression]] = []
     certain = True
-    for arg in args:
-        if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+    for value in values:
+        if isinstance(value, cst.Name) and value.value == "None":
             certain = False
             continue
-        items.append(((f"[{len(items)}]",) if certain else (), arg.value))
-        certain = certain and isinstance(arg.value, cst.Call)  # a name may hold None
+        items.append(((f"[{len(items)}]",) if certain else (), value))
+        certain = certain and isinstance(value, cst.Call)  # a name may hold None
     return items
 
 
@@ -458,7 +487,9 @@ class Resolver:
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):
             candidates = self.facts.functions_by_name.get(func.value, [])
-            return candidates[0] if len(candidates) == 1 else None
+            # a helper pasted twice (phenaki's `def leaky_relu(p=0.1)`) is still one helper
+            same = candidates and all(_same_code(c, candidates[0]) for c in candidates[1:])
+            return candidates[0] if same else None
         if cls is not None and isinstance(func, cst.Attribute) and getattr(func.value, "value", None) == "self":
             methods = [m for m in self.facts.methods.get(cls, []) if m.name.value == func.attr.value]
             return methods[0] if len(methods) == 1 else None
@@ -783,6 +814,17 @@ def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]
         if all(isinstance(option, str) for option in options):
             return (left in options) == (operator == "In")
     return None
+
+
+def _same_code(a: cst.FunctionDef, b: cst.FunctionDef) -> bool:
+    """Whether two definitions are the same code, comments and layout aside."""
+    if a.deep_equals(b):
+        return True
+    try:
+        render = cst.Module([]).code_for_node
+        return ast.dump(ast.parse(textwrap.dedent(render(a)))) == ast.dump(ast.parse(textwrap.dedent(render(b))))
+    except SyntaxError:
+        return False
 
 
 class _Returns(cst.CSTVisitor):

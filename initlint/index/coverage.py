@@ -349,7 +349,7 @@ class Index:
                 reason = self.covered(target, layer, seen, path=_under(None, below))
                 if reason is not None:
                     return reason
-        if not called and not (kind == "class" and self._is_module_class((path, name))):
+        if not called and not (kind == "class" and self.liveness.module_class((path, name))):
             # Named, not called (a partial, a config's `block = MBConv`): where it is built is
             # not known; the file's own evidence vouches, as it always did. Named in a module
             # class (a default argument `block=ShelfBlock`, `self.block_cls = Block`): that class
@@ -372,15 +372,6 @@ class Index:
             return None
         # Built in a function: its callers decide, wherever they keep what it returns.
         return self.covered((path, name), layer, seen, path=_under(None, below))
-
-    def _is_module_class(self, definition: Definition) -> bool:
-        """Whether a class derives from a torch class (``nn.Module``, ``nn.Sequential``), directly or
-        through the repository's classes."""
-        for path, name in self.liveness.ancestry(definition)[0]:
-            summary = self.repo.summary(path)
-            if any(base.split(".", 1)[0] in summary["torch"] for base in summary["defs"][name]["bases"]):
-                return True
-        return False
 
     def replaced_everywhere(self, definition: Definition, attribute: str) -> Optional[Reason]:
         """A base class's placeholder layer: ``definition`` is abstract (a method that raises

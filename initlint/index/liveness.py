@@ -9,7 +9,9 @@ repository names it on another object (``model.apply(model._init_weights)`` in a
 object is cannot be told. A class with an ancestor from outside the repository and torch (an
 mmengine ``BaseModule``, HF's ``PreTrainedModel``, Lightning's ``LightningModule``) may have
 any of its methods called by that framework (``init_weights``, ``_init_weights`` via
-``post_init``): all of them count.
+``post_init``): all of them count. So do the public methods of a class that is no torch module
+(a trainer's ``train()`` that initialises the model it holds before the first step): they are
+its API, run by its users.
 """
 
 from __future__ import annotations
@@ -66,7 +68,18 @@ class Liveness:
         repository is the costly question (it reads every file's summary)."""
         if self.ancestry(definition)[1]:
             return True  # an ancestor from a framework: it may call any method
+        if not method.startswith("_") and not self.module_class(definition):
+            return True  # dive-into-graphs' JTVAE.train_rand_gen: for p in self.vae.parameters(): ...
         return method in self._running(definition, False) or method in self._running(definition, True)
+
+    def module_class(self, definition: Definition) -> bool:
+        """Whether a class derives from a torch class (``nn.Module``, ``nn.Sequential``), directly or
+        through the repository's classes."""
+        for path, name in self.ancestry(definition)[0]:
+            summary = self.repo.summary(path)
+            if any(base.split(".", 1)[0] in summary["torch"] for base in summary["defs"][name]["bases"]):
+                return True
+        return False
 
     def _running(self, definition: Definition, with_outside: bool) -> FrozenSet[str]:
         key = (definition, with_outside)

@@ -233,7 +233,7 @@ class _Summarizer:
                 self._assigned_init_cfg(nodes, record)
             if node.name in self._loading_methods:  # __init__, or a method it always calls
                 for call, line in _loads_weights(node.body):
-                    receiver = call.func.value
+                    receiver = _load_receiver(call)
                     attribute = methods.self_attribute(receiver)
                     if attribute is not None:  # self.model = PieAPPModel(); self.model.load_state_dict(w)
                         self._scope_to(record, attribute, None, {ALL: line, LOADED: line}, call)
@@ -264,7 +264,7 @@ class _Summarizer:
         """Constructions a method binds to a local and then always loads a state dict into, as
         a ``from_pretrained`` classmethod does (``net = HED(); net.load_state_dict(torch.load(p))``,
         or through a loader function): the construction's line -> [loader ref or None, load line]."""
-        loads = {dotted(call.func.value): [None, line] for call, line in _loads_weights(method.body)}
+        loads = {dotted(_load_receiver(call)): [None, line] for call, line in _loads_weights(method.body)}
         for call, position, line in self._loader_calls(method.body):
             loads.setdefault(dotted(call.args[position]), [f"{dotted(call.func)}{LOADER}{position}", line])
         loads.pop(None, None)  # self.nets[0].load_state_dict(...): no local
@@ -356,7 +356,7 @@ class _Summarizer:
         self._evidence(nodes, definition, scope)
         body = getattr(self._code_owner, "body", None) if definition is not None else None
         for call, line in _loads_weights(body or []):
-            target = dotted(call.func.value)
+            target = dotted(_load_receiver(call))
             if target in scope["locals"]:  # model = Net(); model.load_state_dict(torch.load(path))
                 scope["applies"].append([target, None, {ALL: line, LOADED: line}, line])
         for call, position, line in self._loader_calls(body or []):
@@ -917,22 +917,40 @@ def _loaded_parameters(function: ast.AST) -> List[int]:
     directly in its body, or in its ``try:`` body (``load_try(state, model)``)."""
     names = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
     body = [s for statement in function.body for s in (statement.body if isinstance(statement, ast.Try) else [statement])]
-    loaded = {dotted(call.func.value) for call, _ in _loads_weights(body)}
+    loaded = {dotted(_load_receiver(call)) for call, _ in _loads_weights(body)}
     return [i for i, name in enumerate(names) if name in loaded]
 
 
 def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
-    """``R.load_state_dict(...)`` statements run unconditionally: directly in ``body``, not under an
-    ``if``, a loop or a ``try`` (``if pretrained: ...`` leaves an untrained model possible). What
+    """``R.load_state_dict(...)`` statements run unconditionally: directly in ``body`` (or a
+    ``with`` in it, or a ``try`` whose every handler re-raises), not under an ``if``, a loop or a
+    ``try`` that carries on (``if pretrained: ...`` leaves an untrained model possible). What
     they load overwrites every weight the init would have written: evidence for all layer types."""
     found = []
     for statement in body:
+        if isinstance(statement, (ast.With, ast.AsyncWith)) or (isinstance(statement, ast.Try) and _reraises(statement)):
+            found.extend(_loads_weights(statement.body))
+            continue
         call = statement.value if isinstance(statement, ast.Expr) else None
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "load_state_dict":
             if call.args and _copied_state(call.args[0]):
                 continue  # self.q_net_target.load_state_dict(self.q_net.state_dict()): a copy, not trained weights
             found.append((call, statement.lineno))
     return found
+
+
+def _reraises(statement: ast.Try) -> bool:
+    """Whether every handler of a ``try`` ends by raising: past it, its body ran to the end."""
+    return bool(statement.handlers) and all(h.body and isinstance(h.body[-1], ast.Raise) for h in statement.handlers)
+
+
+def _load_receiver(call: ast.Call) -> ast.AST:
+    """What ``call`` (``R.load_state_dict(...)``) loads into: ``R``, or for ``R.module`` the model
+    ``nn.DataParallel(R)`` wraps (``self.module`` is a child of that name)."""
+    receiver = call.func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "module" and dotted(receiver.value) != "self":
+        return receiver.value
+    return receiver
 
 
 def _copied_state(node: ast.AST) -> bool:
