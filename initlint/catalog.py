@@ -131,7 +131,7 @@ ACTIVATIONS: Mapping[str, Activation] = {a.name: a for a in (*ACTIVATION_LIST, *
 # get_activation, espnet's get_layer, asteroid's activations.get, get_activation_fn, ...), matched on
 # the callee's dotted name: called with a string that names an activation, they hold that one.
 ACTIVATION_GETTER = re.compile(
-    r"(?:^|\.)(?:(?:get|create|make|build)_(?:(?:layer|functional|module|torch|nn)_)?(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?"
+    r"(?:^|\.)(?:(?:get|create|make|build)_(?:(?:layer|functional|module|torch|nn)_)?(?:act|activation|nonlinearity)(?:_(?:layer|fn|func|function|cls|class|module))?(?:_by_name)?"
     r"|get_layer|activations\.get"
     # mmengine's registries build from a config dict (``dict(type="GELU")``): an activation only
     # when the config's type names one.
@@ -277,7 +277,11 @@ SEQUENTIAL = NN + "Sequential"
 # has (w = g·v/‖v‖, g = ‖v‖ at wrapping): the layer still starts from its init, and an init must be
 # written before wrapping. (Spectral norm divides by the largest singular value: the scale of the
 # init no longer reaches the forward, as with a norm.)
-WEIGHT_NORMS = frozenset(("torch.nn.utils.weight_norm", "torch.nn.utils.parametrizations.weight_norm"))
+WEIGHT_NORMS = frozenset((
+    "torch.nn.utils.weight_norm",
+    "torch.nn.utils.weight_norm.weight_norm",  # from torch.nn.utils.weight_norm import weight_norm
+    "torch.nn.utils.parametrizations.weight_norm",
+))
 
 # Arithmetic that only shifts or scales a bounded activation's result on its way to a model's
 # return (`max_action * torch.tanh(x)`, a tanh-squashed log-std rescaled into its bounds): the

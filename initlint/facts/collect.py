@@ -117,6 +117,9 @@ class Collector:
         self.opt_in = 0
         self.loop_depth = 0  # for/while loops the walk is in
         self.if_depth = 0  # ifs the walk is in
+        # Per loop the walk is in: whether its body has skipped the rest of an iteration under an
+        # if (`if is_last: continue`): what it appends after that is appended conditionally.
+        self.loop_skips: List[bool] = []
         # Bodies of ``if <setting> == <value>:`` and the arms the walk is in (Facts.value_arms).
         self.arm_bodies: Dict[int, Tuple[str, object]] = {}
         self.arms: List[Tuple[str, object]] = []
@@ -180,6 +183,8 @@ class Collector:
 
     def visit_If(self, node: cst.If) -> None:
         self.if_depth += 1
+        if self.loop_skips and _skips_iteration(node.body):
+            self.loop_skips[-1] = True
         if opt_in(node.test, self.functions[-1]):
             self.opt_in_bodies.add(id(node.body))
         equality = setting_equality(node.test)
@@ -339,7 +344,7 @@ class Collector:
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
                 if self.loop_depth:  # one construction standing for many items
                     self.facts.appended_in_loop.add(id(node.args[0].value))
-                if self.if_depth:  # which item is last depends on the arm taken
+                if self.if_depth or (self.loop_skips and self.loop_skips[-1]):  # which item is last depends on the arm taken
                     self.facts.appended_under_if.add(id(node.args[0].value))
         elif registration(node) is not None:
             base, hook = registration(node)
@@ -372,17 +377,21 @@ class Collector:
 
     def visit_While(self, node: cst.While) -> None:
         self.loop_depth += 1
+        self.loop_skips.append(False)
 
     def leave_While(self, node: cst.While) -> None:
         self.loop_depth -= 1
+        self.loop_skips.pop()
 
     def leave_For(self, node: cst.For) -> None:
         self.loop_depth -= 1
+        self.loop_skips.pop()
 
     def visit_For(self, node: cst.For) -> None:
         """``for m in [self.p6, self.p7]: nn.init.kaiming_uniform_(m.weight, a=1)``: a write on
         each listed layer's weight."""
         self.loop_depth += 1
+        self.loop_skips.append(False)
         if not isinstance(node.target, cst.Name):
             return
         name = node.target.value
@@ -576,6 +585,16 @@ def collect(
     collector.walk(module)
     collector.note_hook_writes()
     return facts
+
+
+def _skips_iteration(body: cst.BaseSuite) -> bool:
+    """``continue`` (or ``break``) as the whole body of an ``if``."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if len(statements) != 1:
+        return False
+    line = statements[0]
+    small = line.body if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+    return len(small) == 1 and isinstance(small[0], (cst.Continue, cst.Break))
 
 
 def _layer_branches(value: cst.BaseExpression, constructs: dict) -> List[cst.BaseExpression]:

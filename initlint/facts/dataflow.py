@@ -351,7 +351,7 @@ class MethodFlow:
         for arg in node.args:
             if arg.star == "*" and isinstance(arg.value, cst.Name):  # nn.Sequential(*layers): its end is known
                 use = self.last_appended.get(arg.value.value)
-                if use is not None:
+                if use is not None and not self._guarded_in_loop(use):
                     self.log.mark_head(use)
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         # F.relu(input=h): torch's functions name their tensor argument `input`
@@ -508,6 +508,12 @@ class MethodFlow:
             head = self._list_value(value.left, env, name) if not isinstance(value.left, cst.Name) else env.get(value.left.value, NONE)
             return self._extend(name, [e.value for e in value.right.elements], head, env)
         return self.expr(value, env)  # not a list after all (`relu(h) ** 2`): an expression like any other
+
+    def _guarded_in_loop(self, use: ActivationUse) -> bool:
+        """An activation appended in a loop under a guard (``if i < n - 1:``, or after ``if
+        is_last: continue``): the all-but-last pattern, so the list ends in what came before it."""
+        node = use.node
+        return id(node) in self.facts.appended_in_loop and id(node) in self.facts.appended_under_if
 
     def _extend(self, name: str, items: List[cst.BaseExpression], tail: Flows, env: Env) -> Flows:
         for item in items:
