@@ -93,6 +93,7 @@ class MethodFlow:
         self.returning: Optional[cst.BaseExpression] = None
         self.modules: Dict[str, Held] = {}  # loop variables bound to a container's elements
         self.loops: List[_Loop] = []
+        self.inner: Dict[str, Elements] = {}  # loop names bound to an item of a container of containers
         self.last_appended: Dict[str, Optional[ActivationUse]] = {}
         self.first_items: Dict[str, Optional[Held]] = {}  # a list's first module: where a prepended one flows
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
@@ -576,6 +577,7 @@ class MethodFlow:
                     if elements:
                         bound = bound or _Loop(None, zipped.value, elements)
                         self.modules[name.value.value] = _Loop(None, zipped.value, elements).item
+                    self._bind_inner(name.value.value, zipped.value)
             return bound
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "enumerate":
             if not iterated.args or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
@@ -590,7 +592,11 @@ class MethodFlow:
         container = looped_items(iterated)  # self.lins[:-1]: every item but the last
         if container is None:
             return None
-        elements = self.resolver.elements(container, self.method, self.cls)
+        if isinstance(container, cst.Name) and container.value in self.inner:
+            elements = self.inner[container.value]  # for layer in stack, stack an item of self.band_convs
+        else:
+            self._bind_inner(target.value, container)
+            elements = self.resolver.elements(container, self.method, self.cls)
         if not elements:
             return None
         all_but_last = container is not iterated
@@ -607,6 +613,15 @@ class MethodFlow:
         loop = _Loop(index, container, elements, all_but_last)
         self.modules[target.value] = loop.item
         return loop
+
+    def _bind_inner(self, name: str, container: cst.BaseExpression) -> None:
+        """``name`` is an item of ``container``: if that holds containers, what a loop over
+        ``name`` visits (Resolver.inner_elements)."""
+        inner = self.resolver.inner_elements(container, self.method, self.cls)
+        if inner is not None:
+            self.inner[name] = inner
+        else:
+            self.inner.pop(name, None)
 
     def _flag_at_default(self, test: cst.BaseExpression) -> Optional[bool]:
         """A bool setting's value at its default: ``batch_norm`` / ``self.batch_norm`` / ``not ...``

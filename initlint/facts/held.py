@@ -636,6 +636,47 @@ class Resolver:
         repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
 
+    def inner_elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
+        """For a container of containers (``nn.ModuleList([convs() for _ in bands])`` with
+        ``convs = lambda: nn.ModuleList([...])``, DAC's and BigVGAN's band discriminators): the
+        modules a loop over one of its items visits. None unless every item is a container built
+        here whose modules are known."""
+        values = self._bound_values(expr, scope, cls)
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return None
+        outer = self.facts.constructs.get(id(values[0]))
+        if outer is None or isinstance(outer, LayerSite):
+            return None
+        where = self.facts.value_scope.get(id(values[0]), scope)
+        listed = self._container_items(outer.call, where, cls)
+        inner = [self._built_container(item, where) for item in listed]
+        if not inner or any(call is None for call in inner):
+            return None
+        items: List[Optional[Held]] = []
+        for call, call_scope in inner:
+            items += [self.held(item, call_scope, cls) for item in self._container_items(call, call_scope, cls)]
+        last = items[-1] if len(inner) == 1 and items and comprehension_of(inner[0][0]) is None else None
+        return Elements(items, last) if items and all(item is not None for item in items) else None
+
+    def _built_container(self, expr: cst.BaseExpression, scope) -> Optional[Tuple[cst.Call, object]]:
+        """The ModuleList/Sequential call ``expr`` builds, directly or through a helper (a local
+        ``lambda:`` or a ``def`` of this file), and the scope its items are read in."""
+        if not isinstance(expr, cst.Call):
+            return None
+        construct = self.facts.constructs.get(id(expr))
+        if construct is not None:
+            return None if isinstance(construct, LayerSite) else (expr, scope)
+        if not isinstance(expr.func, cst.Name):
+            return None
+        bound = self.facts.locals.get(scope, {}).get(expr.func.value, [])
+        if len(bound) == 1 and isinstance(bound[0], cst.Lambda):
+            return self._built_container(bound[0].body, scope)
+        function = self._callee_function(expr.func, None)
+        returns = self._returns_of(function) if function is not None else []
+        if len(returns) == 1 and returns[0].value is not None:
+            return self._built_container(returns[0].value, function)
+        return None
+
     def last_appended(self, expr: cst.BaseExpression, cls) -> Optional[str]:
         """How the last item appended to the container ``expr`` names is known: "loop" when it is a
         construction in a loop (``for ...: self.lins.append(nn.Linear(...))``: it stands for
