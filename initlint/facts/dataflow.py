@@ -311,7 +311,7 @@ class MethodFlow:
                     (s if isinstance(s, Gated) else Shifted(s.use), False) for s, _ in _heads(left) | _heads(right)
                 )
             if isinstance(node.operator, cst.Multiply):  # z * tanh(...), with z a sigmoid's result
-                return gated(left, right) or gated(right, left)
+                return gated(left, right) or gated(right, left) or _masked(left, right) or _masked(right, left)
             return NONE
         if isinstance(node, cst.UnaryOperation):
             operand = self.expr(node.expression, env)
@@ -794,6 +794,15 @@ def _self_attribute(attr: str) -> cst.Attribute:
 def _bounded(flows: Flows) -> Flows:
     """``(...).clamp(lo, hi)``: a head's result, shifted or not, is the output range again."""
     return frozenset((Squashed(s.use), False) for s, _ in flows if isinstance(s, (Squashed, Shifted)))
+
+
+def _masked(state: Flows, mask: Flows) -> Flows:
+    """``h * mask``: a gated cell's state times a tensor that carries no module's output (a
+    padding mask, or what the caller passes) is still that state."""
+    plain = all(isinstance(source, Opening) for source, _ in mask)
+    if state and plain and all(isinstance(source, Gated) for source, _ in state):
+        return state
+    return NONE
 
 
 def _heads(flows: Flows) -> Flows:
