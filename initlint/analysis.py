@@ -26,7 +26,7 @@ from .facts.supplied import supplied_defaults
 from .files import TextError, nesting_problem, python_tree, source_text, trailing_lines
 from .findings import Finding
 from .imports import ImportTable
-from .noqa import suppresses
+from .noqa import file_exempt, suppresses
 from .prefilter import may_report, may_report_with_index
 from .positions import physical_lines, start_positions
 from .index import FileIndex
@@ -224,6 +224,7 @@ def _findings(
     positions = start_positions(module, [report.node for report in reports])
     lines = physical_lines(module.code if code is None else code)
     findings = []
+    exempt = bool(reports) and file_exempt(lines)
     for report in reports:
         line, column = positions[id(report.node)]
         line_text = lines[line - 1] if line <= len(lines) else ""
@@ -238,7 +239,7 @@ def _findings(
                 suggestion=report.suggestion,
                 fixable=report.edit is not None,
                 reason=report.reason,
-                noqa=suppresses(line_text, report.code),
+                noqa=exempt or suppresses(line_text, report.code),
                 edit=report.edit,
             )
         )

@@ -12,6 +12,13 @@ import re
 # are then compared case-sensitively, so `# noqa: ini001` silences nothing (as in flake8).
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[,\s]")
+# flake8's defaults.NOQA_FILE: a line that starts with `# flake8: noqa` skips the whole file.
+_NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
+
+
+def file_exempt(lines) -> bool:
+    """Whether a line of the file is ``# flake8: noqa``: flake8 then checks none of it."""
+    return any(_NOQA_FILE.match(line) for line in lines)
 
 
 def suppresses(line: str, code: str) -> bool:
