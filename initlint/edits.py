@@ -173,8 +173,8 @@ class EditPlanner:
             base, reason = None, "an item before it may be left out of its Sequential (None): its index is not certain"
         else:
             base, reason = self._name(anchor, site)
-            if all_but_last and not reason:  # appended in a loop, used as self.lins[:-1]
-                reason = "forward applies the activation to every item but the last: an init here would reach the last too"
+            if all_but_last and not reason:  # self.lins[:-1] in forward, or an activation appended for all but the last
+                reason = "the activation follows every item but the last: an init here would reach the last too"
         ref = base + path if base else f"<{site.layer.name}>"
         lazy = site.layer.lazy  # its init goes in a forward pre-hook, on the hook's parameter
         target = lazyhook.PLACEHOLDER if lazy else ref

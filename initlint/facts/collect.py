@@ -344,7 +344,8 @@ class Collector:
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
                 if self.loop_depth:  # one construction standing for many items
                     self.facts.appended_in_loop.add(id(node.args[0].value))
-                if self.if_depth or (self.loop_skips and self.loop_skips[-1]):  # which item is last depends on the arm taken
+                # which item is last depends on the arm taken (or on `if is_last: continue` before)
+                if self.if_depth or (self.loop_skips and self.loop_skips[-1]):
                     self.facts.appended_under_if.add(id(node.args[0].value))
         elif registration(node) is not None:
             base, hook = registration(node)

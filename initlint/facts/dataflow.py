@@ -524,7 +524,13 @@ class MethodFlow:
             held = self.resolver.held(item, self.method, self.cls)
             if held is None:
                 self.expr(item, env)
+            guarded = self.log.guarded
+            if held is not None and held.kind == ACTIVATION and self._guarded_in_loop(held.use):
+                # the layers before it get it in every iteration but the last: an init written at
+                # the layer's construction would reach the last one too (edits: not auto-fixed)
+                self.log.guarded = guarded | {id(site) for site, _ in tail if isinstance(site, LayerSite)}
             tail = apply(held, tail, self.log)
+            self.log.guarded = guarded
             self.last_appended[name] = held.use if held is not None and held.kind == ACTIVATION else None
         return tail
 
