@@ -380,6 +380,12 @@ class MethodFlow:
             self._rest(node, None, env)
             return opening
         func = node.func
+        called = self._called_parameter(func)
+        if called:  # W(node_vec) in a helper handed W: where its output goes, W's callers learn
+            self._rest(node, None, env)
+            return called
+        if isinstance(func, cst.Name):
+            self._into_helper(node, func)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             activation = catalog.ACTIVATION_METHODS.get(method)
@@ -416,6 +422,39 @@ class MethodFlow:
         ):
             return NONE
         return frozenset({(Opening(self.own, self.method.name.value, attr=func.attr.value), False)})
+
+    def _called_parameter(self, func: cst.BaseExpression) -> Flows:
+        """``W(x)`` in a module-level function whose parameter ``W`` (with no default) is called:
+        an opening, keyed by the function (Facts.attr_follows), that ``_into_helper`` closes."""
+        if (
+            self.cls is not None
+            or not isinstance(func, cst.Name)
+            or func.value not in self.parameters
+            or parameter_default(self.method, func.value) is not None
+            or self.facts.locals.get(self.method, {}).get(func.value)
+        ):
+            return NONE
+        return frozenset({(Opening(self.method, self.method.name.value, attr=func.value), False)})
+
+    def _into_helper(self, node: cst.Call, func: cst.Name) -> None:
+        """``node_aggregate(h, self.embedding, self.W)`` with ``def node_aggregate(h, emb, W): ...
+        return nn.ReLU()(W(v))`` in the file (dive-into-graphs' JTNN encoder): the layer handed in
+        is followed by what the helper feeds ``W(...)`` into."""
+        helper = self.resolver.module_function(func)
+        if helper is None or helper is self.method:
+            return
+        self.methods.run(helper)
+        opened = self.log.attr_follows.get(helper, {})
+        if not opened:
+            return
+        names = [p.name.value for p in (*helper.params.posonly_params, *helper.params.params)]
+        for position, arg in enumerate(node.args):
+            if arg.star:
+                break
+            name = arg.keyword.value if arg.keyword is not None else names[position] if position < len(names) else None
+            for follow in opened.get(name, ()) if name is not None else ():
+                for site in self.resolver.layer_sites(arg.value, self.method, self.cls):
+                    self.log.add(site, follow.use, follow.via_norm, follow.head)
 
     def _into_children(self, node: cst.Call, children: List[cst.ClassDef], first: Flows, env: Env) -> None:
         """``block(h, emb)`` on modules of same-file classes: what reaches each of their forward's

@@ -484,6 +484,12 @@ class Resolver:
                 return (owner, defined[0]) if len(defined) == 1 else None
         return None
 
+    def module_function(self, func: cst.Name) -> Optional[cst.FunctionDef]:
+        """The file's one module-level function named ``func`` (pasted twice with the same code
+        counts once)."""
+        function = self._callee_function(func, None)
+        return function if function is not None and self.facts.enclosing_class.get(function) is None else None
+
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):
             candidates = self.facts.functions_by_name.get(func.value, [])
