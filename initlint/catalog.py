@@ -300,6 +300,9 @@ OUTPUT_ACTIVATION_HOLDERS = ("output_act", "out_act", "final_act", "last_act", "
 # ``mask_nonlinear``): the activation they pick makes the separator's output mask wherever it is
 # applied, even when forward returns the masks through list work the data flow does not follow.
 # (``pre_mask_nonlinear`` picks a hidden activation before the mask layer: not matched.)
+# A class named for the mask it makes (funasr's ``MaskNet``, a ``MaskEstimator``; a CamelCase part
+# ``Mask``, not ``Masked``): an activation its ``forward`` returns makes that mask, an output.
+MASK_CLASS = re.compile(r"Mask(?![a-z])")
 MASK_SETTING = re.compile(r"(?:^|\.)mask_?(?:act|activation|nonlinear|nonlinearity|nl)(?:_\w+)?$", re.IGNORECASE)
 
 # ------------------------------------------------------------------- init evidence

@@ -259,10 +259,14 @@ class MethodFlow:
 
     def _returned(self, flows: Flows) -> None:
         """``flows`` reach the return: a head activation's result among them is the output range,
-        and so is any activation's that an output-named attribute (``self.output_act``) applied."""
+        and so is any activation's that an output-named attribute (``self.output_act``) applied, or
+        that the forward of a class named for a mask returns (``MaskNet``)."""
+        masking = (
+            self.own is not None and self.method.name.value == "forward" and catalog.MASK_CLASS.search(self.own.name.value)
+        )
         for source, _ in flows:
             if isinstance(source, Squashed):
-                self.log.mark_head(source.use, any_activation=id(source.use) in self.output_named)
+                self.log.mark_head(source.use, any_activation=bool(masking) or id(source.use) in self.output_named)
 
     def _unbind(self, target: cst.BaseExpression, env: Env) -> None:
         if isinstance(target, cst.Name):
