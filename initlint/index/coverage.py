@@ -113,7 +113,6 @@ class Index:
         self.repo = repository
         self._creations: Optional[Dict[Definition, List[Creation]]] = None
         self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
-        self._applied_functions: Optional[set] = None
         self._exported: Optional[FrozenSet[Definition]] = None
         self._memo: Dict[Tuple[Definition, str, Held], Optional[Reason]] = {}
         self.links = Links(repository)
@@ -276,11 +275,8 @@ class Index:
         line = _covers(summary["fallback"], layer)
         if line:
             return Reason(f"an init of {layer} layers in this file whose target is unknown", path, line)
-        for fn in summary["unapplied"]:  # applied by no file of the repository: maybe by its users
-            if (path, fn) not in self.applied_functions():
-                line = _covers(summary["defs"][fn]["covers"], layer)
-                if line:
-                    return Reason(f"{fn} initialises {layer} layers (applied nowhere in the repository)", path, line)
+        # An init function the repository applies nowhere reaches nothing (design.md §3: evidence
+        # covers the instances it reaches); its users may apply it, to models they build.
         return None
 
     def _file_covers(self, path: str, layer: str) -> Optional[Reason]:
@@ -438,12 +434,6 @@ class Index:
             for path, target, (name,) in self.links.rows("bases"):
                 self._subclasses.setdefault(target, []).append((path, name))
         return self._subclasses
-
-    def applied_functions(self) -> set:
-        """Every module-level function some file applies (``.apply(fn)``, ``fn(model)``, ...)."""
-        if self._applied_functions is None:
-            self._applied_functions = {target for _, target, _ in self.links.rows("applies")}
-        return self._applied_functions
 
     # ---------------------------------------------------------------- factories
 

@@ -20,7 +20,6 @@ Shape (every key always present; lines are 1-based)::
     defs:      {name: Def}                              # module-level classes and functions
     scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
     fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
-    unapplied: [function name]                         # init functions this file never applies
     passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
     attributes: [name]                                 # attributes used on other objects than self
     tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
@@ -85,7 +84,6 @@ class _Summarizer:
         self.scopes: Dict[str, dict] = {}
         self.fallback: Dict[str, int] = {}
         self.explicit_uses: Dict[str, int] = {}  # init function -> calls on listed layers
-        self.unapplied: List[str] = []
         self._method: Optional[ast.AST] = None  # the method being summarised (see _method)
         self._code_owner: Optional[ast.AST] = None  # the module-level function being summarised
         self._method_nodes: List[ast.AST] = []  # its nodes, and the names it assigns (made when needed)
@@ -119,7 +117,6 @@ class _Summarizer:
             "defs": self.defs,
             "scopes": {name: scope for name, scope in self.scopes.items() if any(scope.values())},
             "fallback": self.fallback,
-            "unapplied": self.unapplied,
             "passes": self.passes,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
             "tables": module_tables(tree, self.torch_name),
@@ -733,8 +730,6 @@ class _Summarizer:
             applications += self.explicit_uses.get(name, 0)
             if counted.get(name, 0) > applications:
                 _merge(self.fallback, definition["covers"])
-            elif applications == 0:
-                self.unapplied.append(name)
 
 
 # ---------------------------------------------------------------------- helpers
