@@ -515,6 +515,17 @@ class Resolver:
         (``nn.SiLU if swish else nn.GELU``)."""
         if depth > _MAX_DEPTH:
             return None
+        fallback = unless_given(expr, scope)
+        if fallback is not None:  # activation = default(activation, nn.GELU) ... activation()
+            held = self._module_class(fallback, call, scope, cls, depth + 1)
+            if held is not None and held.kind == ACTIVATION:  # callers may pass another one
+                passed = _given_name(expr)
+                guard = not_given(passed, scope, none_test=not _truth_tested(expr)) if passed is not None else None
+                held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
+            return held
+        if isinstance(expr, cst.IfExp) and self._torch_has(expr.test):
+            # nn.GELU if hasattr(nn, "GELU") else GELU_: a fallback for old torch versions
+            return self._module_class(expr.body, call, scope, cls, depth + 1)
         if isinstance(expr, cst.IfExp):
             resolve = lambda branch: self._module_class(branch, call, scope, cls, depth + 1)  # noqa: E731
             chosen = _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
@@ -542,6 +553,16 @@ class Resolver:
             return self._got(argument, expr, scope, cls, depth)
         return None
 
+    def _torch_has(self, test: cst.BaseExpression) -> bool:
+        """``hasattr(nn, "GELU")`` naming a module torch has (catalog): true on any torch today."""
+        if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"):
+            return False
+        if len(test.args) != 2 or not isinstance(literal(test.args[1].value), str):
+            return False
+        owner = self.facts.imports.resolve(test.args[0].value)
+        name = f"{owner}.{literal(test.args[1].value)}" if owner else None
+        return name in catalog.ACTIVATION_MODULES or name in catalog.NORM_MODULES
+
     def _rebound_class(self, expr, call: cst.Call, scope, cls, depth: int) -> Optional[Held]:
         """The module class a name or attribute holds when ``call`` calls it: a parameter's default
         (``act_layer=nn.GELU``) or, with none, the class it is annotated with (``activation_class:
@@ -555,6 +576,10 @@ class Resolver:
                 return dataclasses.replace(held, use=given(held.use, is_class(expr, scope), UNGUARDABLE))
             # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
+        if not values and isinstance(expr, cst.Name) and scope is not self.facts.module and not _parameter_of(scope, expr.value):
+            # GELU = nn.GELU if hasattr(nn, "GELU") else GELU_ at module level, read in a method
+            values = self.facts.locals.get(self.facts.module, {}).get(expr.value, [])
+            scope = self.facts.module
         if len(values) > 1:
             where = self.facts.value_scope
             return self._choice(
@@ -861,6 +886,30 @@ def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]
         if all(isinstance(option, str) for option in options):
             return (left in options) == (operator == "In")
     return None
+
+
+def _parameter_of(scope, name: str) -> bool:
+    if not isinstance(scope, cst.FunctionDef):
+        return False
+    params = scope.params
+    return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+
+
+def _given_name(expr: cst.BaseExpression) -> Optional[cst.Name]:
+    """The name ``unless_given`` tested: ``a`` of ``default(a, b)``, ``a or b``, ``a if ... else b``."""
+    if isinstance(expr, cst.Call):
+        return expr.args[0].value
+    if isinstance(expr, cst.BooleanOperation):
+        return expr.left
+    if isinstance(expr, cst.IfExp):
+        tested = none_tested(expr.test)
+        return tested[0] if tested else expr.test if isinstance(expr.test, cst.Name) else None
+    return None
+
+
+def _truth_tested(expr: cst.BaseExpression) -> bool:
+    """``a or b`` / ``a if a else b``: ``a`` is tested for truth, not against None."""
+    return isinstance(expr, cst.BooleanOperation) or (isinstance(expr, cst.IfExp) and none_tested(expr.test) is None)
 
 
 def _same_code(a: cst.FunctionDef, b: cst.FunctionDef) -> bool:

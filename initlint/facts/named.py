@@ -15,12 +15,15 @@ from .literals import chosen_string, is_known, literal, parameter_default
 
 def unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression]:
     """``b`` in ``a if a else b`` / ``a or b`` / ``a if a is not None else b`` / ``b if a is None
-    else a`` where ``a`` is a parameter defaulting to None: what the default configuration uses."""
+    else a`` / ``default(a, b)`` where ``a`` is a parameter defaulting to None: what the default
+    configuration uses."""
     given, fallback = None, None
     if isinstance(expr, cst.IfExp) and isinstance(expr.test, cst.Name) and isinstance(expr.body, cst.Name):
         given, fallback = (expr.body, expr.orelse) if expr.test.value == expr.body.value else (None, None)
     elif isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or) and isinstance(expr.left, cst.Name):
         given, fallback = expr.left, expr.right
+    elif _default_call(expr):  # lucidrains' default(activation, nn.GELU): the value unless None
+        given, fallback = expr.args[0].value, expr.args[1].value
     elif isinstance(expr, cst.IfExp) and none_tested(expr.test) is not None:
         name, is_none = none_tested(expr.test)
         kept, other = (expr.orelse, expr.body) if is_none else (expr.body, expr.orelse)
@@ -32,6 +35,19 @@ def unless_given(expr: cst.BaseExpression, scope) -> Optional[cst.BaseExpression
         return None
     default = parameter_default(scope, given.value)
     return fallback if isinstance(default, cst.Name) and default.value == "None" else None
+
+
+def _default_call(expr: cst.BaseExpression) -> bool:
+    """``default(a, b)`` with ``a`` a name: the helper every lucidrains repository defines as
+    ``a if exists(a) else b`` (``exists(a)``: ``a is not None``)."""
+    return (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "default"
+        and len(expr.args) == 2
+        and all(arg.keyword is None and not arg.star for arg in expr.args)
+        and isinstance(expr.args[0].value, cst.Name)
+    )
 
 
 def none_tested(test: cst.BaseExpression) -> Optional[Tuple[cst.Name, bool]]:
