@@ -25,6 +25,7 @@ from .links import TRYOUT, Creation, Links
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
 from .exports import exported_definitions
+from .loading import gives
 from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
@@ -158,6 +159,10 @@ class Index:
         subclasses = self.subclasses().get(definition, [])
         if not creations and not subclasses:
             return None
+        if creations and not subclasses:
+            reason = self._loaded_when_given(definition, creations)
+            if reason is not None:
+                return reason
         reasons = []
         for creation in creations:
             found = self._creation_covered(creation, layer, seen, below)
@@ -175,6 +180,33 @@ class Index:
                 return None
             reasons.append(found)
         return reasons[0]
+
+    def _loaded_when_given(self, definition: Definition, creations: List[Creation]) -> Optional[Reason]:
+        """``__init__`` loads a state dict when an argument is given (``if path is not None:
+        self.load(path)``, loading.py) and every construction in the repository gives it; not
+        for a class the package exports, whose users build their own."""
+        path, name = definition
+        condition = self.repo.summary(path)["defs"][name].get("loads_if")
+        if not condition or definition in self.exported():
+            return None
+        parameter, position, line, method = condition
+        if method is not None and not self._method_loads(definition, method):
+            return None
+        for creation in creations:
+            built_in, _, _, built_at = creation[:4]
+            summary = self.repo.summary(built_in)
+            given = [g for ref, g in (summary or {}).get("given", {}).get(str(built_at), []) if ref.rsplit(".", 1)[-1] == name]
+            if not given or not all(gives(g, parameter, position) for g in given):
+                return None
+        return Reason(f"a state dict is loaded into {name} whenever {parameter} is given, and every construction gives it", path, line)
+
+    def _method_loads(self, definition: Definition, method: str) -> bool:
+        """Whether ``method`` (the class's or its nearest ancestor's) loads into ``self``."""
+        for path, name in self.liveness.ancestry(definition)[0]:
+            record = self.repo.summary(path)["defs"][name].get("methods", {}).get(method)
+            if record is not None:
+                return bool(record.get("loads_self"))
+        return False
 
     def own(self, definition: Definition, layer: str, held: Held = None, below: Path = ()) -> Optional[Reason]:
         """A class's own init of its modules: its methods that run (liveness.py), what they

@@ -21,6 +21,7 @@ Shape (every key always present; lines are 1-based)::
     scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
     fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
     passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
+    given:     {line: [[ref, [[keyword], positional count]]]}  # arguments constructions give (loading.py)
     attributes: [name]                                 # attributes used on other objects than self
     tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
     registries: {name: {key: ref}}                     # module-level dicts of the repository's classes (tables.py)
@@ -32,11 +33,13 @@ Shape (every key always present; lines are 1-based)::
             abstract: a class with an abstract method (raises NotImplementedError, @abstractmethod),
             methods: {name: Method} (a class's), holders: {line: [[attribute, method key, arms]]}
             (a class's: see methods.holders), loaded: {line: [loader ref or None, line]}
-            (a class's: constructions its methods always load a state dict into)}
+            (a class's: constructions its methods always load a state dict into), loads_if:
+            [parameter, position, line, method or None] or None (a class's: loading.py)}
     Method: {covers, applies (as a Def's, reaching the whole instance), scoped: [[attribute,
             fn ref | "self.m" | None, {type: line}, line, method key, arms]] (reaching what
             self.<attribute> holds), refs: [methods it names on self], writes: [[[attribute,
-            ...], line]] (weights written through a path of self's attributes)}
+            ...], line]] (weights written through a path of self's attributes), loads_self: line
+            of a self.load_state_dict(...) in its body, or 0}
     Scope: {locals: {name: ref}, builds: [Build], applies: [[name, fn ref or None, {type: line}, line]]}
     Build: [ref, line, bound name or None, ref of the call it is handed to or None, called]
            (ref ``MODELS[*].build``: what ``MODELS[name].build(...)`` calls, through a registry)
@@ -50,7 +53,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .. import catalog
 from ..facts.evidence import init_helper_name
-from . import methods
+from . import loading, methods
 from .passed import arguments as activation_arguments, dotted, function_defaults
 from .exports import module_exports
 from .tables import module_dicts, module_registries, module_tables, registry_ref
@@ -94,6 +97,7 @@ class _Summarizer:
         self._call_defaults: Dict[int, dict] = {}  # a call -> its function's parameter defaults
         self._loading_methods = {"__init__"}  # of the class being summarised: where loads always run
         self.passes: Dict[str, list] = {}  # line -> [[ref, activation arguments]] (passed.py)
+        self.given: Dict[str, list] = {}  # line -> [[ref, given arguments]] (loading.py)
         self._registry_entries = {id(entry) for _, entries in module_dicts(tree) for _, entry in entries}
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
@@ -118,6 +122,7 @@ class _Summarizer:
             "scopes": {name: scope for name, scope in self.scopes.items() if any(scope.values())},
             "fallback": self.fallback,
             "passes": self.passes,
+            "given": self.given,
             "attributes": sorted(methods.outside_references(node for _, found in nodes for node in found)),
             "tables": module_tables(tree, self.torch_name),
             "registries": module_registries(tree, self._named),
@@ -178,6 +183,7 @@ class _Summarizer:
         walked, arms = {}, {}
         init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
         self._loading_methods = {"__init__"} | _self_calls(init.body if init is not None else [])
+        definition["loads_if"] = loading.conditional_load(init)
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._defaults_for_calls(statement, below)
@@ -216,6 +222,7 @@ class _Summarizer:
         Returns the method's if-arms when its scoped evidence needed them (else {}: no store of
         this method is ever compared with an arm)."""
         record = into.setdefault(node.name, {"covers": {}, "applies": [], "scoped": [], "refs": [], "writes": []})
+        record["loads_self"] = loading.loads_self(node)
         loops = methods.loop_sources(nodes)
         for written, line in self._written(nodes):
             path = methods.self_path(written, loops)
@@ -440,6 +447,8 @@ class _Summarizer:
                     continue
                 if ref is not None:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
+                    if isinstance(call, ast.Call) and (call.args or call.keywords):
+                        self.given.setdefault(str(node.lineno), []).append([ref, loading.given_arguments(call)])
                     args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
                     if args:
                         self.passes.setdefault(str(node.lineno), []).append([ref, args])

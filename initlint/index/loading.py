@@ -1,0 +1,101 @@
+"""Weights loaded when a constructor argument is given, and the builders that always give it.
+
+Vendored inference code builds its networks as ``DPTDepthModel(path=model_path, ...)`` with
+``def __init__(self, path=None, ...): ... if path is not None: self.load(path)`` and
+``def load(self, path): self.load_state_dict(torch.load(path))`` in a base class: the weights are
+loaded whenever the argument is given. When every construction of the class in the repository
+gives it (and the class is not exported for users to build), no instance keeps torch's default
+init. The summary records, per class, the argument that loads (``loads_if``), per method whether it
+loads into ``self`` (``loads_self``), and per construction the arguments it gives (``given``); the
+index joins them (coverage.Index).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import List, Optional
+
+
+def load_calls(body: List[ast.stmt]) -> List[ast.Call]:
+    """``R.load_state_dict(...)`` statements directly in ``body``."""
+    return [
+        statement.value
+        for statement in body
+        if isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Attribute)
+        and statement.value.func.attr == "load_state_dict"
+    ]
+
+
+def loads_self(method: ast.AST) -> int:
+    """The line of a ``self.load_state_dict(...)`` directly in the method's body; 0 when none."""
+    for call in load_calls(method.body):
+        if isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+            return call.lineno
+    return 0
+
+
+def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
+    """``[parameter, position, line, method or None]`` for ``if path:`` / ``if path is not None:``
+    directly in ``__init__`` whose body loads into ``self`` (``self.load_state_dict(...)``, or
+    ``self.<method>(...)`` that the index then looks up); position counts after ``self``."""
+    if init is None:
+        return None
+    names = [arg.arg for arg in (*init.args.posonlyargs, *init.args.args)][1:]
+    keywords = [arg.arg for arg in init.args.kwonlyargs]
+    for statement in init.body:
+        if not isinstance(statement, ast.If) or statement.orelse:
+            continue
+        parameter = _given_test(statement.test)
+        if parameter is None or (parameter not in names and parameter not in keywords):
+            continue
+        position = names.index(parameter) if parameter in names else -1
+        if loads_self(statement):
+            return [parameter, position, statement.lineno, None]
+        for inner in statement.body:
+            call = inner.value if isinstance(inner, ast.Expr) else None
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "self"
+            ):
+                return [parameter, position, statement.lineno, call.func.attr]
+    return None
+
+
+def given_arguments(call: ast.Call) -> list:
+    """``[keywords given a value other than None, positional arguments before any *args]``."""
+    keywords = sorted(k.arg for k in call.keywords if k.arg and not _is_none(k.value))
+    positional = 0
+    for arg in call.args:
+        if isinstance(arg, ast.Starred) or _is_none(arg):
+            break
+        positional += 1
+    return [keywords, positional]
+
+
+def gives(given: list, parameter: str, position: int) -> bool:
+    """Whether a construction's ``given_arguments`` pass ``parameter`` (at ``position``)."""
+    keywords, positional = given
+    return parameter in keywords or 0 <= position < positional
+
+
+def _given_test(test: ast.AST) -> Optional[str]:
+    """``path`` for ``if path:`` and ``if path is not None:``."""
+    if isinstance(test, ast.Name):
+        return test.id
+    if (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and _is_none(test.comparators[0])
+    ):
+        return test.left.id
+    return None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
