@@ -481,6 +481,7 @@ class Collector:
             self.parameter_writes.setdefault(id(self.functions[-1]), set()).add(path)
         if ref is not None:
             self.facts.evidence.refs.add((id(self.owner_of(ref)), ref))
+            self.facts.evidence.written_in.setdefault((id(self.owner_of(ref)), ref), set()).add(id(self.functions[-1]))
             head, _, tail = ref.rpartition(".")
             # Through self (self.encoder.fc, block.mlp.c_fc for a block of self.blocks): the
             # repository index follows the path to the instances it reaches (index/coverage.py).
@@ -618,6 +619,18 @@ def _unless_none(value: cst.BaseExpression, constructs: dict) -> List[cst.BaseEx
     return []
 
 
+def _written_only_when_rebuilt(facts: Facts, site: LayerSite, ref: str, owner: int) -> bool:
+    """``self.x.weight`` is written only by methods that assign ``self.x`` anew (RepVGG's
+    ``switch_to_deploy``: ``self.conv_fused = nn.Conv2d(...)``, then ``self.conv_fused.weight.data
+    = kernel``), and ``site`` is built elsewhere: the writes set their own layer, not this one."""
+    if site.owner_class is None or not ref.startswith("self.") or ref.count(".") != 1:
+        return False
+    writers = facts.evidence.written_in.get((owner, ref), set())
+    values = facts.class_attrs.get(site.owner_class, {}).get(ref[len("self."):], [])
+    rebuilding = {id(facts.value_scope.get(id(value))) for value in values}
+    return bool(writers) and writers <= rebuilding and id(site.function) not in writers
+
+
 def overridden(facts: Facts, site: LayerSite) -> str:
     """How the file sets this layer's weight itself ("" when it does not): a write on the layer by
     one of its names, or an init helper wrapping it. (Type dispatches, parameter loops and applied
@@ -630,7 +643,7 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         node = node.container
     for ref in site.refs():
         owner = owner_scope(ref, site.function, site.owner_class, facts.module)
-        if (id(owner), ref) in evidence.refs:
+        if (id(owner), ref) in evidence.refs and not _written_only_when_rebuilt(facts, site, ref, id(owner)):
             return f"this file writes {ref}.weight"
         for held_by in _containers_of(ref):
             if (id(owner_scope(held_by, site.function, site.owner_class, facts.module)), held_by) in evidence.modules:

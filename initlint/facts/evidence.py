@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Set, Tuple
+from typing import Dict, Iterable, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -20,6 +20,9 @@ from .. import catalog
 @dataclass
 class Evidence:
     refs: Set[Tuple[int, str]] = field(default_factory=set)  # (id(owner scope), ref) whose weight is set
+    # The same pairs -> the functions that write them (a method that builds self.x anew and
+    # writes its weight sets that new layer's only: collect.overridden).
+    written_in: Dict[Tuple[int, str], Set[int]] = field(default_factory=dict)
     wrapped: Set[int] = field(default_factory=set)  # id(Call): a construction passed to an init helper
     # (id(owner scope), ref) of a module handed to an init helper: every layer it holds is set.
     modules: Set[Tuple[int, str]] = field(default_factory=set)
