@@ -10,7 +10,8 @@ from typing import List, Optional
 from .analysis import SourceError, context, parse
 from .files import FileError, python_tree, read
 from .index import FileIndex, index_for
-from .positions import start_positions
+from .noqa import file_exempt, suppresses
+from .positions import physical_lines, start_positions
 from .prefilter import may_report, may_report_with_index
 from .rules import BY_CODE
 from .settings import Settings
@@ -54,8 +55,18 @@ def explain_line(path: str, line: int, settings: Settings) -> List[str]:
             out.append("  verdict: not reported")
             continue
         out.append(f"  silenced by: nothing: {index.gap(ctx.block_of(site), site.layer.name)}")
-        out.append("  verdict: reported as INI001")
+        out.append("  verdict: " + _noqa_verdict(module.code, row))
     return out
+
+
+def _noqa_verdict(code: str, row: int) -> str:
+    """INI001, unless a ``# noqa`` hides it as check and flake8 would."""
+    lines = physical_lines(code)
+    if file_exempt(lines):
+        return "INI001, not shown: the file has `# flake8: noqa`"
+    if row <= len(lines) and suppresses(lines[row - 1], "INI001"):
+        return f"INI001, not shown: `# noqa` on line {row}"
+    return "reported as INI001"
 
 
 def _unchecked(ctx, follow) -> Optional[str]:

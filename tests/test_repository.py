@@ -351,3 +351,15 @@ def test_a_container_helper_from_another_package_is_one_when_the_settings_name_i
     (tmp_path / "ff.py").write_text(OUTSIDE_HELPER)
     found = _check(monkeypatch, capsys, tmp_path, "--no-cache")
     assert found == ({("ff.py", 8)} if setting else set())
+
+
+def test_explain_says_a_noqa_hides_the_finding(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "line.py").write_text(
+        "import torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())  # noqa: INI001\n"
+    )
+    (tmp_path / "whole.py").write_text("# flake8: noqa\nimport torch.nn as nn\n\nnet = nn.Sequential(nn.Linear(4, 4), nn.ReLU())\n")
+    assert _explain(monkeypatch, capsys, tmp_path, "line.py:3")[1].endswith("verdict: INI001, not shown: `# noqa` on line 3\n")
+    assert _explain(monkeypatch, capsys, tmp_path, "whole.py:4")[1].endswith(
+        "verdict: INI001, not shown: the file has `# flake8: noqa`\n"
+    )
