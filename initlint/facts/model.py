@@ -85,8 +85,14 @@ class LayerSite(Construct):
     @property
     def single_output(self) -> bool:
         """Whether the layer makes one output unit (``nn.Linear(d, 1)``, ``nn.Conv2d(c, 1, 1)``):
-        what an activation then makes of it, if the model returns that, is a score, an output."""
+        what an activation then makes of it, if the model returns that, is a score, an output.
+        Also a parameter whose default is 1 (pyiqa's ``nn.Linear(d, num_outputs)``, ``num_outputs=1``)."""
         value = self.args.get("out_features", self.args.get("out_channels"))
+        if isinstance(value, cst.Name) and self.function is not None:
+            params = self.function.params
+            value = next(
+                (p.default for p in (*params.params, *params.kwonly_params) if p.name.value == value.value), None
+            )
         return isinstance(value, cst.Integer) and value.value == "1"
 
 
