@@ -396,7 +396,7 @@ class Resolver:
                 return held
         function = self._callee_function(func, cls)
         if function is None:
-            built = self.local_class(func)
+            built = self.local_class(func) or self._partial_class(func, scope)
             return self._instance(built, call) if built is not None else None
         returns = self._returns_of(function)
         if len(returns) != 1 or returns[0].value is None:
@@ -455,6 +455,19 @@ class Resolver:
                 self._classes.setdefault(defined.name.value, []).append(defined)
         found = self._classes.get(expr.value, []) if isinstance(expr, cst.Name) else []
         return found[0] if len(found) == 1 else None
+
+    def _partial_class(self, func: cst.BaseExpression, scope) -> Optional[cst.ClassDef]:
+        """``block_klass(dim, ...)`` with ``block_klass = partial(ResnetBlock, groups=8)`` bound
+        once in the scope: an instance of that class of the file."""
+        if not isinstance(func, cst.Name):
+            return None
+        bound = self.facts.locals.get(scope, {}).get(func.value, [])
+        if len(bound) != 1 or not isinstance(bound[0], cst.Call) or not bound[0].args:
+            return None
+        qualified = self.facts.imports.resolve(bound[0].func) or dotted(bound[0].func)
+        if qualified not in ("functools.partial", "partial"):
+            return None
+        return self.local_class(bound[0].args[0].value)
 
     def ancestors(self, cls: cst.ClassDef) -> List[cst.ClassDef]:
         """``cls``'s base classes defined in this file, transitively, nearest first, left to right
