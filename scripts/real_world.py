@@ -484,12 +484,41 @@ FRESH9: Tuple[Pin, ...] = (
     Pin("x-unet", "0.5.0", "research (lucidrains)"),
 )
 
+# Fetched on 2026-12-07 after seed 16 (the ninth fresh set) had been read and worked on: the
+# report after that (docs/real-world.md "Tenth fresh set").
+FRESH10: Tuple[Pin, ...] = (
+    Pin("alphafold2-pytorch", "0.4.32", "research (lucidrains)"),
+    Pin("big-sleep", "0.9.1", "vision (GAN)"),
+    Pin("bottleneck-transformer-pytorch", "0.1.4", "research (lucidrains)"),
+    Pin("compressive-transformer-pytorch", "0.4.0", "research (lucidrains)"),
+    Pin("deep-daze", "0.11.1", "vision (SIREN)"),
+    Pin("fast-transformer-pytorch", "0.0.4", "research (lucidrains)"),
+    Pin("fvcore", "0.1.5.post20221221", "vision (library)", kind="sdist"),
+    Pin("geffnet", "1.0.2", "vision (backbones)"),
+    Pin("halonet-pytorch", "0.0.5", "research (lucidrains)"),
+    Pin("long-short-transformer", "0.0.5", "research (lucidrains)"),
+    Pin("memformer", "0.3.1", "research (lucidrains)"),
+    Pin("mogrifier", "0.0.5", "research (lucidrains)"),
+    Pin("molecule-attention-transformer", "0.0.4", "research (lucidrains)"),
+    Pin("piqa", "1.3.2", "vision (image quality)"),
+    Pin("ponder-transformer", "0.0.8", "research (lucidrains)"),
+    Pin("product-key-memory", "0.3.0", "research (lucidrains)"),
+    Pin("segformer-pytorch", "0.0.6", "research (lucidrains)"),
+    Pin("simclr", "1.0.2", "vision (self-supervised)"),
+    Pin("sktime", "1.2.0", "time series"),
+    Pin("torchlayers", "0.1.1", "layers library"),
+    Pin("tr-rosetta-pytorch", "0.0.3", "research (lucidrains)"),
+    Pin("transganformer", "0.0.17", "research (lucidrains)"),
+    Pin("triangle-multiplicative-module", "0.0.3", "research (lucidrains)"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
     "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
-    "fresh8": FRESH8, "fresh9": FRESH9,
+    "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10,
     "all": (
         TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
+        + FRESH10
     ),
 }
 
