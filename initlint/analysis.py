@@ -160,10 +160,10 @@ def analyze(
     text, encoding = _decoded(source)
     if tree is None:
         tree = python_tree(source)
-    if tree is not None and framework_reason(outline_of_ast(tree), settings.framework_bases, path):
-        return Analysis()
     index = index or FileIndex.alone(settings)
     index.use_text(source, tree)  # the summary of this very text, from the tree at hand
+    if tree is not None and framework_reason(outline_of_ast(tree), settings.framework_bases, path, index.framework_base):
+        return Analysis()
     del tree  # not needed any more: do not hold it next to libcst's tree (~10x its size)
     return analyze_module(_parse(source, text, encoding), settings, path, text, index)
 
@@ -192,7 +192,7 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
     imports = ImportTable.of(module)
     if not imports.names and not imports.star_modules:
         return "the file imports nothing from torch"
-    framework = framework_reason(outline_of_cst(module), settings.framework_bases, path)
+    framework = framework_reason(outline_of_cst(module), settings.framework_bases, path, index.framework_base)
     if framework:
         return f"framework-managed: {framework}"  # the models' init comes from a framework base class
     # Every reading of the module's parameter defaults happens in here (the rules read facts).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import List, Optional, Set, Tuple
+from typing import Callable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -60,8 +60,13 @@ def _ast_dotted(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
-def framework_reason(outline: Outline, bases: Tuple[str, ...], path: Optional[str]) -> str:
-    """Why this file's models get their init from a framework (HuggingFace), or ""."""
+def framework_reason(
+    outline: Outline, bases: Tuple[str, ...], path: Optional[str], counts: Callable[[str], bool] = lambda base: True,
+) -> str:
+    """Why this file's models get their init from a framework (HuggingFace), or "". ``counts``:
+    whether a base of that name is the framework's (the repository index tells a project's own
+    ``PreTrainedModel`` that initialises nothing, super-image's, from HuggingFace's); asked with
+    no file-level name (``""``), whether the project's helper files belong to the framework."""
     if path is not None and path.replace("\\", "/").rsplit("/", 1)[-1].startswith("modular_"):
         return "a transformers modular_* file"
     for name in outline.one_dot_imports:
@@ -69,7 +74,7 @@ def framework_reason(outline: Outline, bases: Tuple[str, ...], path: Optional[st
         # its blocks are built inside the package's PreTrainedModel, which initialises them. One
         # dot: the model's own package, not the library-wide configuration_utils (which diffusers'
         # plain ModelMixin files import too).
-        if name.startswith("configuration_") and name != "configuration_utils":
+        if name.startswith("configuration_") and name != "configuration_utils" and all(counts(b) for b in bases):
             return f"imports {name}: part of a transformers model package"
     managed: Set[str] = set()
     changed = True
@@ -78,7 +83,7 @@ def framework_reason(outline: Outline, bases: Tuple[str, ...], path: Optional[st
         for name, class_bases in outline.classes:
             if name in managed:
                 continue
-            if any(base in managed or any(base.endswith(b) for b in bases) for base in class_bases):
+            if any(base in managed or (any(base.endswith(b) for b in bases) and counts(base)) for base in class_bases):
                 managed.add(name)
                 changed = True
     if managed:

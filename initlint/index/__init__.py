@@ -79,6 +79,13 @@ class FileIndex:
             return self.index.covered((self.path, block), layer, held=held, path=path)
         return self.index.file_wide(self.path, layer)
 
+    def framework_base(self, name: str) -> bool:
+        """Whether the base class ``name`` of this file can be a framework's (HuggingFace's
+        ``PreTrainedModel``): not when it resolves to a class of the project none of whose
+        ancestors in it defines ``post_init`` or ``_init_weights`` (super-image's own
+        ``PreTrainedModel(nn.Module)``). A base from outside the project can."""
+        return self.index.framework_base(self.path, name)
+
     def placeholder(self, block: str, attribute: str) -> Optional[Reason]:
         """Whether ``self.<attribute>`` of class ``block`` is replaced by every subclass before use."""
         return self.index.replaced_everywhere((self.path, block), attribute)

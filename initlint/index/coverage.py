@@ -115,6 +115,7 @@ class Index:
         self._creations: Optional[Dict[Definition, List[Creation]]] = None
         self._subclasses: Optional[Dict[Definition, List[Definition]]] = None
         self._exported: Optional[FrozenSet[Definition]] = None
+        self._defined_by_name: Dict[str, Optional[Definition]] = {}  # framework_base's project-wide lookups
         self._memo: Dict[Tuple[Definition, str, Held], Optional[Reason]] = {}
         self.links = Links(repository)
         self.liveness = Liveness(repository, self.links)
@@ -180,6 +181,24 @@ class Index:
                 return None
             reasons.append(found)
         return reasons[0]
+
+    def framework_base(self, path: str, name: str) -> bool:
+        """See FileIndex.framework_base."""
+        target = self.repo.resolve(path, name)
+        if target is None:  # not imported here: a class of that name the project defines, if any
+            if name not in self._defined_by_name:
+                self._defined_by_name[name] = next(
+                    ((p, name) for p in sorted(self.repo.paths) if name in (self.repo.summary(p) or {}).get("defs", {})), None
+                )
+            target = self._defined_by_name[name]
+        summary = self.repo.summary(target[0]) if target is not None else None
+        if summary is None or summary["defs"].get(target[1], {}).get("kind") != "class":
+            return True  # from outside the project (or not known): as the name says
+        for ancestor_path, ancestor in self.liveness.ancestry(target)[0]:
+            methods = self.repo.summary(ancestor_path)["defs"][ancestor].get("methods", {})
+            if "post_init" in methods or "_init_weights" in methods:
+                return True
+        return False
 
     def _loaded_when_given(self, definition: Definition, creations: List[Creation]) -> Optional[Reason]:
         """``__init__`` loads a state dict when an argument is given (``if path is not None:
