@@ -13,7 +13,7 @@ index joins them (coverage.Index).
 from __future__ import annotations
 
 import ast
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 
 def load_calls(body: List[ast.stmt]) -> List[ast.Call]:
@@ -65,15 +65,24 @@ def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
     return None
 
 
-def given_arguments(call: ast.Call) -> list:
-    """``[keywords given a value other than None, positional arguments before any *args]``."""
-    keywords = sorted(k.arg for k in call.keywords if k.arg and not _is_none(k.value))
+def given_arguments(call: ast.Call, defaults: Dict[str, ast.AST]) -> list:
+    """``[keywords given a value, positional arguments before any *args or unset value]``. A value
+    is unset when it may be falsy: ``None``/``False`` itself, or a parameter of the enclosing
+    function that defaults to one (torchsr's ``def carn(scale, pretrained=False): return
+    CARN(scale, pretrained)`` loads nothing by default). ``defaults``: that function's."""
+    keywords = sorted(k.arg for k in call.keywords if k.arg and not _unset(k.value, defaults))
     positional = 0
     for arg in call.args:
-        if isinstance(arg, ast.Starred) or _is_none(arg):
+        if isinstance(arg, ast.Starred) or _unset(arg, defaults):
             break
         positional += 1
     return [keywords, positional]
+
+
+def _unset(node: ast.AST, defaults: Dict[str, ast.AST]) -> bool:
+    if isinstance(node, ast.Name) and node.id in defaults:
+        node = defaults[node.id]
+    return isinstance(node, ast.Constant) and not node.value
 
 
 def gives(given: list, parameter: str, position: int) -> bool:

@@ -448,7 +448,8 @@ class _Summarizer:
                 if ref is not None:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
                     if isinstance(call, ast.Call) and (call.args or call.keywords):
-                        self.given.setdefault(str(node.lineno), []).append([ref, loading.given_arguments(call)])
+                        given = loading.given_arguments(call, self._call_defaults.get(id(call), {}))
+                        self.given.setdefault(str(node.lineno), []).append([ref, given])
                     args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
                     if args:
                         self.passes.setdefault(str(node.lineno), []).append([ref, args])
