@@ -174,6 +174,9 @@ class Resolver:
             chosen = _with_branches(self._choice(_branches(expr, scope), resolve), expr, scope, resolve)
             picked = _picked(expr, scope) if chosen is None else None
             held = resolve(picked) if picked is not None else None
+            if held is not None and (held.kind in (NORM, TRANSPARENT) or (held.kind == SEQUENTIAL and not held.items)):
+                # nn.BatchNorm2d(c) if use_bn else nn.Sequential(), use_bn=False: nothing in between
+                return held
             if held is not None and held.kind == ACTIVATION and held.use.activation.role == catalog.HIDDEN:
                 # nn.ReLU(True) if non_negative else nn.Identity(), non_negative=True: judged at the default
                 return dataclasses.replace(held, use=given(held.use, None, SETTING_DECIDES))
