@@ -441,6 +441,9 @@ class Collector:
             self._bind(node.target, node.value)
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            self._bind_each(target, value)
+            return
         self._note_evidence(weight_owner(target))
         ref = ref_text(target)
         if ref is None:
@@ -469,6 +472,38 @@ class Collector:
                         self.facts.value_arms[id(value)] = tuple(self.arms)
             elif isinstance(target, cst.Name):
                 self.facts.locals.setdefault(self.scope, {}).setdefault(target.value, []).append(value)
+
+    def _bind_each(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``a, b = x, y``, and ``self.convs, self.fcs, dim = self._add_conv_fc_branch(...)`` with
+        the method's one ``return convs, fcs, dim`` (mmdet's and mmtrack's heads): each name bound
+        to its element, read in the scope that wrote it."""
+        names = [element.value for element in target.elements]
+        if any(isinstance(element, cst.StarredElement) for element in target.elements):
+            return
+        scope, parts = self.scope, _tuple_parts(value)
+        if parts is None:
+            returned = self._returned_tuple(value)
+            if returned is None:
+                return
+            scope, parts = returned
+        if len(parts) != len(names):
+            return
+        for name, part in zip(names, parts):
+            self._bind(name, part)
+            self.facts.value_scope[id(part)] = scope  # where the element's own names are bound
+
+    def _returned_tuple(self, value: cst.BaseExpression):
+        """``(method, elements)`` of the one ``return a, b, c`` of ``self.<method>(...)``."""
+        cls = self.classes[-1] if self.classes else None
+        func = value.func if isinstance(value, cst.Call) else None
+        if cls is None or not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"):
+            return None
+        methods = [m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == func.attr.value]
+        if len(methods) != 1:
+            return None
+        returns = [n for n in descendants(methods[0].body) if isinstance(n, cst.Return)]
+        parts = _tuple_parts(returns[0].value) if len(returns) == 1 and returns[0].value is not None else None
+        return (methods[0], parts) if parts is not None else None
 
     # ------------------------------------------------------------------ evidence
 
@@ -587,6 +622,12 @@ def collect(
     collector.walk(module)
     collector.note_hook_writes()
     return facts
+
+
+def _tuple_parts(value: cst.BaseExpression) -> Optional[List[cst.BaseExpression]]:
+    if isinstance(value, (cst.Tuple, cst.List)) and not any(isinstance(e, cst.StarredElement) for e in value.elements):
+        return [element.value for element in value.elements]
+    return None
 
 
 def _skips_iteration(body: cst.BaseSuite) -> bool:

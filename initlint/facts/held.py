@@ -665,6 +665,11 @@ class Resolver:
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
             expr = expr.func.value
         values = self._bound_values(expr, scope, cls)
+        if len(values) == 1 and isinstance(values[0], cst.Name) and values[0] is not expr:
+            # self.fcs bound to a method's local (self.convs, self.fcs = self._branch(...))
+            where = self.facts.value_scope.get(id(values[0]), scope)
+            if where is not scope:
+                return self.elements(values[0], where, cls)
         if len(values) != 1 or not isinstance(values[0], cst.Call):
             return None
         container = self.facts.constructs.get(id(values[0]))
@@ -676,7 +681,8 @@ class Resolver:
         ref = ref_text(expr)
         appended = []
         if ref is not None:
-            key = (id(owner_scope(ref, None, cls, self.facts.module)), ref)
+            function = scope if isinstance(scope, cst.FunctionDef) and not ref.startswith("self") else None
+            key = (id(owner_scope(ref, function, cls, self.facts.module)), ref)
             appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
         items += appended
         # A comprehension's element stands for every item but the last as well.
