@@ -214,7 +214,7 @@ class Index:
         for creation in creations:
             built_in, _, _, built_at = creation[:4]
             summary = self.repo.summary(built_in)
-            given = [g for ref, g in (summary or {}).get("given", {}).get(str(built_at), []) if ref.rsplit(".", 1)[-1] == name]
+            given = [g[1:] for g in (summary or {}).get("given", {}).get(str(built_at), []) if g[0] == name]
             if not given or not all(gives(g, parameter, position) for g in given):
                 return None
         return Reason(f"a state dict is loaded into {name} whenever {parameter} is given, and every construction gives it", path, line)

@@ -13,7 +13,12 @@ index joins them (coverage.Index).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, List, Optional
+
+# Parameter names that may carry the weights to load (``path``, ``ckpt_path``, ``pretrained``,
+# ``checkpoint``, ``weights``, ``model_file``, ``url``): the only keywords worth recording.
+CHECKPOINT_WORDS = re.compile(r"path|ckpt|checkpoint|weight|pretrain|load|file|url|state", re.IGNORECASE)
 
 
 def load_calls(body: List[ast.stmt]) -> List[ast.Call]:
@@ -50,6 +55,8 @@ def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
         parameter = _given_test(statement.test)
         if parameter is None or (parameter not in names and parameter not in keywords):
             continue
+        if not CHECKPOINT_WORDS.search(parameter) and parameter not in names:
+            continue  # a keyword-only setting of another name: its constructions record nothing
         position = names.index(parameter) if parameter in names else -1
         if loads_self(statement):
             return [parameter, position, statement.lineno, None]
@@ -69,8 +76,12 @@ def given_arguments(call: ast.Call, defaults: Dict[str, ast.AST]) -> list:
     """``[keywords given a value, positional arguments before any *args or unset value]``. A value
     is unset when it may be falsy: ``None``/``False`` itself, or a parameter of the enclosing
     function that defaults to one (torchsr's ``def carn(scale, pretrained=False): return
-    CARN(scale, pretrained)`` loads nothing by default). ``defaults``: that function's."""
-    keywords = sorted(k.arg for k in call.keywords if k.arg and not _unset(k.value, defaults))
+    CARN(scale, pretrained)`` loads nothing by default). ``defaults``: that function's. Only
+    keywords named like a checkpoint are kept (every construction of the project is summarised:
+    ``dim=...`` and ``num_heads=...`` would be most of it, and never load anything)."""
+    keywords = sorted(
+        k.arg for k in call.keywords if k.arg and CHECKPOINT_WORDS.search(k.arg) and not _unset(k.value, defaults)
+    )
     positional = 0
     for arg in call.args:
         if isinstance(arg, ast.Starred) or _unset(arg, defaults):

@@ -21,7 +21,7 @@ Shape (every key always present; lines are 1-based)::
     scopes:    {"<module>" | function name: Scope}      # code outside classes, by function
     fallback:  {layer type | "*": line}                 # evidence whose reach is unknown: the whole file
     passes:    {line: [[ref, {position or keyword: descriptor}]]}  # activations handed to constructions (passed.py)
-    given:     {line: [[ref, [[keyword], positional count]]]}  # arguments constructions give (loading.py)
+    given:     {line: [[class name, [keyword], positional count]]}  # arguments constructions give (loading.py)
     attributes: [name]                                 # attributes used on other objects than self
     tables:    {name: {key: qualified torch name}}     # module-level dicts of torch classes (tables.py)
     registries: {name: {key: ref}}                     # module-level dicts of the repository's classes (tables.py)
@@ -449,7 +449,8 @@ class _Summarizer:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
                     if isinstance(call, ast.Call) and (call.args or call.keywords):
                         given = loading.given_arguments(call, self._call_defaults.get(id(call), {}))
-                        self.given.setdefault(str(node.lineno), []).append([ref, given])
+                        if given[0] or given[1]:  # the class's own name tells a line's builds apart
+                            self.given.setdefault(str(node.lineno), []).append([ref.rsplit(".", 1)[-1], *given])
                     args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
                     if args:
                         self.passes.setdefault(str(node.lineno), []).append([ref, args])
