@@ -664,20 +664,11 @@ class Resolver:
         """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order."""
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
             expr = expr.func.value
-        values = self._bound_values(expr, scope, cls)
-        if len(values) == 1 and isinstance(values[0], cst.Name) and values[0] is not expr:
-            # self.fcs bound to a method's local (self.convs, self.fcs = self._branch(...))
-            where = self.facts.value_scope.get(id(values[0]), scope)
-            if where is not scope:
-                return self.elements(values[0], where, cls)
-        if len(values) != 1 or not isinstance(values[0], cst.Call):
+        bound = self._bound_container(expr, scope, cls)
+        if bound is None:
             return None
-        container = self.facts.constructs.get(id(values[0]))
-        if container is None or isinstance(container, LayerSite):
-            return None
-        where = self.facts.value_scope.get(id(values[0]), scope)
-        listed = self._container_items(container.call, where, cls)
-        items = [self.held(item, where, cls) for item in listed]
+        container, where, expr, scope = bound
+        items = [self.held(item, where, cls) for item in self._container_items(container.call, where, cls)]
         ref = ref_text(expr)
         appended = []
         if ref is not None:
@@ -694,15 +685,11 @@ class Resolver:
         ``convs = lambda: nn.ModuleList([...])``, DAC's and BigVGAN's band discriminators): the
         modules a loop over one of its items visits. None unless every item is a container built
         here whose modules are known."""
-        values = self._bound_values(expr, scope, cls)
-        if len(values) != 1 or not isinstance(values[0], cst.Call):
+        bound = self._bound_container(expr, scope, cls)
+        if bound is None:
             return None
-        outer = self.facts.constructs.get(id(values[0]))
-        if outer is None or isinstance(outer, LayerSite):
-            return None
-        where = self.facts.value_scope.get(id(values[0]), scope)
-        listed = self._container_items(outer.call, where, cls)
-        inner = [self._built_container(item, where) for item in listed]
+        outer, where, _, _ = bound
+        inner = [self._built_container(item, where) for item in self._container_items(outer.call, where, cls)]
         if not inner or any(call is None for call in inner):
             return None
         items: List[Optional[Held]] = []
@@ -710,6 +697,22 @@ class Resolver:
             items += [self.held(item, call_scope, cls) for item in self._container_items(call, call_scope, cls)]
         last = items[-1] if len(inner) == 1 and items and comprehension_of(inner[0][0]) is None else None
         return Elements(items, last) if items and all(item is not None for item in items) else None
+
+    def _bound_container(self, expr: cst.BaseExpression, scope, cls):
+        """``(container, scope its items are read in, the name bound to it, that name's scope)``
+        for the one container construction ``expr`` holds, through a method's local it is bound
+        to (``self.convs, self.fcs = self._branch(...)``); None when it is not one."""
+        values = self._bound_values(expr, scope, cls)
+        if len(values) == 1 and isinstance(values[0], cst.Name) and values[0] is not expr:
+            where = self.facts.value_scope.get(id(values[0]), scope)
+            if where is not scope:
+                return self._bound_container(values[0], where, cls)
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return None
+        container = self.facts.constructs.get(id(values[0]))
+        if container is None or isinstance(container, LayerSite):
+            return None
+        return container, self.facts.value_scope.get(id(values[0]), scope), expr, scope
 
     def _built_container(self, expr: cst.BaseExpression, scope) -> Optional[Tuple[cst.Call, object]]:
         """The ModuleList/Sequential call ``expr`` builds, directly or through a helper (a local
