@@ -135,6 +135,7 @@ class Resolver:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self._returns: Dict[int, List[cst.Return]] = {}
+        self._named_functions: Dict[str, Optional[cst.FunctionDef]] = {}  # _callee_function's by name
         self._classes: Optional[Dict[str, List[cst.ClassDef]]] = None
         # A same-file class: the activation its forward is, TRANSPARENT (a slice or view), or None.
         self._activation_classes: Dict[int, object] = {}
@@ -508,10 +509,12 @@ class Resolver:
 
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):
-            candidates = self.facts.functions_by_name.get(func.value, [])
-            # a helper pasted twice (phenaki's `def leaky_relu(p=0.1)`) is still one helper
-            same = candidates and all(_same_code(c, candidates[0]) for c in candidates[1:])
-            return candidates[0] if same else None
+            if func.value not in self._named_functions:
+                candidates = self.facts.functions_by_name.get(func.value, [])
+                # a helper pasted twice (phenaki's `def leaky_relu(p=0.1)`) is still one helper
+                same = candidates and all(_same_code(c, candidates[0]) for c in candidates[1:])
+                self._named_functions[func.value] = candidates[0] if same else None
+            return self._named_functions[func.value]
         if cls is not None and isinstance(func, cst.Attribute) and getattr(func.value, "value", None) == "self":
             methods = [m for m in self.facts.methods.get(cls, []) if m.name.value == func.attr.value]
             return methods[0] if len(methods) == 1 else None
