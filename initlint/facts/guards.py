@@ -33,7 +33,7 @@ def given(use: ActivationUse, guard: Optional[Guard], why: str) -> ActivationUse
     return dataclasses.replace(use, parametric=True, guards=use.guards + (guard,))
 
 
-def _parameter(name: cst.BaseExpression, scope) -> Optional[str]:
+def parameter_of(name: cst.BaseExpression, scope) -> Optional[str]:
     """The name when it is a parameter of the function ``scope``."""
     if not isinstance(name, cst.Name) or not isinstance(scope, cst.FunctionDef):
         return None
@@ -61,7 +61,7 @@ def _what(scope: cst.FunctionDef, parameter: str, text: str) -> str:
 def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``activation == "relu"`` (``act_layer is nn.GELU`` for a name or attribute default) for a
     parameter of ``scope``: true exactly when it holds its default, which is what the analysis read."""
-    parameter = _parameter(name, scope)
+    parameter = parameter_of(name, scope)
     default = parameter_default(scope, parameter) if parameter else None
     text = _one_line(default) if default is not None else None
     if text is None:
@@ -73,7 +73,7 @@ def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:
 def is_class(name: cst.BaseExpression, scope) -> Optional[Guard]:
     """``act_layer is nn.GELU`` for a parameter whose default (or, with none, annotation) is the
     class the activation is built from."""
-    parameter = _parameter(name, scope)
+    parameter = parameter_of(name, scope)
     if parameter is None:
         return None
     if parameter_default(scope, parameter) is not None:
@@ -90,7 +90,7 @@ def is_instance(name: cst.BaseExpression, scope, use: ActivationUse) -> Optional
     whose default is an activation module (``activation=nn.LeakyReLU(0.2)``): true for a module of
     exactly that class (a subclass may compute something else) with those parameters (torch keeps
     them as attributes of the same names)."""
-    parameter = _parameter(name, scope)
+    parameter = parameter_of(name, scope)
     default = parameter_default(scope, parameter) if parameter else None
     if not isinstance(default, cst.Call) or use.unresolved:
         return None
@@ -107,7 +107,7 @@ def is_instance(name: cst.BaseExpression, scope, use: ActivationUse) -> Optional
 def not_given(name: cst.BaseExpression, scope, none_test: bool = False) -> Optional[Guard]:
     """``not last_activation`` for ``last_activation if last_activation else activation`` (``or``);
     ``activation is None`` for ``activation if activation is not None else nn.ELU()``."""
-    parameter = _parameter(name, scope)
+    parameter = parameter_of(name, scope)
     if parameter is None:
         return None
     return Guard(f"{parameter} is None" if none_test else f"not {parameter}", parameter, scope, f"no {parameter}")

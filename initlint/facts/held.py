@@ -14,7 +14,7 @@ from .. import catalog
 from ..imports import dotted
 from .collect import Facts
 from .comprehended import comprehension_of
-from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, star_guards
+from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, parameter_of, star_guards
 from .restate import changed_in
 from .walk import descendants
 from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
@@ -161,12 +161,7 @@ class Resolver:
         fallback = unless_given(expr, scope)
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
-            if held is not None and held.kind == ACTIVATION:  # callers may pass another one
-                tested = none_tested(expr.test) if isinstance(expr, cst.IfExp) else None
-                passed = tested[0] if tested else expr.test if isinstance(expr, cst.IfExp) else expr.left
-                guard = not_given(passed, scope, none_test=tested is not None)
-                held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
-            return held
+            return self._unless_passed(held, expr, scope)
         if isinstance(expr, cst.IfExp):
             taken = _type_test_at_default(expr.test, scope)
             if taken is not None:  # getattr(F, act_fn) if isinstance(act_fn, str) else act_fn, act_fn="silu"
@@ -536,12 +531,7 @@ class Resolver:
             return None
         fallback = unless_given(expr, scope)
         if fallback is not None:  # activation = default(activation, nn.GELU) ... activation()
-            held = self._module_class(fallback, call, scope, cls, depth + 1)
-            if held is not None and held.kind == ACTIVATION:  # callers may pass another one
-                passed = _given_name(expr)
-                guard = not_given(passed, scope, none_test=not _truth_tested(expr)) if passed is not None else None
-                held = dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
-            return held
+            return self._unless_passed(self._module_class(fallback, call, scope, cls, depth + 1), expr, scope)
         if isinstance(expr, cst.IfExp) and self._torch_has(expr.test):
             # nn.GELU if hasattr(nn, "GELU") else GELU_: a fallback for old torch versions
             return self._module_class(expr.body, call, scope, cls, depth + 1)
@@ -572,6 +562,15 @@ class Resolver:
             return self._got(argument, expr, scope, cls, depth)
         return None
 
+    def _unless_passed(self, held: Optional[Held], expr: cst.BaseExpression, scope) -> Optional[Held]:
+        """The fallback activation of ``unless_given`` (``a or b``, ``a if a is not None else b``,
+        ``default(a, b)``), guarded by ``a`` not being given: callers may pass another one."""
+        if held is None or held.kind != ACTIVATION:
+            return held
+        passed = _given_name(expr)
+        guard = not_given(passed, scope, none_test=not _truth_tested(expr)) if passed is not None else None
+        return dataclasses.replace(held, use=given(held.use, guard, UNGUARDABLE))
+
     def _torch_has(self, test: cst.BaseExpression) -> bool:
         """``hasattr(nn, "GELU")`` naming a module torch has (catalog): true on any torch today."""
         if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"):
@@ -595,7 +594,7 @@ class Resolver:
                 return dataclasses.replace(held, use=given(held.use, is_class(expr, scope), UNGUARDABLE))
             # else a default like "relu", which a binding may turn into a class
         values = self._bound_values(expr, scope, cls)
-        if not values and isinstance(expr, cst.Name) and scope is not self.facts.module and not _parameter_of(scope, expr.value):
+        if not values and isinstance(expr, cst.Name) and scope is not self.facts.module and not parameter_of(expr, scope):
             # GELU = nn.GELU if hasattr(nn, "GELU") else GELU_ at module level, read in a method
             values = self.facts.locals.get(self.facts.module, {}).get(expr.value, [])
             scope = self.facts.module
@@ -914,13 +913,6 @@ def _true_at_defaults(test: cst.BaseExpression, scope: object) -> Optional[bool]
         if all(isinstance(option, str) for option in options):
             return (left in options) == (operator == "In")
     return None
-
-
-def _parameter_of(scope, name: str) -> bool:
-    if not isinstance(scope, cst.FunctionDef):
-        return False
-    params = scope.params
-    return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
 
 
 def _given_name(expr: cst.BaseExpression) -> Optional[cst.Name]:
