@@ -528,13 +528,68 @@ FRESH10: Tuple[Pin, ...] = (
     Pin("unet", "0.8.1", "vision (segmentation)"),
 )
 
+# Fetched on 2026-12-07 for seed 18. Left out after the first run: vissl 0.1.6 (its wheel bundles
+# classy_vision, tuned on in an earlier set, and fairscale), and flow-matching 1.0.10, flowtorch
+# 0.8 and torchbnn 1.2 (no torch Linear/Conv construction at all). Not fetchable here: esm 3.4.3
+# (Python >= 3.12; 3.2.1.post1 used), scvi-tools 1.5.1 (the same; 1.4.2 used), and the sdists of
+# mushroom-rl, parallel-wavegan and selene-sdk (their builds need torch or Cython).
+FRESH11: Tuple[Pin, ...] = (
+    Pin("a-unet", "0.0.16", "audio (UNet blocks)"),
+    Pin("anomalib", "2.7.0", "vision (anomaly detection)"),
+    Pin("audio-diffusion-pytorch", "0.1.3", "audio (diffusion)"),
+    Pin("autonomous-learning-library", "0.9.1", "RL"),
+    Pin("backgroundremover", "0.4.5", "vision (matting)"),
+    Pin("bpnet-lite", "1.1.0", "genomics"),
+    Pin("carvekit", "4.1.2", "vision (matting)"),
+    Pin("deepod", "0.4.1", "anomaly detection"),
+    Pin("deeprobust", "0.2.11", "graph/vision (adversarial)"),
+    Pin("denoiser", "0.1.5", "audio (speech enhancement)", kind="sdist"),
+    Pin("diffwave", "0.1.7", "audio (vocoder)", kind="sdist"),
+    Pin("easyfsl", "1.5.0", "vision (few-shot)"),
+    Pin("esm", "3.2.1.post1", "proteins"),
+    Pin("fastnlp", "1.0.1", "NLP (toolkit)", kind="sdist"),
+    Pin("flood-forecast", "1.0.dev0", "time series"),
+    Pin("fuxictr", "2.3.10", "recommendation (CTR)"),
+    Pin("grelu", "1.1.0", "genomics"),
+    Pin("groundingdino-py", "0.4.0", "vision (detection)", kind="sdist"),
+    Pin("laion-clap", "1.1.7", "audio (CLAP)"),
+    Pin("litgpt", "0.5.13", "NLP (LLMs)"),
+    Pin("min-dalle", "0.4.11", "vision (text-to-image)", kind="sdist"),
+    Pin("msclap", "1.3.4", "audio (CLAP)"),
+    Pin("nbeats-pytorch", "1.8.0", "time series"),
+    Pin("nerfstudio", "1.1.5", "vision (NeRF)"),
+    Pin("neuralhydrology", "1.13.0", "hydrology (LSTMs)"),
+    Pin("nvidia-physicsnemo", "2.2.2", "physics ML"),
+    Pin("panns-inference", "0.1.1", "audio (tagging)"),
+    Pin("pygod", "1.1.0", "graph (outliers)"),
+    Pin("pytorch-ood", "0.4.0", "vision (OOD detection)"),
+    Pin("pytorch-pretrained-bert", "0.6.2", "NLP (BERT)"),
+    Pin("pytorchts", "0.6.0", "time series", kind="sdist"),
+    Pin("salesforce-merlion", "2.0.4", "time series"),
+    Pin("scarches", "0.6.1", "single-cell"),
+    Pin("scgpt", "0.2.4", "single-cell"),
+    Pin("scvi-tools", "1.4.2", "single-cell"),
+    Pin("supar", "1.1.4", "NLP (parsing)"),
+    Pin("tft-torch", "0.0.6", "time series"),
+    Pin("torch-lucent", "0.1.8", "interpretability"),
+    Pin("torch-mimicry", "0.1.16", "vision (GAN)", kind="sdist"),
+    Pin("torchcfm", "1.0.7", "generative (flow matching)"),
+    Pin("torchmeta", "1.8.0", "meta-learning"),
+    Pin("torchopenl3", "1.0.1", "audio (embeddings)"),
+    Pin("torchtune", "0.6.1", "NLP (LLM fine-tuning)"),
+    Pin("torchvggish", "0.2", "audio (embeddings)", kind="sdist"),
+    Pin("transparent-background", "1.3.4", "vision (salient objects)"),
+    Pin("unimol-tools", "0.1.6", "molecules"),
+    Pin("wavegrad", "0.1.5", "audio (vocoder)", kind="sdist"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
     "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
-    "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10,
+    "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10, "fresh11": FRESH11,
     "all": (
         TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10
+        + FRESH10 + FRESH11
     ),
 }
 
