@@ -272,6 +272,13 @@ class _Summarizer:
         for call, position, line in self._loader_calls(method.body):
             loads.setdefault(dotted(call.args[position]), [f"{dotted(call.func)}{LOADER}{position}", line])
         loads.pop(None, None)  # self.nets[0].load_state_dict(...): no local
+        for node in sorted((n for n in nodes if _bound_name(n) in loads), key=lambda n: -n.lineno):
+            # clapcap = ClapCap(clap, ...); clapcap.load_state_dict(...) loads clap's weights too
+            call = _unchained(node.value)
+            for value in (*call.args, *(k.value for k in call.keywords)) if isinstance(call, ast.Call) else ():
+                known = loads.get(value.id) if isinstance(value, ast.Name) else [None]
+                if known is None or (known[0] is not None and loads[_bound_name(node)][0] is None):
+                    loads[value.id] = loads[_bound_name(node)]  # a load beats a maybe-loader call
         found: Dict[str, list] = {}
         for node in nodes if loads else ():
             name = _bound_name(node)
