@@ -203,6 +203,7 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
         if facts.evidence.framework:
             return f"framework-managed: {facts.evidence.framework}"
         facts.imported_table = index.activation_table
+        facts.chooser = index.chooser
         resolver = Resolver(facts)
         log = FollowLog()
         link_containers(facts)

@@ -69,6 +69,9 @@ class Facts:
         self.container_helpers: Dict[str, bool] = {}
         # Another file's table of activation classes a name imports (index): name -> {key: qualified}.
         self.imported_table: Callable[[str], Optional[Dict[str, str]]] = lambda name: None
+        # The project's classes that pick their one module by a string argument (index/choices.py):
+        # ref -> their record, or None.
+        self.chooser: Callable[[str], Optional[dict]] = lambda ref: None
         # Filled in by the data flow (dataflow.method_follows), see model.OpenFollow: per class, the
         # activations that `self.<attr>(...)` outputs go into, by attribute name, whatever the class
         # builds there; and those that forward's parameters go into, by position after self.

@@ -375,6 +375,9 @@ class Resolver:
         argument = getter_argument(call)
         if argument is not None:  # get_activation(act_fn), create_act_layer(act_layer, inplace=True)
             return self._got(argument, call, scope, cls, depth)
+        chosen = self._chosen(call, scope)
+        if chosen is not None:  # Activation(act_func) with grelu's string-keyed Activation class
+            return chosen
         if isinstance(func, cst.Call) and getter_argument(func) is not None:  # get_layer(activation)()
             return self._got(getter_argument(func), call, scope, cls, depth)
         if isinstance(func, cst.Call):
@@ -414,6 +417,38 @@ class Resolver:
             return held if held is not None and held.kind == ACTIVATION else None
         activation, params, chosen = named
         use = ActivationUse(activation, call, params, mask=bool(catalog.MASK_SETTING.search(dotted(argument) or "")))
+        return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
+
+    def _chosen(self, call: cst.Call, scope) -> Optional[Held]:
+        """``Activation(act_func)`` of a project class that picks the module its forward applies
+        by that argument (index/choices.py): the module the argument's arm picks, read like a
+        table's entry (a parameter's default is a setting: guarded by it)."""
+        ref = dotted(call.func)
+        record = self.facts.chooser(ref) if ref else None
+        if record is None:
+            return None
+        descriptor, argument, chosen = record.get("always"), None, False
+        if descriptor is None:
+            argument = _argument_for(call, record["parameter"], record["position"])
+            if argument is None:
+                return None
+            if isinstance(argument, cst.Name) and argument.value == "None":
+                key = None
+            else:
+                key, chosen = chosen_string(argument, scope)
+                if key is None:
+                    return None
+            descriptor = next((d for k, d in record["arms"] if k == key), None)
+        if descriptor is None or descriptor[0] == "other":
+            return None
+        if descriptor[0] == TRANSPARENT:
+            return Held(TRANSPARENT)
+        if descriptor[0] == NORM:
+            return Held(NORM)
+        activation = catalog.ACTIVATION_MODULES.get(descriptor[1])
+        if activation is None:
+            return None
+        use = ActivationUse(activation, call, {**dict(activation.params), **descriptor[2]})
         return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
 
     def _keeps_init(self, func: cst.BaseExpression, scope, cls, depth: int) -> bool:
@@ -1004,3 +1039,15 @@ def _type_test_at_default(test: cst.BaseExpression, scope) -> Optional[bool]:
     if kind is None or default is None or not is_known(value):
         return None
     return isinstance(value, kind)
+
+
+def _argument_for(call: cst.Call, name: str, position: int) -> Optional[cst.BaseExpression]:
+    """The argument ``call`` gives the parameter ``name`` (at ``position`` after ``self``)."""
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+        if arg.keyword is None and i == position:
+            return arg.value
+    return None

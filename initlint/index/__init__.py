@@ -110,6 +110,13 @@ class FileIndex:
         ``name`` imports from another file of the project (tables.py), or None."""
         return imported_table(self.index.repo, self.path, name)
 
+    def chooser(self, ref: str) -> Optional[dict]:
+        """What the project's class ``ref`` (as this file spells it) picks by its argument, when
+        its forward applies one module its ``__init__`` chooses by a string (choices.py)."""
+        target = self.index.repo.resolve(self.path, ref)
+        summary = self.index.repo.summary(target[0]) if target is not None else None
+        return summary["defs"][target[1]].get("chooses") if summary else None
+
     def container_helpers(self) -> Dict[str, bool]:
         return self.index.container_helpers(self.path)
 

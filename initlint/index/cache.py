@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 from .. import __version__
 from . import methods as _methods_module
+from . import choices as _choices_module
 from . import passed as _passed_module
 from . import exports as _exports_module
 from . import loading as _loading_module
@@ -31,10 +32,11 @@ from . import tables as _tables_module
 FOLDER = ".initlint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# initlint's cache (https://bford.info/cachedir/)\n"
 # The summariser's own source (summary.py, methods.py, passed.py, tables.py, exports.py,
-# loading.py) is part of every key: a changed summariser never reads old entries.
+# loading.py, choices.py) is part of every key: a changed summariser never reads old entries.
 _CODE = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (
-        _summary_module, _methods_module, _passed_module, _tables_module, _exports_module, _loading_module
+        _summary_module, _methods_module, _passed_module, _tables_module, _exports_module, _loading_module,
+        _choices_module,
     )) + __version__.encode()
 ).hexdigest()[:16]
 

@@ -34,7 +34,9 @@ Shape (every key always present; lines are 1-based)::
             methods: {name: Method} (a class's), holders: {line: [[attribute, method key, arms]]}
             (a class's: see methods.holders), loaded: {line: [loader ref or None, line]}
             (a class's: constructions its methods always load a state dict into), loads_if:
-            [parameter, position, line, method or None] or None (a class's: loading.py)}
+            [parameter, position, line, method or None] or None (a class's: loading.py), chooses:
+            the module its forward applies, by the string its argument gives (a class's, only
+            when it has one: choices.py)}
     Method: {covers, applies (as a Def's, reaching the whole instance), scoped: [[attribute,
             fn ref | "self.m" | None, {type: line}, line, method key, arms]] (reaching what
             self.<attribute> holds), refs: [methods it names on self], writes: [[[attribute,
@@ -54,6 +56,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import loading, methods
+from .choices import chosen_modules
 from .passed import arguments as activation_arguments, dotted, function_defaults
 from .exports import module_exports
 from .tables import module_dicts, module_registries, module_tables, registry_ref
@@ -184,6 +187,9 @@ class _Summarizer:
         init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
         self._loading_methods = {"__init__"} | _self_calls(init.body if init is not None else [])
         definition["loads_if"] = loading.conditional_load(init)
+        chooses = chosen_modules(node, self.torch_name)
+        if chooses is not None:  # Activation("relu"): a table keyed by its argument (choices.py)
+            definition["chooses"] = chooses
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._defaults_for_calls(statement, below)
