@@ -152,7 +152,9 @@ class EditPlanner:
         self._hoists: Dict[int, Hoist] = {}
         self._loop_names: Dict[str, str] = {}  # the items a loop goes over -> its variable
 
-    def plan(self, site: LayerSite, rec: Recommendation, use: ActivationUse, all_but_last: bool = False) -> Plan:
+    def plan(
+        self, site: LayerSite, rec: Recommendation, use: ActivationUse, all_but_last: bool = False, unfixed: str = ""
+    ) -> Plan:
         anchor = site.anchor()
         path = site.path_from_anchor()
         loop = self._loop(anchor, all_but_last) if path is not None else None
@@ -175,6 +177,7 @@ class EditPlanner:
             base, reason = self._name(anchor, site)
             if all_but_last and not reason:  # self.lins[:-1] in forward, or an activation appended for all but the last
                 reason = "the activation follows every item but the last: an init here would reach the last too"
+            reason = reason or unfixed
         ref = base + path if base else f"<{site.layer.name}>"
         lazy = site.layer.lazy  # its init goes in a forward pre-hook, on the hook's parameter
         target = lazyhook.PLACEHOLDER if lazy else ref

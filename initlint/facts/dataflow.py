@@ -820,7 +820,8 @@ def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
 
 def inherited_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
     """A class that builds ``self.<attr>`` as a layer, where a method it inherits in the file feeds
-    ``self.<attr>(...)`` into an activation: its layer is followed by it."""
+    ``self.<attr>(...)`` into an activation: its layer is followed by it. And a layer an ancestor
+    builds, fed into one by a subclass's method: reported, its fix left to a person."""
     for cls, attrs in facts.class_attrs.items():
         ancestors = resolver.ancestors(cls) if cls.bases else []
         for ancestor in ancestors:
@@ -834,6 +835,22 @@ def inherited_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
                         continue  # overridden on the way down: that method has its own flow
                     for site in sites:
                         log.add(site, follow.use, follow.via_norm, follow.head)
+    for cls, attrs in facts.class_attrs.items():
+        # The other way round: a subclass's method feeds self.<attr>(...) into an activation where
+        # only an ancestor in the file builds it (pytorchts' NBEATSGenericBlock.forward does
+        # F.relu(self.theta_b_fc(x)); NBEATSBlock.__init__ builds theta_b_fc).
+        ancestors = resolver.ancestors(cls) if cls.bases else []
+        for attr, follows in log.attr_follows.get(cls, {}).items():
+            builder = next((a for a in ancestors if attr in facts.class_attrs.get(a, ())), None)
+            if attr in attrs or builder is None:
+                continue
+            for follow in follows:
+                why = (
+                    f"the activation follows in {cls.name.value}.{follow.method} only: an init here "
+                    f"reaches every class that inherits {builder.name.value}"
+                )
+                for site in resolver.layer_sites(_self_attribute(attr), builder, builder):
+                    log.add(site, follow.use, follow.via_norm, follow.head, unfixed=why)
 
 
 def _self_attribute(attr: str) -> cst.Attribute:

@@ -24,8 +24,9 @@ from .literals import literal
 from .walk import descendants
 from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow, owner_scope
 
-# A bounded activation at the very end of a model is its output range, not a hidden layer.
-HEAD_ACTIVATIONS = frozenset(("Tanh",))
+# A bounded activation at the very end of a model is its output range, not a hidden layer; a
+# Softplus there makes a positive output (a scale, a rate: scvi-tools' decoders), not one either.
+HEAD_ACTIVATIONS = frozenset(("Tanh", "Softplus"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,7 +122,7 @@ class FollowLog:
         headed = any_activation or use.name in HEAD_ACTIVATIONS
         for key, follow in self.follows.items():
             if follow.use is use and (headed or follow.site.single_output):
-                self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last)
+                self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last, follow.unfixed)
         if headed:
             for table in (self.attr_follows, self.param_follows):
                 for by_key in table.values():
@@ -145,16 +146,18 @@ class FollowLog:
                 self._open(site, use, through_norm or via_norm, head)
 
     def add(
-        self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False
+        self, site: LayerSite, use: ActivationUse, via_norm: bool = False, head: bool = False, all_but_last: bool = False,
+        unfixed: str = "",
     ) -> None:
         head = (head and (use.name in HEAD_ACTIVATIONS or site.single_output)) or use.mask or self.masking
         key = (id(site), id(use.node))
         seen = self.follows.get(key)
         if seen is None:
-            self.follows[key] = Follow(site, use, via_norm, head, all_but_last)
+            self.follows[key] = Follow(site, use, via_norm, head, all_but_last, unfixed)
         else:
             self.follows[key] = Follow(
-                site, use, seen.via_norm and via_norm, seen.head or head, seen.all_but_last and all_but_last
+                site, use, seen.via_norm and via_norm, seen.head or head, seen.all_but_last and all_but_last,
+                seen.unfixed if seen.unfixed and unfixed else "",
             )
 
     def _open(self, opening: Opening, use: ActivationUse, via_norm: bool, head: bool) -> None:

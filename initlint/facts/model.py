@@ -151,6 +151,8 @@ class Follow:
     # ``site`` is a comprehension's element (one site for every item of its container) and the
     # activation follows every item but the last (``if i < len(self.layers) - 1``).
     all_but_last: bool = False
+    # Why the fix is left to a person though the finding stands ("" when it is not).
+    unfixed: str = ""
 
 
 @dataclass(eq=False)

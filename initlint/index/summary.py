@@ -108,6 +108,12 @@ class _Summarizer:
         self.local_names = {n for n in self.imports} | _top_level_names(tree)
         # `from models import *` may bind any name that is not a builtin.
         self.starred = any(level or not _is_torch(module) for level, module in self.stars)
+        # The file's functions that write the tensor they are handed (PyG's glorot(value),
+        # deeprobust's glorot_uniform(t)): a call of one on X.weight writes X's weight.
+        self.tensor_writers = {
+            statement.name for statement, found in nodes
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and _writes_first_parameter(statement, found, self.torch_name)
+        }
         module_scope = self._scope(MODULE_SCOPE)
         for statement, found in nodes:
             if isinstance(statement, ast.ClassDef):
@@ -727,7 +733,7 @@ class _Summarizer:
                 elif qualified is None and owners:
                     # timm's trunc_normal_(m.weight), lecun_normal_(...), c2_xavier_fill(...)
                     name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-                    if name.endswith("_") or init_helper_name(name, self.init_helpers):
+                    if name.endswith("_") or init_helper_name(name, self.init_helpers) or name in self.tensor_writers:
                         yield from ((found, node.lineno) for found in owners)
             elif isinstance(node, ast.Assign):
                 for target in node.targets:

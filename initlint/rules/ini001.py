@@ -139,7 +139,7 @@ class DefaultInitBeforeActivation(Rule):
             follow = verdict.follow
             use = follow.use
             rec = recommend(use, ctx.settings, site)
-            plan = ctx.planner.plan(site, rec, use, follow.all_but_last)
+            plan = ctx.planner.plan(site, rec, use, follow.all_but_last, follow.unfixed)
             message = (
                 f"{self.code} {site.layer.name} followed by {rec.label} keeps torch's default init "
                 f"({self._mismatch(site, rec)}): {plan.advice}"
