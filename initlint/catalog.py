@@ -282,6 +282,13 @@ WEIGHT_NORMS = frozenset((
     "torch.nn.utils.weight_norm.weight_norm",  # from torch.nn.utils.weight_norm import weight_norm
     "torch.nn.utils.parametrizations.weight_norm",
 ))
+# What a helper may hand back in place of the layer it was handed, the layer still inside:
+# weight norm, and spectral norm (a setting's other arm: ``_maybe_spectral_norm(layer, enable)``).
+LAYER_WRAPPERS = WEIGHT_NORMS | frozenset((
+    "torch.nn.utils.spectral_norm",
+    "torch.nn.utils.spectral_norm.spectral_norm",
+    "torch.nn.utils.parametrizations.spectral_norm",
+))
 
 # Arithmetic that only shifts or scales a bounded activation's result on its way to a model's
 # return (`max_action * torch.tanh(x)`, a tanh-squashed log-std rescaled into its bounds): the

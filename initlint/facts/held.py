@@ -419,11 +419,13 @@ class Resolver:
         use = ActivationUse(activation, call, params, mask=bool(catalog.MASK_SETTING.search(dotted(argument) or "")))
         return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
 
-    def _chosen(self, call: cst.Call, scope) -> Optional[Held]:
+    def _chosen(self, call: cst.Call, scope, ref: Optional[str] = None) -> Optional[Held]:
         """``Activation(act_func)`` of a project class that picks the module its forward applies
         by that argument (index/choices.py): the module the argument's arm picks, read like a
-        table's entry (a parameter's default is a setting: guarded by it)."""
-        ref = dotted(call.func)
+        table's entry (a parameter's default is a setting: guarded by it); ``ReluLayer()`` of one
+        whose forward is an activation: that activation. ``ref``: the class, when ``call``'s
+        callee is a name bound to it (``relu = helper_layers.ReluLayer`` ... ``relu()``)."""
+        ref = ref or dotted(call.func)
         record = self.facts.chooser(ref) if ref else None
         if record is None:
             return None
@@ -461,8 +463,32 @@ class Resolver:
         qualified = self.facts.imports.resolve(func)
         if qualified is not None:
             return qualified in catalog.WEIGHT_NORMS
+        function = self.module_function(func) if isinstance(func, cst.Name) else None
+        if function is not None and self._hands_back_layer(function):
+            return True
         values = self._bound_values(func, scope, cls)
         return any(self._keeps_init(value, scope, cls, depth + 1) for value in values)
+
+    def _hands_back_layer(self, function: cst.FunctionDef) -> bool:
+        """``def _maybe_spectral_norm(layer, enable): if enable: return spectral_norm(layer);
+        return layer`` (physicsnemo): every return is the first parameter, or a torch weight
+        wrapper of it; the layer it is handed keeps its init."""
+        params = [*function.params.posonly_params, *function.params.params]
+        returns = self._returns_of(function)
+        if not params or not returns:
+            return False
+        first = params[0].name.value
+
+        def handed_back(value) -> bool:
+            if isinstance(value, cst.Name):
+                return value.value == first
+            return (
+                isinstance(value, cst.Call) and bool(value.args) and value.args[0].keyword is None
+                and self.facts.imports.resolve(value.func) in catalog.LAYER_WRAPPERS
+                and isinstance(value.args[0].value, cst.Name) and value.args[0].value.value == first
+            )
+
+        return all(handed_back(r.value) for r in returns)
 
     def _instance(self, built: cst.ClassDef, call: cst.Call) -> Held:
         """A module of a same-file class: an activation when its forward is one (``ReluSquared()``),
@@ -589,7 +615,8 @@ class Resolver:
         if qualified in catalog.POOLING_MODULES:
             return Held(POOLING)
         if qualified is None and isinstance(expr, (cst.Name, cst.Attribute)):
-            return self._rebound_class(expr, call, scope, cls, depth)
+            chosen = self._chosen(call, scope, dotted(expr)) if call is not None else None
+            return chosen or self._rebound_class(expr, call, scope, cls, depth)
         if isinstance(expr, cst.Subscript):  # act_class = act_class_mapping[activation] ... act_class()
             return self._lookup(expr, call, scope)
         argument = getter_argument(expr) if isinstance(expr, cst.Call) else None

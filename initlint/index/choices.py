@@ -1,4 +1,4 @@
-"""Module classes that pick, by a string argument, the one module their ``forward`` applies.
+"""Module classes that act as one torch module: one an argument picks, or one their ``forward`` is.
 
 grelu's ``layers.py`` has ``class Activation(nn.Module)`` whose ``__init__(self, func)`` assigns
 ``self.layer = nn.ReLU()`` under ``if func == "relu":``, ``nn.GELU()`` under ``elif func ==
@@ -7,6 +7,11 @@ grelu's ``layers.py`` has ``class Activation(nn.Module)`` whose ``__init__(self,
 its argument: the summary records its arms (as passed.py's descriptors, plus ``["transparent"]``
 for ``nn.Identity``/``nn.Dropout`` and ``["norm"]`` for a norm layer), and the per-file analysis
 reads ``Activation(act_func)`` as the arm its argument names (facts/held.py).
+
+A class whose ``forward`` is one activation of its input (``return F.relu(x)``, ``x.clamp(min=0)``,
+or a ``torch.autograd.Function`` of the file doing that: torch-lucent's ``RedirectedReluLayer``)
+acts as that activation whatever it is given: ``"always"``. The per-file analysis reads its own
+file's classes from the source (facts/written.py); this is what it learns of another file's.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from .. import catalog
 from .passed import TorchName, _module
 
 
-def chosen_modules(node: ast.ClassDef, torch_name: TorchName) -> Optional[dict]:
+def chosen_modules(node: ast.ClassDef, torch_name: TorchName, functions: Optional[dict] = None) -> Optional[dict]:
     """``{"attribute", "parameter", "position", "arms": [[key or None, descriptor]]}`` for a class
     whose ``forward`` applies ``self.<attribute>`` to its one input and nothing else, and whose
     ``__init__`` assigns that attribute in an ``if``/``elif`` chain on one parameter
@@ -27,6 +32,9 @@ def chosen_modules(node: ast.ClassDef, torch_name: TorchName) -> Optional[dict]:
     any other class."""
     methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
     init, forward = methods.get("__init__"), methods.get("forward")
+    applied = _activation_of(forward, torch_name, functions or {}) if forward is not None else None
+    if applied is not None:
+        return {"attribute": None, "parameter": None, "position": -1, "arms": [], "always": applied}
     attribute = _applied_attribute(forward) if forward is not None else None
     if init is None or attribute is None:
         return None
@@ -49,6 +57,61 @@ def chosen_modules(node: ast.ClassDef, torch_name: TorchName) -> Optional[dict]:
         return None
     position = names.index(parameter) if parameter in names else -1
     return {"attribute": attribute, "parameter": parameter, "position": position, "arms": arms}
+
+
+def autograd_functions(tree: ast.Module, torch_name: TorchName) -> dict:
+    """The file's ``torch.autograd.Function`` classes whose ``forward(ctx, x)`` is one activation
+    of ``x``: name -> descriptor (torch-lucent's ``RedirectedReLU``: ``x.clamp(min=0)``)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(torch_name(base) == "torch.autograd.Function" for base in node.bases):
+            forward = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "forward"), None)
+            applied = _activation_of(forward, torch_name, {}) if forward is not None else None
+            if applied is not None:
+                found[node.name] = applied
+    return found
+
+
+def _activation_of(forward: ast.FunctionDef, torch_name: TorchName, functions: dict) -> Optional[list]:
+    """``["module", "torch.nn.ReLU", {}]`` when ``forward`` returns one activation of its one
+    input (after ``self``, or ``ctx``) and does nothing else that matters (``ctx.save_for_backward``)."""
+    params = [arg.arg for arg in (*forward.args.posonlyargs, *forward.args.args)][1:]
+    body = [s for s in forward.body if not (isinstance(s, ast.Expr) and isinstance(s.value, (ast.Constant, ast.Call)))]
+    if len(params) != 1 or len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    value, name = body[0].value, params[0]
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    qualified = torch_name(func)
+    if (qualified in ("torch.clamp", "torch.clamp_min") and value.args and _is_name(value.args[0], name)) or (
+        qualified is None and isinstance(func, ast.Attribute) and func.attr in ("clamp", "clamp_min") and _is_name(func.value, name)
+    ):
+        return _relu_clamp(value, qualified is not None)
+    if qualified in catalog.ACTIVATION_FUNCTIONS and len(value.args) == 1 and _is_name(value.args[0], name) and not value.keywords:
+        return ["module", catalog.NN + catalog.ACTIVATION_FUNCTIONS[qualified][0].name, {}]
+    if qualified is None and isinstance(func, ast.Attribute) and _is_name(func.value, name) and not value.args and not value.keywords:
+        activation = catalog.ACTIVATION_METHODS.get(func.attr)
+        return ["module", catalog.NN + activation.name, {}] if activation is not None else None
+    if (isinstance(func, ast.Attribute) and func.attr == "apply" and isinstance(func.value, ast.Name)
+            and func.value.id in functions and len(value.args) == 1 and _is_name(value.args[0], name)):
+        return functions[func.value.id]
+    return None
+
+
+def _relu_clamp(call: ast.Call, function: bool) -> Optional[list]:
+    """``x.clamp(min=0)``, ``x.clamp(0)``, ``torch.clamp(x, min=0)``, ``x.clamp_min(0)``: a ReLU."""
+    positional = call.args[1:] if function else call.args
+    bounds = [*positional, *(k.value for k in call.keywords if k.arg == "min")]
+    other = [k for k in call.keywords if k.arg != "min"]
+    if len(bounds) != 1 or other or len(positional) > 1:
+        return None
+    bound = bounds[0]
+    return ["module", catalog.NN + "ReLU", {}] if isinstance(bound, ast.Constant) and bound.value == 0 else None
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _applied_attribute(forward: ast.FunctionDef) -> Optional[str]:

@@ -56,7 +56,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import loading, methods
-from .choices import chosen_modules
+from .choices import autograd_functions, chosen_modules
 from .passed import arguments as activation_arguments, dotted, function_defaults
 from .exports import module_exports
 from .tables import module_dicts, module_registries, module_tables, registry_ref
@@ -108,6 +108,7 @@ class _Summarizer:
         self.local_names = {n for n in self.imports} | _top_level_names(tree)
         # `from models import *` may bind any name that is not a builtin.
         self.starred = any(level or not _is_torch(module) for level, module in self.stars)
+        self.autograd_functions = autograd_functions(tree, self.torch_name)  # RedirectedReLU (choices.py)
         # The file's functions that write the tensor they are handed (PyG's glorot(value),
         # deeprobust's glorot_uniform(t)): a call of one on X.weight writes X's weight.
         self.tensor_writers = {
@@ -193,8 +194,8 @@ class _Summarizer:
         init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
         self._loading_methods = {"__init__"} | _self_calls(init.body if init is not None else [])
         definition["loads_if"] = loading.conditional_load(init)
-        chooses = chosen_modules(node, self.torch_name)
-        if chooses is not None:  # Activation("relu"): a table keyed by its argument (choices.py)
+        chooses = chosen_modules(node, self.torch_name, self.autograd_functions)
+        if chooses is not None and node.name not in self.autograd_functions:  # Activation("relu"): a table keyed by its argument (choices.py)
             definition["chooses"] = chooses
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -738,7 +739,7 @@ class _Summarizer:
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     found = _weight_node(target)
-                    if found is not None:
+                    if found is not None and not _converted(node.value, target):
                         yield found, node.lineno
 
     # ---------------------------------------------------------------- references
@@ -993,6 +994,17 @@ def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
 def _loop_receiver(node: ast.AST) -> Optional[str]:
     """For a dispatch inside ``for m in R.modules():``, R (marked by _evidence on the loop)."""
     return getattr(node, "_initlint_loop", None)
+
+
+_CONVERSIONS = frozenset(("half", "float", "double", "bfloat16", "to", "type", "cuda", "cpu", "contiguous", "clone", "detach"))
+
+
+def _converted(value: ast.AST, target: ast.AST) -> bool:
+    """``l.weight.data = l.weight.data.half()``: the same values in another dtype or place
+    (laion-clap's convert_weights_to_fp16), not an init."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _CONVERSIONS:
+        value = value.func.value
+    return dotted(value) is not None and dotted(value) == dotted(target)
 
 
 def _weight_node(node: ast.AST) -> Optional[ast.AST]:
