@@ -583,13 +583,59 @@ FRESH11: Tuple[Pin, ...] = (
     Pin("wavegrad", "0.1.5", "audio (vocoder)", kind="sdist"),
 )
 
+# Fetched on 2026-12-07 for seed 19, after seed 18's fixes (the report at this session's close).
+FRESH12: Tuple[Pin, ...] = (
+    Pin("audioseal", "0.2.0", "audio (watermarking)"),
+    Pin("autoregressive-diffusion-pytorch", "0.4.0", "research (lucidrains)"),
+    Pin("bidirectional-cross-attention", "0.1.0", "research (lucidrains)"),
+    Pin("colt5-attention", "0.11.2", "research (lucidrains)"),
+    Pin("deepinv", "0.5.0", "imaging (inverse problems)"),
+    Pin("deformable-attention", "0.0.20", "research (lucidrains)"),
+    Pin("discrete-key-value-bottleneck-pytorch", "0.1.1", "research (lucidrains)"),
+    Pin("electra-pytorch", "0.1.2", "research (lucidrains)"),
+    Pin("fastmri", "0.3.0", "imaging (MRI)"),
+    Pin("feedback-transformer-pytorch", "0.0.11", "research (lucidrains)"),
+    Pin("gateloop-transformer", "0.2.5", "research (lucidrains)"),
+    Pin("hamburger-pytorch", "0.0.3", "research (lucidrains)"),
+    Pin("hyper-connections", "0.4.11", "research (lucidrains)"),
+    Pin("lie-transformer-pytorch", "0.0.17", "research (lucidrains)"),
+    Pin("linformer", "0.2.3", "NLP (efficient attention)"),
+    Pin("lumiere-pytorch", "0.0.24", "research (lucidrains)"),
+    Pin("matcha-tts", "0.0.7.2", "audio (TTS)"),
+    Pin("mega-pytorch", "0.1.0", "research (lucidrains)"),
+    Pin("MEGABYTE-pytorch", "0.3.6", "research (lucidrains)"),
+    Pin("memorizing-transformers-pytorch", "0.4.1", "research (lucidrains)"),
+    Pin("metnet3-pytorch", "0.0.12", "weather (lucidrains)"),
+    Pin("minGRU-pytorch", "0.2.1", "research (lucidrains)"),
+    Pin("mixture-of-attention", "0.0.25", "research (lucidrains)"),
+    Pin("native-sparse-attention-pytorch", "0.2.3", "research (lucidrains)"),
+    Pin("nwt-pytorch", "0.0.4", "research (lucidrains)"),
+    Pin("open-flamingo", "2.0.1", "vision-language"),
+    Pin("pytorch-frame", "0.3.0", "tabular"),
+    Pin("rastervision-pytorch-learner", "0.31.1", "geospatial"),
+    Pin("retro-pytorch", "0.3.9", "research (lucidrains)"),
+    Pin("satlaspretrain-models", "0.3.1", "geospatial"),
+    Pin("simple-hierarchical-transformer", "0.4.0", "research (lucidrains)"),
+    Pin("slot-attention", "1.5.2", "vision (object-centric)"),
+    Pin("soft-moe-pytorch", "0.1.9", "research (lucidrains)"),
+    Pin("taylor-series-linear-attention", "0.2.0", "research (lucidrains)"),
+    Pin("terratorch", "1.2.13", "geospatial (foundation models)"),
+    Pin("TimeSformer-pytorch", "0.4.1", "video (lucidrains)"),
+    Pin("toolformer-pytorch", "0.0.30", "research (lucidrains)"),
+    Pin("torch-ecg", "0.0.33", "medical (ECG)"),
+    Pin("torchattacks", "3.5.1", "adversarial"),
+    Pin("transformer-in-transformer", "0.1.2", "research (lucidrains)"),
+    Pin("zorro-pytorch", "0.1.1", "research (lucidrains)"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
     "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
     "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10, "fresh11": FRESH11,
+    "fresh12": FRESH12,
     "all": (
         TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11
+        + FRESH10 + FRESH11 + FRESH12
     ),
 }
 

@@ -30,7 +30,8 @@ from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
 # stored in, each with the method that stores it and the if-arms of the store (methods.py).
-Held = Optional[Tuple[Tuple[str, str, Tuple[str, ...]], ...]]
+# (attribute, method key, arms, line of the construction) for each attribute holding a layer
+Held = Optional[Tuple[Tuple[str, str, Tuple[str, ...], int], ...]]
 # The attributes from an instance's self down to a layer ("self.transformer.resblocks[i].mlp.c_fc"
 # -> ("transformer", "resblocks", "mlp", "c_fc")); GAP where a step is not known; () nothing known.
 Path = Tuple[str, ...]
@@ -63,7 +64,7 @@ def _under(held: Held, below: Path) -> Path:
     """The path from the builder's self: the attribute holding what it built, then ``below``."""
     if not below:
         return ()
-    attributes = {name for name, _, _ in held or ()}
+    attributes = {name for name, _, _, _ in held or ()}
     return ((attributes.pop() if len(attributes) == 1 else GAP),) + below
 
 
@@ -85,7 +86,7 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
         return True
     return any(
         name in (attribute, ANY_ATTRIBUTE) and not (where == key and exclusive(stored, arms))
-        for name, where, stored in held
+        for name, where, stored, _ in held
     )
 
 
@@ -144,7 +145,7 @@ class Index:
         arms), ...), or None when the summary does not know (evidence then reaches it as before)."""
         summary = self.repo.summary(definition[0])
         found = summary["defs"].get(definition[1], {}).get("holders", {}).get(str(line)) if summary else None
-        return tuple((attribute, key, tuple(arms)) for attribute, key, arms in found) if found else None
+        return tuple((attribute, key, tuple(arms), line) for attribute, key, arms in found) if found else None
 
     def _covered(self, definition: Definition, layer: str, seen, held: Held = None, below: Path = ()) -> Optional[Reason]:
         path, name = definition
@@ -233,7 +234,7 @@ class Index:
         (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown.
         A layer the class keeps under several attributes (``self.a = self._head()``,
         ``self.b = self._head()``) is covered when each of them is."""
-        attributes = sorted({name for name, _, _ in held or ()})
+        attributes = sorted({name for name, _, _, _ in held or ()})
         if len(attributes) > 1:
             reasons = [
                 self._own(definition, layer, tuple(h for h in held if h[0] == attribute), below)
@@ -243,6 +244,10 @@ class Index:
         return self._own(definition, layer, held, below)
 
     def _own(self, definition: Definition, layer: str, held: Held, below: Path) -> Optional[Reason]:
+        # Built in __init__ after the class's own __init__ applied its init (deeprobust's
+        # QNetNode: weights_init(self), then self.label_encoder = nn.Linear(...)): not reached.
+        init_key = f"{definition[1]}.__init__"
+        built_at = held[0][3] if held and all(where == init_key for _, where, _, _ in held) else None
         for path, name in self.liveness.ancestry(definition)[0]:
             own = self.repo.summary(path)["defs"][name]
             reason = self._instance_wide(path, name, own, layer)
@@ -251,25 +256,32 @@ class Index:
             for method, record in own.get("methods", {}).items():
                 if not _has_evidence(record) or not self.liveness.runs(definition, method):
                     continue
-                reason = self._method_evidence(definition, (path, name), method, record, layer, held, below)
+                after = built_at if method == "__init__" and (path, name) == definition else None
+                reason = self._method_evidence(definition, (path, name), method, record, layer, held, below, after)
                 if reason is not None:
                     return reason
         return None
 
-    def _instance_wide(self, path: str, what: str, record: dict, layer: str) -> Optional[Reason]:
-        """Evidence of a class (or of one of its methods) that reaches every module of the instance."""
+    def _instance_wide(self, path: str, what: str, record: dict, layer: str, after: Optional[int] = None) -> Optional[Reason]:
+        """Evidence of a class (or of one of its methods) that reaches every module of the instance;
+        ``after``: only functions it applies past that line count (what it built before; an
+        ``init_cfg`` the method declares is applied later, by the framework, so it counts)."""
         line = _covers(record["covers"], layer)
         if line:
             return Reason(f"{what} initialises {layer} layers of its modules", path, line)
         for fn, line in record["applies"]:
+            if after and line < after:
+                continue
             reason = self._init_applied(path, fn, layer, line, f"{what} applies")
             if reason is not None:
                 return reason
         return None
 
-    def _method_evidence(self, definition, defined: Definition, method, record, layer, held, where: Path) -> Optional[Reason]:
+    def _method_evidence(
+        self, definition, defined: Definition, method, record, layer, held, where: Path, after: Optional[int] = None,
+    ) -> Optional[Reason]:
         path, name = defined
-        reason = self._instance_wide(path, f"{name}.{method}", record, layer)
+        reason = self._instance_wide(path, f"{name}.{method}", record, layer, after)
         if reason is not None:
             return reason
         for attribute, fn, types, line, key, arms in record["scoped"]:

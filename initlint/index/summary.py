@@ -344,6 +344,11 @@ class _Summarizer:
             self._code(nodes, scope, definition)
         finally:
             self._code_owner = None
+        for fn, _ in definition["applies"]:
+            # weights_init's other calls of the _param_init it applies to m's modules (on its
+            # parameters, on a ParameterList's items) reach parts of the same model
+            calls = sum(1 for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn)
+            self.explicit_uses[fn] = self.explicit_uses.get(fn, 0) + max(calls - 1, 0)
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
         if _writes_first_parameter(node, nodes, self.torch_name):
             definition["writes_argument"] = True
@@ -542,9 +547,12 @@ class _Summarizer:
             elif isinstance(node, ast.For):
                 loop = _iterated(node.iter, _MODULE_ITERATORS)
                 if loop:  # the dispatches inside test the modules of `loop`
+                    item = node.target.id if isinstance(node.target, ast.Name) else None
                     for inner in _walk(node.body):
                         if isinstance(inner, ast.If):
                             inner._initlint_loop = loop
+                        elif isinstance(inner, ast.Call) and inner.args and _is_name(inner.args[0], item):
+                            inner._initlint_loop = loop  # for p in m.modules(): _param_init(p)
                 receiver = _iterated(node.iter, catalog.PARAMETER_ITERATORS)
                 if receiver is not None and self._writes(node.body, any_tensor=True):
                     self._cover(definition, scope, node, {ALL: node.lineno}, receiver)
@@ -619,6 +627,11 @@ class _Summarizer:
                 # init.initialize_decoder(self.decoder); for m in [self.conv_first, self.conv_last]:
                 # default_init_weights(m, 0.1): what those attributes hold
                 pairs.append((handed, func))
+            elif (definition is not None and _loop_receiver(node) and _loop_receiver(node) == self._first_parameter()
+                    and self._method is None and dotted(func) not in _BUILTINS):
+                # def weights_init(m): for p in m.modules(): _param_init(p) (deeprobust): it applies
+                # _param_init to every module of what it is given, as m.apply(_param_init) would
+                definition["applies"].append([dotted(func), node.lineno])
             elif named_init and receiver and receiver == self._first_parameter():
                 # def init_net_weights(model, style): return _init_vit_weights(model): the
                 # function initialises what it is given as the one it hands it to does
@@ -989,6 +1002,10 @@ def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in methods:
         return dotted(node.func.value) or ""
     return None
+
+
+def _is_name(node: ast.AST, name: Optional[str]) -> bool:
+    return name is not None and isinstance(node, ast.Name) and node.id == name
 
 
 def _loop_receiver(node: ast.AST) -> Optional[str]:
