@@ -601,7 +601,7 @@ FRESH12: Tuple[Pin, ...] = (
     Pin("lie-transformer-pytorch", "0.0.17", "research (lucidrains)"),
     Pin("linformer", "0.2.3", "NLP (efficient attention)"),
     Pin("lumiere-pytorch", "0.0.24", "research (lucidrains)"),
-    Pin("matcha-tts", "0.0.7.2", "audio (TTS)"),
+    Pin("matcha-tts", "0.0.7.0", "audio (TTS)"),
     Pin("mega-pytorch", "0.1.0", "research (lucidrains)"),
     Pin("MEGABYTE-pytorch", "0.3.6", "research (lucidrains)"),
     Pin("memorizing-transformers-pytorch", "0.4.1", "research (lucidrains)"),
