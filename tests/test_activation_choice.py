@@ -78,3 +78,39 @@ def test_an_if_elif_chain_of_statements_defaults_to_the_arm_the_default_takes(de
     (finding,) = analyze(STATEMENTS.format(default=default)).findings
     assert finding.activation == picked
     assert f"this is for {picked}, the default" in finding.message
+
+
+APPENDED = '''
+import torch.nn as nn
+
+
+class Policy(nn.Module):
+    def __init__(self, width=64, num_layers=3, activation={default}):
+        super().__init__()
+        layers = []
+        for layer in range(num_layers):
+            layers.append(nn.Linear(width, width))
+            if layer + 1 < num_layers:
+                if activation == "leakyrelu":
+                    act = nn.LeakyReLU()
+                elif activation == "elu":
+                    act = nn.ELU()
+                else:
+                    raise RuntimeError(activation)
+                layers.append(act)
+        self.net = nn.Sequential(*layers)
+'''
+
+
+@pytest.mark.parametrize(
+    "default, picked",
+    [
+        ('"leakyrelu"', "LeakyReLU"),  # fastmri's policy network: not the ELU of the elif
+        ('"elu"', "ELU"),
+        ("None", "ELU"),  # not told by the default: the last binding stands for it, as before
+    ],
+)
+def test_the_setting_default_picks_the_statement_arm(default, picked):
+    (finding,) = analyze(APPENDED.format(default=default)).findings
+    assert finding.activation == picked
+    assert f"this is for {picked}, the default" in finding.message  # the other arm named as well

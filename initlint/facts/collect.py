@@ -92,10 +92,11 @@ class Facts:
         # defaults.py: an arm the defaults skip builds what the default model does not have)
         self.conditions: Dict[int, Tuple[Condition, ...]] = {}
 
-    def skipped_at_defaults(self, node: cst.CSTNode) -> bool:
-        """Whether ``node`` (a bound value or a container's call) is in an arm the defaults skip."""
+    def skipped_at_defaults(self, node: cst.CSTNode, equality: bool = True) -> bool:
+        """Whether ``node`` (a bound value or a container's call) is in an arm the defaults skip
+        (``equality``: judging ``setting == value`` tests too, not only flags and None tests)."""
         conditions = self.conditions.get(id(node))
-        return bool(conditions) and untaken(conditions, lambda function: self.locals.get(function, {}))
+        return bool(conditions) and untaken(conditions, lambda function: self.locals.get(function, {}), equality)
 
 
 class Collector:

@@ -323,8 +323,11 @@ class Resolver:
         if len(values) > 1 and not any(isinstance(self.facts.constructs.get(id(v)), LayerSite) for v in values):
             # `if glu: act = GEGLU() / else: act = nn.GELU()` with glu=False: the default's choice.
             # A layer bound in either arm stays: each alternative is a layer the user may build.
-            kept = [value for value in values if not self.facts.skipped_at_defaults(value)]
-            return kept or values
+            values = [value for value in values if not self.facts.skipped_at_defaults(value, equality=False)] or values
+            # `if activation == "leakyrelu": act = ... / elif activation == "elu": ...`: the arm the
+            # default takes last, the one _choice reads as the default, the others its alternatives
+            chosen = [value for value in values if not self.facts.skipped_at_defaults(value)]
+            return [value for value in values if value not in chosen] + chosen if chosen else values
         return values
 
     def _bindings(self, expr, scope, cls) -> List[cst.BaseExpression]:
