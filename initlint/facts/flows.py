@@ -19,7 +19,9 @@ import libcst as cst
 
 from .. import catalog
 from .collect import Facts
-from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items
+from .held import (
+    ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SCALING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items,
+)
 from .literals import literal
 from .walk import descendants
 from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow, owner_scope
@@ -190,13 +192,15 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return frozenset(log.returned.get(held.cls, ()))
     if held.kind == TRANSPARENT:
         return flows
+    if held.kind == SCALING:  # Tanh then Scale(offset_scale): still the head's range
+        return rescaled(flows)
     if held.kind == ANY:
         return frozenset().union(*(apply(item, flows, log) for item, _ in held.items))
     if held.kind == SEQUENTIAL:
         # The item that ends the model when the Sequential does: the last one but for trailing
         # reshapes, dropout and pooling (`nn.Tanh(), nn.AdaptiveAvgPool2d(1)` ends in a head).
         last = len(held.items) - 1
-        while last > 0 and held.items[last][0] is not None and held.items[last][0].kind in (TRANSPARENT, POOLING):
+        while last > 0 and held.items[last][0] is not None and held.items[last][0].kind in (TRANSPARENT, POOLING, SCALING):
             last -= 1
         for i, (item, _) in enumerate(held.items):
             flows = apply(item, flows, log, at_end=at_end and i == last)

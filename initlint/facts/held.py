@@ -25,6 +25,7 @@ from .named import (
 from .written import activation_of_forward, activation_of_helper, passes_through
 
 LAYER, ACTIVATION, NORM, TRANSPARENT, SEQUENTIAL = "layer", "activation", "norm", "transparent", "sequential"
+SCALING = "scaling"  # a module of the file that only scales its input (``x * self.scale``)
 ANY = "any"  # one of several modules (an element of a ModuleList, in a loop)
 INSTANCE = "instance"  # a module of a class the file defines (``ResBlock(...)``)
 POOLING = "pooling"  # ends a follow; after a model's last activation, it still ends the model
@@ -503,9 +504,11 @@ class Resolver:
             self._activation_classes[key] = activation_of_forward(forward, self.facts.imports) if forward else None
             if forward is not None and self._activation_classes[key] is None and passes_through(forward, self.facts.imports):
                 self._activation_classes[key] = TRANSPARENT
+            elif forward is not None and self._activation_classes[key] is None and passes_through(forward, self.facts.imports, scaled=True):
+                self._activation_classes[key] = SCALING
         activation = self._activation_classes[key]
-        if activation == TRANSPARENT:
-            return Held(TRANSPARENT)
+        if activation in (TRANSPARENT, SCALING):
+            return Held(activation)
         if activation is None:
             return Held(INSTANCE, cls=built)
         return Held(ACTIVATION, use=ActivationUse(activation[0], call, dict(activation[1])))

@@ -32,9 +32,12 @@ def _returned(forward: cst.FunctionDef) -> Optional[Tuple[str, cst.BaseExpressio
     return params[0].name.value, returned.value
 
 
-def passes_through(forward: cst.FunctionDef, imports: ImportTable) -> bool:
+def passes_through(forward: cst.FunctionDef, imports: ImportTable, scaled: bool = False) -> bool:
     """Whether ``forward`` returns its input sliced, indexed or reshaped and nothing else:
-    ``x[:, :, :-self.chomp_size].contiguous()``, ``x.transpose(1, 2)``, ``torch.flatten(x, 1)``."""
+    ``x[:, :, :-self.chomp_size].contiguous()``, ``x.transpose(1, 2)``, ``torch.flatten(x, 1)``;
+    with ``scaled``, also multiplied or divided by what does not read it (``x * self.scale``:
+    deformable-attention's ``Scale``, which keeps a head's range a head's and ends a layer's
+    output, as ``scale * x`` written out does)."""
     found = _returned(forward)
     if found is None:
         return False
@@ -46,9 +49,26 @@ def passes_through(forward: cst.FunctionDef, imports: ImportTable) -> bool:
             value = value.func.value
         elif isinstance(value, cst.Call) and imports.resolve(value.func) in catalog.TRANSPARENT_FUNCTIONS and value.args:
             value = value.args[0].value
+        elif scaled and _scaled(value, name) is not None:
+            value = _scaled(value, name)
         else:
             return False
     return True
+
+
+def _scaled(value: cst.BaseExpression, name: str) -> Optional[cst.BaseExpression]:
+    """For ``x * s``, ``s * x`` or ``x / s`` with ``s`` not reading ``x``: the side holding ``x``."""
+    if not isinstance(value, cst.BinaryOperation) or not isinstance(value.operator, (cst.Multiply, cst.Divide)):
+        return None
+    def reads(node) -> bool:
+        return any(isinstance(n, cst.Name) and n.value == name for n in descendants(node)) or (
+            isinstance(node, cst.Name) and node.value == name
+        )
+    if reads(value.left) and not reads(value.right):
+        return value.left
+    if isinstance(value.operator, cst.Multiply) and reads(value.right) and not reads(value.left):
+        return value.right
+    return None
 
 
 def activation_of_forward(forward: cst.FunctionDef, imports: ImportTable) -> Optional[Written]:
