@@ -333,7 +333,10 @@ class MethodFlow:
             self.expr(node.test, env)
             with self._guard(node.test):
                 body = self.expr(node.body, env)
-            return body | self.expr(node.orelse, env)
+            orelse = self.expr(node.orelse, env)
+            present = self._module_present(node.test)
+            # out = self.norm1(out) if self.norm1 else out, with the default building the norm
+            return body if present else orelse if present is False else body | orelse
         self.walk(node, env)
         return NONE
 
@@ -705,6 +708,34 @@ class MethodFlow:
             return False
         held = self.resolver.held(test, self.method, self.cls) if self.cls is not None else None
         return held is not None and held.kind == NORM
+
+    def _module_present(self, test: cst.BaseExpression) -> Optional[bool]:
+        """For ``self.x`` / ``self.x is not None`` as a test: whether ``__init__`` at the defaults
+        binds ``self.x`` to a module (True), to None only (False), or either or unknown (None);
+        pytorch-frame's ``if normalization == "layer_norm": self.norm1 = LayerNorm(...)``."""
+        attribute, negated = test, False
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            if not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
+                return None
+            if not isinstance(target.operator, (cst.Is, cst.IsNot)):
+                return None
+            attribute, negated = test.left, isinstance(target.operator, cst.Is)
+        if self.cls is None or not (
+            isinstance(attribute, cst.Attribute) and isinstance(attribute.value, cst.Name) and attribute.value.value == "self"
+        ):
+            return None
+        values = self.facts.class_attrs.get(self.cls, {}).get(attribute.attr.value, [])
+        taken = [v for v in values if not self.facts.skipped_at_defaults(v)]
+        if not taken:
+            return None
+        if all(isinstance(v, cst.Name) and v.value == "None" for v in taken):
+            present = False
+        elif all(isinstance(v, cst.Call) for v in taken):
+            present = True
+        else:
+            return None
+        return (not present) if negated else present
 
     @contextmanager
     def _guard(self, test: cst.BaseExpression):
