@@ -84,17 +84,17 @@ def _activation_of(forward: ast.FunctionDef, torch_name: TorchName, functions: d
         return None
     func = value.func
     qualified = torch_name(func)
-    if (qualified in ("torch.clamp", "torch.clamp_min") and value.args and _is_name(value.args[0], name)) or (
-        qualified is None and isinstance(func, ast.Attribute) and func.attr in ("clamp", "clamp_min") and _is_name(func.value, name)
+    if (qualified in ("torch.clamp", "torch.clamp_min") and value.args and is_name(value.args[0], name)) or (
+        qualified is None and isinstance(func, ast.Attribute) and func.attr in ("clamp", "clamp_min") and is_name(func.value, name)
     ):
         return _relu_clamp(value, qualified is not None)
-    if qualified in catalog.ACTIVATION_FUNCTIONS and len(value.args) == 1 and _is_name(value.args[0], name) and not value.keywords:
+    if qualified in catalog.ACTIVATION_FUNCTIONS and len(value.args) == 1 and is_name(value.args[0], name) and not value.keywords:
         return ["module", catalog.NN + catalog.ACTIVATION_FUNCTIONS[qualified][0].name, {}]
-    if qualified is None and isinstance(func, ast.Attribute) and _is_name(func.value, name) and not value.args and not value.keywords:
+    if qualified is None and isinstance(func, ast.Attribute) and is_name(func.value, name) and not value.args and not value.keywords:
         activation = catalog.ACTIVATION_METHODS.get(func.attr)
         return ["module", catalog.NN + activation.name, {}] if activation is not None else None
     if (isinstance(func, ast.Attribute) and func.attr == "apply" and isinstance(func.value, ast.Name)
-            and func.value.id in functions and len(value.args) == 1 and _is_name(value.args[0], name)):
+            and func.value.id in functions and len(value.args) == 1 and is_name(value.args[0], name)):
         return functions[func.value.id]
     return None
 
@@ -110,8 +110,9 @@ def _relu_clamp(call: ast.Call, function: bool) -> Optional[list]:
     return ["module", catalog.NN + "ReLU", {}] if isinstance(bound, ast.Constant) and bound.value == 0 else None
 
 
-def _is_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
+def is_name(node: ast.AST, name: Optional[str]) -> bool:
+    """Whether ``node`` is the name ``name`` (never, for no name)."""
+    return name is not None and isinstance(node, ast.Name) and node.id == name
 
 
 def _applied_attribute(forward: ast.FunctionDef) -> Optional[str]:

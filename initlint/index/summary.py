@@ -56,7 +56,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from .. import catalog
 from ..facts.evidence import init_helper_name
 from . import loading, methods
-from .choices import autograd_functions, chosen_modules
+from .choices import autograd_functions, chosen_modules, is_name
 from .passed import arguments as activation_arguments, dotted, function_defaults
 from .exports import module_exports
 from .tables import module_dicts, module_registries, module_tables, registry_ref
@@ -551,7 +551,7 @@ class _Summarizer:
                     for inner in _walk(node.body):
                         if isinstance(inner, ast.If):
                             inner._initlint_loop = loop
-                        elif isinstance(inner, ast.Call) and inner.args and _is_name(inner.args[0], item):
+                        elif isinstance(inner, ast.Call) and inner.args and is_name(inner.args[0], item):
                             inner._initlint_loop = loop  # for p in m.modules(): _param_init(p)
                 receiver = _iterated(node.iter, catalog.PARAMETER_ITERATORS)
                 if receiver is not None and self._writes(node.body, any_tensor=True):
@@ -1002,10 +1002,6 @@ def _iterated(node: ast.AST, methods: frozenset) -> Optional[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in methods:
         return dotted(node.func.value) or ""
     return None
-
-
-def _is_name(node: ast.AST, name: Optional[str]) -> bool:
-    return name is not None and isinstance(node, ast.Name) and node.id == name
 
 
 def _loop_receiver(node: ast.AST) -> Optional[str]:
