@@ -628,14 +628,64 @@ FRESH12: Tuple[Pin, ...] = (
     Pin("zorro-pytorch", "0.1.1", "research (lucidrains)"),
 )
 
+# Fetched on 2026-12-07 for seed 20, after seed 19's fixes. Left out: nemo-toolkit 3.0.0 and
+# zetascale 2.8.8 (either would be most of the sample), torchseg 0.0.1a4 (a fork of
+# segmentation-models-pytorch, tuned on earlier), audio-separator 0.47.1 (bundles demucs, tuned on
+# earlier), and diffsptk, nerfacc, torchmd, torchquantum, mlm-pytorch, n-grammer-pytorch, torchcam,
+# pytorch-volumetric, segment-geospatial (no torch Linear/Conv construction). Not fetchable here:
+# lightglue, mobile-sam, vqtorch, torchmultimodal, chroma-pytorch, torcheeg, efficient-kan.
+FRESH13: Tuple[Pin, ...] = (
+    Pin("PaLM-pytorch", "0.2.2", "research (lucidrains)"),
+    Pin("parti-pytorch", "0.2.0", "vision (lucidrains)"),
+    Pin("classifier-free-guidance-pytorch", "0.7.1", "research (lucidrains)"),
+    Pin("robotic-transformer-pytorch", "0.2.3", "robotics (lucidrains)"),
+    Pin("speculative-decoding", "0.2.0", "NLP (lucidrains)"),
+    Pin("memory-efficient-attention-pytorch", "0.1.6", "research (lucidrains)"),
+    Pin("ring-attention-pytorch", "0.5.20", "research (lucidrains)"),
+    Pin("tranception-pytorch", "0.0.8", "proteins (lucidrains)"),
+    Pin("protein-bert-pytorch", "0.1.0", "proteins (lucidrains)"),
+    Pin("perfusion-pytorch", "0.1.23", "vision (lucidrains)"),
+    Pin("geometric-vector-perceptron", "0.0.14", "proteins (lucidrains)"),
+    Pin("agent-attention-pytorch", "0.1.7", "research (lucidrains)"),
+    Pin("infini-transformer-pytorch", "0.2.1", "research (lucidrains)"),
+    Pin("kronecker-attention-pytorch", "0.0.6", "research (lucidrains)"),
+    Pin("isab-pytorch", "0.3.0", "research (lucidrains)"),
+    Pin("glom-pytorch", "0.0.14", "vision (lucidrains)"),
+    Pin("charformer-pytorch", "0.0.4", "NLP (lucidrains)"),
+    Pin("omninet-pytorch", "0.0.6", "research (lucidrains)"),
+    Pin("RQ-transformer", "0.1.9", "research (lucidrains)"),
+    Pin("stam-pytorch", "0.0.4", "video (lucidrains)"),
+    Pin("cross-transformers-pytorch", "0.0.2", "vision (lucidrains)"),
+    Pin("uniformer-pytorch", "0.0.4", "video (lucidrains)"),
+    Pin("ITTR-pytorch", "0.0.4", "vision (lucidrains)"),
+    Pin("learning3d", "0.2.2", "3D (point clouds)"),
+    Pin("torch-points3d", "1.3.0", "3D (point clouds)"),
+    Pin("pointnet", "0.1.1", "3D (point clouds)"),
+    Pin("bindsnet", "0.3.4", "spiking networks"),
+    Pin("pythae", "0.1.2", "generative (VAEs)"),
+    Pin("totalsegmentator", "2.18.0", "medical (segmentation)"),
+    Pin("penn", "1.0.0", "audio (pitch)"),
+    Pin("torchfcpe", "0.0.4", "audio (pitch)"),
+    Pin("fish-speech", "0.1.0", "audio (TTS)"),
+    Pin("torchfm", "0.2", "recommendation (factorisation machines)"),
+    Pin("torchsig", "2.2.0", "signals (RF)"),
+    Pin("pyhealth", "1.1.6", "medical (EHR)"),
+    Pin("mambapy", "1.2.0", "sequence models (Mamba)"),
+    Pin("ncps", "1.0.1", "sequence models (liquid networks)"),
+    Pin("xlstm", "2.0.6", "sequence models (xLSTM)"),
+    Pin("kan-gpt", "1.2.0", "NLP (KAN)"),
+    Pin("liquidnet", "0.0.5", "sequence models"),
+    Pin("cornac", "3.0.1", "recommendation"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
     "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
     "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10, "fresh11": FRESH11,
-    "fresh12": FRESH12,
+    "fresh12": FRESH12, "fresh13": FRESH13,
     "all": (
         TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11 + FRESH12
+        + FRESH10 + FRESH11 + FRESH12 + FRESH13
     ),
 }
 
