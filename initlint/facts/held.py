@@ -379,6 +379,9 @@ class Resolver:
         argument = getter_argument(call)
         if argument is not None:  # get_activation(act_fn), create_act_layer(act_layer, inplace=True)
             return self._got(argument, call, scope, cls, depth)
+        wrapped = self._wrapped_module(call)
+        if wrapped is not None:  # TimeDistributed(nn.Linear(...)): the module it applies, reshaped
+            return self.held(wrapped, scope, cls, depth + 1)
         chosen = self._chosen(call, scope)
         if chosen is not None:  # Activation(act_func) with grelu's string-keyed Activation class
             return chosen
@@ -422,6 +425,14 @@ class Resolver:
         activation, params, chosen = named
         use = ActivationUse(activation, call, params, mask=bool(catalog.MASK_SETTING.search(dotted(argument) or "")))
         return Held(ACTIVATION, use=given(use, equals_default(argument, scope), UNGUARDABLE) if chosen else use)
+
+    def _wrapped_module(self, call: cst.Call) -> Optional[cst.BaseExpression]:
+        """The module handed to a project class that only applies it (index/choices.py)."""
+        ref = dotted(call.func)
+        record = self.facts.chooser(ref) if ref else None
+        if record is None or not record.get("wraps"):
+            return None
+        return _argument_for(call, record["parameter"], record["position"])
 
     def _chosen(self, call: cst.Call, scope, ref: Optional[str] = None) -> Optional[Held]:
         """``Activation(act_func)`` of a project class that picks the module its forward applies

@@ -32,6 +32,9 @@ def chosen_modules(node: ast.ClassDef, torch_name: TorchName, functions: Optiona
     any other class."""
     methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
     init, forward = methods.get("__init__"), methods.get("forward")
+    wrapped = _wrapped(init, forward, torch_name) if init is not None and forward is not None else None
+    if wrapped is not None:
+        return wrapped
     applied = _activation_of(forward, torch_name, functions or {}) if forward is not None else None
     if applied is not None:
         return {"attribute": None, "parameter": None, "position": -1, "arms": [], "always": applied}
@@ -57,6 +60,67 @@ def chosen_modules(node: ast.ClassDef, torch_name: TorchName, functions: Optiona
         return None
     position = names.index(parameter) if parameter in names else -1
     return {"attribute": attribute, "parameter": parameter, "position": position, "arms": arms}
+
+
+def _wrapped(init: ast.FunctionDef, forward: ast.FunctionDef, torch_name: TorchName) -> Optional[dict]:
+    """``{"attribute", "parameter", "position", "arms": [], "wraps": True}`` for a class that keeps
+    the module it is handed (``self.module = module``) and whose ``forward`` only applies it, its
+    input and output reshaped (tft-torch's ``TimeDistributed``: ``x.contiguous().view(-1,
+    x.size(-1))``, then ``self.module(...)``, then ``y.view(...)``): ``TimeDistributed(nn.Linear(a,
+    b))`` is that Linear, as far as what follows it goes."""
+    names = [arg.arg for arg in (*init.args.posonlyargs, *init.args.args)][1:]
+    stored = {
+        target.attr: value.id
+        for statement in init.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(statement.value, ast.Name)
+        for value in (statement.value,)
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Attribute) and is_name(target.value, "self") and value.id in names
+    }
+    applied = {
+        node.func.attr
+        for node in ast.walk(forward)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_name(node.func.value, "self")
+    }
+    if len(applied) != 1 or next(iter(applied)) not in stored:
+        return None
+    attribute = next(iter(applied))
+    for node in ast.walk(forward):
+        if isinstance(node, ast.Call) and not _reshaping(node, attribute, torch_name):
+            return None
+    assigned: dict = {}
+    for node in ast.walk(forward):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+    returns = [node.value for node in ast.walk(forward) if isinstance(node, ast.Return)]
+    if not returns or not all(_applies(value, attribute, assigned, set()) for value in returns):
+        return None
+    parameter = stored[attribute]
+    return {"attribute": attribute, "parameter": parameter, "position": names.index(parameter), "arms": [], "wraps": True}
+
+
+def _reshaping(call: ast.Call, attribute: str, torch_name: TorchName) -> bool:
+    """A call a wrapper's forward may make: the wrapped module, a reshape, a size question."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and (is_name(func.value, "self") and func.attr == attribute):
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in catalog.TRANSPARENT_METHODS | {"size", "dim"}:
+        return True
+    return is_name(func, "len") or torch_name(func) in catalog.TRANSPARENT_FUNCTIONS
+
+
+def _applies(value: Optional[ast.AST], attribute: str, assigned: dict, seen: set) -> bool:
+    """Whether ``value`` is ``self.<attribute>(...)``, reshaped, or a name bound only to such
+    (``y = self.module(x)``, then ``y = y.view(...)``: a name already being followed is)."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in catalog.TRANSPARENT_METHODS:
+        value = value.func.value
+    if isinstance(value, ast.Call):
+        return isinstance(value.func, ast.Attribute) and is_name(value.func.value, "self") and value.func.attr == attribute
+    if isinstance(value, ast.Name) and value.id in seen:
+        return True
+    if isinstance(value, ast.Name) and value.id in assigned:
+        return all(_applies(v, attribute, assigned, seen | {value.id}) for v in assigned[value.id])
+    return False
 
 
 def autograd_functions(tree: ast.Module, torch_name: TorchName) -> dict:
