@@ -10,7 +10,9 @@ reads ``Activation(act_func)`` as the arm its argument names (facts/held.py).
 
 A class whose ``forward`` is one activation of its input (``return F.relu(x)``, ``x.clamp(min=0)``,
 or a ``torch.autograd.Function`` of the file doing that: torch-lucent's ``RedirectedReluLayer``)
-acts as that activation whatever it is given: ``"always"``. The per-file analysis reads its own
+acts as that activation whatever it is given: ``"always"``. A class that keeps the module it is
+handed and whose ``forward`` only applies it, reshaped (tft-torch's ``TimeDistributed``), is that
+module: ``"wraps"``. The per-file analysis reads its own
 file's classes from the source (facts/written.py); this is what it learns of another file's.
 """
 
