@@ -356,6 +356,9 @@ class MethodFlow:
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _LIST_EXTENDERS:
             if self._list_operation(node, func.value.value, func.attr.value, env):
                 return NONE
+        receiver = dotted(func.value) if isinstance(func, cst.Attribute) and func.attr.value == "add_module" else None
+        if receiver is not None and self._list_operation(node, receiver, "add_module", env):
+            return NONE  # self.encoder.add_module("fc0", nn.Linear(...)), then ("act0", self.act_fn)
         for arg in node.args:
             if arg.star == "*" and isinstance(arg.value, cst.Name):  # nn.Sequential(*layers): its end is known
                 use = self.last_appended.get(arg.value.value)

@@ -367,6 +367,11 @@ class Resolver:
         func = call.func
         if isinstance(func, cst.Subscript):
             return self._lookup(func, call, scope)
+        if (isinstance(func, cst.Attribute) and func.attr.value == "get" and isinstance(func.value, cst.Name)
+                and call.args and call.args[0].keyword is None and not call.args[0].star):
+            entry = self._table_entry(func.value, call.args[0].value, call, None, scope)
+            if entry is not None:  # ACT.get(act_fn, None): the entry, as ACT[act_fn] would be
+                return entry
         named = getattr_expression(call, scope)
         if named is not None:  # getattr(self, "act", nn.ReLU()): what self.act holds
             attribute, _ = named
@@ -713,9 +718,13 @@ class Resolver:
         inline), or ``{...}[nonlinear]`` keyed by a parameter whose default names the entry."""
         if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
             return None
-        key_expr = subscript.slice[0].slice.value
+        return self._table_entry(subscript.value, subscript.slice[0].slice.value, subscript, call, scope)
+
+    def _table_entry(self, table_expr, key_expr, node, call: Optional[cst.Call], scope) -> Optional[Held]:
+        """The entry ``key_expr`` names in the table ``table_expr`` (``node``: the lookup,
+        ``ACTS[key]`` or ``ACTS.get(key, None)``)."""
         key, chosen = chosen_string(key_expr, scope)
-        table, registry, imported = subscript.value, False, None
+        table, registry, imported = table_expr, False, None
         if isinstance(table, cst.Name):
             values = self.facts.locals.get(scope, {}).get(table.value, []) if scope is not None else []
             registry = not values  # a module's table: other code may add to it or change it
@@ -725,14 +734,14 @@ class Resolver:
             table = values[0] if len(values) == 1 else None
         if key is None or not (isinstance(table, cst.Dict) or imported):
             return None
-        items = [(key, subscript)] if imported else [(literal(i.key), i.value) for i in table.elements if isinstance(i, cst.DictElement)]
+        items = [(key, node)] if imported else [(literal(i.key), i.value) for i in table.elements if isinstance(i, cst.DictElement)]
         for item_key, value in items:
             if item_key == key:
                 held = self._activation_class(value, call, scope=scope, qualified=imported.get(key) if imported else None)
                 if held is None:
                     return None
                 if registry:
-                    why = f"the activation is looked up in {ref_text(subscript.value)}, which other code may change"
+                    why = f"the activation is looked up in {ref_text(table_expr)}, which other code may change"
                     return dataclasses.replace(held, use=given(held.use, None, why))
                 if chosen:  # a key a parameter's default gives: guarded by it
                     return dataclasses.replace(held, use=given(held.use, equals_default(key_expr, scope), UNGUARDABLE))
