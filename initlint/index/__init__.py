@@ -86,6 +86,13 @@ class FileIndex:
         ``PreTrainedModel(nn.Module)``). A base from outside the project can."""
         return self.index.framework_base(self.path, name)
 
+    def defines_class(self, name: str, line: int) -> bool:
+        """Whether the index summarised the class ``name`` defined on ``line`` of this file
+        (a nested class is summarised when its name is the file's only one: summary.py)."""
+        summary = self.index.repo.summary(self.path)
+        found = summary["defs"].get(name) if summary else None
+        return bool(found) and found["kind"] == "class" and found["line"] == line
+
     def placeholder(self, block: str, attribute: str) -> Optional[Reason]:
         """Whether ``self.<attribute>`` of class ``block`` is replaced by every subclass before use."""
         return self.index.replaced_everywhere((self.path, block), attribute)

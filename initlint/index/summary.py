@@ -105,7 +105,8 @@ class _Summarizer:
         # One walk per top-level statement: every step below reads these node lists.
         nodes = [(statement, _walk(statement.body if isinstance(statement, _DEFS) else [statement])) for statement in tree.body]
         self._imports(node for _, found in nodes for node in found)
-        self.local_names = {n for n in self.imports} | _top_level_names(tree)
+        nested = _nested_classes(nodes)
+        self.local_names = {n for n in self.imports} | _top_level_names(tree) | set(nested)
         # `from models import *` may bind any name that is not a builtin.
         self.starred = any(level or not _is_torch(module) for level, module in self.stars)
         self.autograd_functions = autograd_functions(tree, self.torch_name)  # RedirectedReLU (choices.py)
@@ -123,6 +124,8 @@ class _Summarizer:
                 self._function(statement, found)
             else:
                 self._code(found, module_scope, None)
+        for cls in nested.values():  # after the top level: a nested class never shadows it
+            self._class(cls, _walk(cls.body))
         self._unresolved_references(node for _, found in nodes for node in found)
         self.summary = {
             "imports": self.imports,
@@ -882,6 +885,20 @@ def _walk(body: Iterable[ast.AST]) -> List[ast.AST]:
             elif isinstance(value, node_type):
                 push(value)
     return found
+
+
+def _nested_classes(nodes: List[Tuple[ast.stmt, List[ast.AST]]]) -> Dict[str, ast.ClassDef]:
+    """Classes defined inside a function or class (bindsnet's ``class ANN(nn.Module)`` in a
+    method, then ``self.ann = ANN(...)``), by name: summarised as the file's own, so what the
+    method does to the instance reaches them. A name defined twice, or at top level, is left out
+    (which of them a call builds is not known)."""
+    top = {statement.name for statement, _ in nodes if isinstance(statement, _DEFS)}
+    found: Dict[str, List[ast.ClassDef]] = {}
+    for _, below in nodes:
+        for node in below:
+            if isinstance(node, ast.ClassDef):
+                found.setdefault(node.name, []).append(node)
+    return {name: classes[0] for name, classes in found.items() if len(classes) == 1 and name not in top}
 
 
 def _top_level_names(tree: ast.Module) -> Set[str]:

@@ -77,11 +77,19 @@ class Context:
         return self.index.placeholder(block, ref[len("self."):])
 
     def block_of(self, site: LayerSite) -> Optional[str]:
-        # Only a top-level definition can be imported by name; a method's block is its class.
+        # Only a top-level definition can be imported by name; a method's block is its class,
+        # and a class defined in a function is one when the index summarised it (its name is
+        # the file's only class of that name).
         top_level = self.facts.module.body
         for definition in (site.owner_class, site.function):
             if definition is not None:
-                return definition.name.value if any(statement is definition for statement in top_level) else None
+                if any(statement is definition for statement in top_level):
+                    return definition.name.value
+                if definition is site.owner_class:
+                    name = definition.name  # on the `class` line, as ast's lineno (decorators above)
+                    line = start_positions(self.facts.module, [name])[id(name)][0]
+                    return name.value if self.index.defines_class(name.value, line) else None
+                return None
         return None
 
 
