@@ -197,9 +197,10 @@ class MethodFlow:
     def small(self, node: cst.BaseSmallStatement, env: Env) -> Env:
         if isinstance(node, (cst.Assign, cst.AnnAssign)) and isinstance(node.value, (cst.List, cst.Tuple, cst.BinaryOperation)):
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-            if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            name = _list_name(targets[0]) if len(targets) == 1 else None
+            if name is not None:  # layers = [conv, relu], or on self: self.linear = [fc, relu]
                 env = dict(env)
-                env[targets[0].value] = self._list_value(node.value, env, targets[0].value)
+                env[name] = self._list_value(node.value, env, name)
                 return env
         if isinstance(node, (cst.Assign, cst.AnnAssign)):
             flows = self.expr(node.value, env) if node.value is not None else NONE
@@ -353,15 +354,16 @@ class MethodFlow:
         if isinstance(operand, cst.Call):
             self.squared.add(id(operand))
         func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _LIST_EXTENDERS:
-            if self._list_operation(node, func.value.value, func.attr.value, env):
+        receiver = _list_name(func.value) if isinstance(func, cst.Attribute) and func.attr.value in _LIST_EXTENDERS else None
+        if receiver is not None and (func.attr.value == "add_module" or receiver in env or "." not in receiver):
+            # layers.append(m); on self, a list this method started (self.linear.append(fc)) or
+            # a container (self.encoder.add_module("fc0", nn.Linear(...)), then ("act0", act))
+            if self._list_operation(node, receiver, func.attr.value, env):
                 return NONE
-        receiver = dotted(func.value) if isinstance(func, cst.Attribute) and func.attr.value == "add_module" else None
-        if receiver is not None and self._list_operation(node, receiver, "add_module", env):
-            return NONE  # self.encoder.add_module("fc0", nn.Linear(...)), then ("act0", self.act_fn)
         for arg in node.args:
-            if arg.star == "*" and isinstance(arg.value, cst.Name):  # nn.Sequential(*layers): its end is known
-                use = self.last_appended.get(arg.value.value)
+            star = _list_name(arg.value) if arg.star == "*" else None
+            if star is not None:  # nn.Sequential(*layers): its end is known
+                use = self.last_appended.get(star)
                 if use is not None and not self._guarded_in_loop(use):
                     self.log.mark_head(use)
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
@@ -908,6 +910,15 @@ def _masked(state: Flows, mask: Flows) -> Flows:
 def _heads(flows: Flows) -> Flows:
     """Only the head activations' results among ``flows`` (a layer's output mixed in ends there)."""
     return frozenset(flow for flow in flows if isinstance(flow[0], Squashed))
+
+
+def _list_name(node: cst.BaseExpression) -> Optional[str]:
+    """The name a list of layers is kept under while a method fills it: a local (``layers``) or
+    an attribute of ``self`` (``self.linear``, ``self.encoder``)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    text = dotted(node) if isinstance(node, cst.Attribute) else None
+    return text if text is not None and text.startswith("self.") else None
 
 
 def _returned_parts(value: cst.BaseExpression, imports) -> List[cst.BaseExpression]:

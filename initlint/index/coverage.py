@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from ..facts.evidence import init_helper_name
 from .repository import Definition, Repository
@@ -233,15 +233,29 @@ class Index:
         apply, its ancestors'. Evidence on ``self.x`` reaches the layer only when ``held``
         (where the layer sits) is ``self.x``, stored in an arm that runs with it, or unknown.
         A layer the class keeps under several attributes (``self.a = self._head()``,
-        ``self.b = self._head()``) is covered when each of them is."""
-        attributes = sorted({name for name, _, _, _ in held or ()})
-        if len(attributes) > 1:
+        ``self.b = self._head()``) is covered when each of them is; names of one instance
+        (``self.net = nn.Sequential(*self.layers)``: the summary's aliases) count as one."""
+        groups = self._instances(definition, {name for name, _, _, _ in held or ()})
+        if len(groups) > 1:
             reasons = [
-                self._own(definition, layer, tuple(h for h in held if h[0] == attribute), below)
-                for attribute in attributes
+                self._own(definition, layer, tuple(h for h in held if h[0] in group), below)
+                for group in groups
             ]
             return reasons[0] if all(reasons) else None
         return self._own(definition, layer, held, below)
+
+    def _instances(self, definition: Definition, attributes: Set[str]) -> List[Set[str]]:
+        """``attributes`` grouped by the instance they hold: one attribute built from another's
+        modules is the same instance."""
+        aliases = self.repo.summary(definition[0])["defs"][definition[1]].get("aliases", {})
+        groups: List[Set[str]] = []
+        for attribute in sorted(attributes):
+            linked = {attribute} | set(aliases.get(attribute, ()))
+            linked |= {other for other, sources in aliases.items() if attribute in sources}
+            joined = [group for group in groups if group & linked]
+            merged = set().union(linked & attributes, *joined)
+            groups = [group for group in groups if not group & linked] + [merged]
+        return groups
 
     def _own(self, definition: Definition, layer: str, held: Held, below: Path) -> Optional[Reason]:
         # Built in __init__ after the class's own __init__ applied its init (deeprobust's

@@ -137,14 +137,22 @@ def outside_references(nodes: Iterable[ast.AST]) -> Set[str]:
     return found
 
 
-def holders(cls: str, walked: Dict[str, List[ast.AST]], arms: Dict[str, Dict[int, Arms]]) -> Dict[str, list]:
+def holders(cls: str, walked: Dict[str, List[ast.AST]], arms: Dict[str, Dict[int, Arms]]) -> Tuple[Dict[str, list], Dict[str, list]]:
     """``line -> [[attribute, method key, arms]]``: for each call in the class's methods (``walked``:
     a method's name -> its nodes), the attribute of ``self`` it is stored in (``self.x =
     nn.Sequential(...)``, through locals, ``self.x.append(...)``, ``self.x = self._make(...)`` for
     what ``_make`` returns), the method that stores it, and the arms of both the call and the
     store (``arms``: a method's, where they matter). Lines never stored on ``self`` are absent
-    (their holder is unknown)."""
+    (their holder is unknown).
+
+    Also ``attribute -> [attributes]``: the attributes of ``self`` whose modules an attribute was
+    built from (``self.net = nn.Sequential(*self.layers)``): one instance under two names, where
+    evidence on either reaches it (coverage.Index.own)."""
     flows = {name: _Flow(nodes, arms.get(name, {})) for name, nodes in walked.items()}
+    aliases: Dict[str, Set[str]] = {}
+    for flow in flows.values():
+        for attribute, sources in flow.aliases.items():
+            aliases.setdefault(attribute, set()).update(sources - {attribute})
     # What each method returns, for `self.x = self._make_layer(...)` (one call deep).
     returned = {name: {line for line in flow.returned if isinstance(line, int)} for name, flow in flows.items()}
     held: Dict[str, list] = {}
@@ -154,7 +162,7 @@ def holders(cls: str, walked: Dict[str, List[ast.AST]], arms: Dict[str, Dict[int
                 entry = [attribute, method_key(cls, name), sorted(where) if isinstance(line, int) else []]
                 if entry not in held.setdefault(str(built), []):
                     held[str(built)].append(entry)
-    return held
+    return held, {attribute: sorted(sources) for attribute, sources in aliases.items() if sources}
 
 
 _CALLED = "()"  # in a flow's lines: "()name" stands for what self.name(...) returns
@@ -170,6 +178,8 @@ class _Flow:
         self.attributes: Dict[str, Set] = {}  # what this method stored in self.<attribute>
         self.returned: Set = set()
         self.stored: List[Tuple[object, str, Set[str]]] = []
+        self.aliases: Dict[str, Set[str]] = {}  # attribute -> the attributes its value was read from
+        self._read: Set[str] = set()  # attributes read by the last _lines
         for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -188,6 +198,7 @@ class _Flow:
 
     def _lines(self, value: ast.AST) -> Set:
         lines: Set = set()
+        self._read = set()
         for node in ast.walk(value):
             if isinstance(node, ast.Call):
                 lines.add(node.lineno)
@@ -199,7 +210,10 @@ class _Flow:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 lines |= self.locals.get(node.id, set())
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                lines |= self.attributes.get(self_attribute(node) or "", set())  # self.net = nn.Sequential(*self.layers)
+                attribute = self_attribute(node) or ""
+                if attribute in self.attributes:  # self.net = nn.Sequential(*self.layers)
+                    lines |= self.attributes[attribute]
+                    self._read.add(attribute)
         return lines
 
     def _into(self, target: ast.AST, lines: Set, statement: ast.AST) -> None:
@@ -212,6 +226,8 @@ class _Flow:
             attribute = self_attribute(target)
             if attribute is not None:
                 self._store(attribute, lines, statement)
+                if self._read and isinstance(statement, ast.Assign):
+                    self.aliases.setdefault(attribute, set()).update(self._read)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 self.locals.setdefault(target.value.id, set()).update(lines)  # layers[i] = ...
 

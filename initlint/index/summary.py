@@ -208,7 +208,7 @@ class _Summarizer:
                 definition["loaded"].update(self._loaded_locals(statement, below))
             else:  # code in the class body runs when the class is defined
                 self._evidence([statement, *below], definition, None)
-        definition["holders"] = methods.holders(node.name, walked, arms)
+        definition["holders"], definition["aliases"] = methods.holders(node.name, walked, arms)
         _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
