@@ -70,9 +70,11 @@ def dotted(node: ast.AST) -> Optional[str]:
 
 def descriptor(value: ast.AST, torch_name: TorchName, defaults: Dict[str, ast.AST]) -> Optional[Descriptor]:
     """What ``value`` hands on, when it names an activation; ``defaults``: the enclosing
-    function's parameter defaults (``activation=activation`` passes the caller's default on)."""
-    if isinstance(value, ast.Name) and value.id in defaults:
-        return descriptor(defaults[value.id], torch_name, {})
+    function's parameter defaults (``activation=activation`` passes the caller's default on),
+    and in a method the settings its class stored (``self.act_fn``: summary._stored_settings)."""
+    key = value.id if isinstance(value, ast.Name) else dotted(value) if isinstance(value, ast.Attribute) else None
+    if key in defaults:  # a parameter's default, or a setting the class stored (``self.act_fn``)
+        return descriptor(defaults[key], torch_name, {})
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return ["string", value.value] if catalog.activation_named(value.value) else None
     if isinstance(value, ast.Call):

@@ -200,9 +200,10 @@ class _Summarizer:
         chooses = chosen_modules(node, self.torch_name, self.autograd_functions)
         if chooses is not None and node.name not in self.autograd_functions:  # Activation("relu"): a table keyed by its argument (choices.py)
             definition["chooses"] = chooses
+        stored = _stored_settings(init, nodes) if init is not None else {}
         for statement, below in _subtrees(node.body, nodes):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._defaults_for_calls(statement, below)
+                self._defaults_for_calls(statement, below, stored)
                 walked[statement.name] = below
                 arms[statement.name] = self._summarise_method(node.name, statement, below, definition["methods"])
                 definition["loaded"].update(self._loaded_locals(statement, below))
@@ -221,10 +222,11 @@ class _Summarizer:
             if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
         })
 
-    def _defaults_for_calls(self, function: ast.AST, nodes: List[ast.AST]) -> None:
+    def _defaults_for_calls(self, function: ast.AST, nodes: List[ast.AST], stored: Optional[dict] = None) -> None:
         """Remember ``function``'s parameter defaults for the calls in it: a construction that
-        passes a parameter on (``activation=activation``) passes its default."""
-        defaults = function_defaults(function)
+        passes a parameter on (``activation=activation``) passes its default; in a method, one
+        that passes a setting its class stored (``self.act_fn``, see _stored_settings) too."""
+        defaults = {**(stored or {}), **function_defaults(function)}
         if defaults:
             self._call_defaults.update((id(node), defaults) for node in nodes if isinstance(node, ast.Call))
 
@@ -885,6 +887,31 @@ def _walk(body: Iterable[ast.AST]) -> List[ast.AST]:
             elif isinstance(value, node_type):
                 push(value)
     return found
+
+
+def _stored_settings(init: ast.FunctionDef, nodes: List[ast.AST]) -> Dict[str, ast.AST]:
+    """``self.<name>`` -> the default of the ``__init__`` parameter stored in it by a plain
+    ``self.act_fn = act_fn`` in ``__init__``'s own body (cornac's recommenders keep their
+    settings so, and build the model in ``fit``), when the class assigns it nowhere else
+    (``nodes``: the class's)."""
+    defaults = function_defaults(init)
+    stored = {}
+    for statement in init.body:
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.value, ast.Name)
+                and statement.value.id in defaults):
+            target = dotted(statement.targets[0])
+            if target is not None and target.startswith("self.") and target.count(".") == 1:
+                stored[target] = defaults[statement.value.id]
+    if not stored:
+        return stored
+    assigned: Dict[str, int] = {}
+    for node in nodes:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else ()
+        for target in targets:
+            text = dotted(target)
+            if text in stored:
+                assigned[text] = assigned.get(text, 0) + 1
+    return {name: default for name, default in stored.items() if assigned.get(name) == 1}
 
 
 def _nested_classes(nodes: List[Tuple[ast.stmt, List[ast.AST]]]) -> Dict[str, ast.ClassDef]:
