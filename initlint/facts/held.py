@@ -864,6 +864,8 @@ class Resolver:
             return [held.site] if held.kind == LAYER else []
         sites = []
         for value in self._bound_values(expr, scope, cls):
+            if isinstance(value, cst.Name) and value.value == "None":
+                continue  # self.linear1 = None in the arm that uses no linear1: a call never gets it
             inner = self.held(value, scope, cls) if isinstance(value, cst.Call) else None
             if inner is None or inner.kind != LAYER:
                 return []
