@@ -222,6 +222,22 @@ class Collector:
     def scope(self) -> Scope:
         return self.functions[-1] or (self.classes[-1] if self.classes else self.facts.module)
 
+    def _layer_parameter(self, func: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """The default of the enclosing function's parameter ``func`` names, when that default is
+        a torch layer class or a layer factory (``conv=default_conv``, ``layer=nn.Conv2d``, as
+        EDSR and its descendants take their conv): a call of the parameter builds that layer.
+        A setting, as an activation parameter's default is; a caller passing another factory
+        still passes a layer."""
+        function = self.functions[-1]
+        if function is None or not isinstance(func, cst.Name):
+            return None
+        default = parameter_default(function, func.value)
+        if default is None or not isinstance(default, (cst.Name, cst.Attribute)):
+            return None
+        if catalog.LAYERS.get(self.imports.resolve(default) or "") is not None or self.facts.factories.get(dotted(default) or ""):
+            return default
+        return None
+
     def owner_of(self, ref: str) -> Scope:
         return owner_scope(ref, self.functions[-1], self.classes[-1] if self.classes else None, self.facts.module)
 
@@ -230,9 +246,12 @@ class Collector:
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.imports.resolve(node.func)
         local = self.facts.local_layers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+        func = self._layer_parameter(node.func) if qualified is None and local is None else None
+        if func is not None:  # conv(3, n_feats, 3) in `def __init__(self, conv=default_conv)`
+            qualified = self.imports.resolve(func)
         if qualified is None and local is None and self.facts.factories:
             # linear(64, 256) with util.py's `def linear(*a, **k): return nn.Linear(*a, **k)`
-            layers = self.facts.factories.get(dotted(node.func) or "")
+            layers = self.facts.factories.get(dotted(func or node.func) or "")
             if layers:
                 site = LayerSite(call=node, **self._context(), layer=_factory_layer(layers, node), args={})
                 self.facts.sites.append(site)

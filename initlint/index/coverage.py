@@ -90,10 +90,11 @@ def _reaches(held: Held, attribute: str, key: str, arms) -> bool:
     )
 
 
-def _called_refs(summary: dict) -> set:
-    """The refs a file calls that may be the repository's (its classes' and scopes' builds)."""
-    refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if b[4]}
-    return refs | {b[0] for s in summary["scopes"].values() for b in s["builds"] if b[4]}
+def _called_refs(summary: dict, named: bool = False) -> set:
+    """The refs a file calls that may be the repository's (its classes' and scopes' builds);
+    ``named``: those it only names too (a parameter's default, ``conv=default_conv``)."""
+    refs = {b[0] for d in summary["defs"].values() for b in d["builds"] if named or b[4]}
+    return refs | {b[0] for s in summary["scopes"].values() for b in s["builds"] if named or b[4]}
 
 
 def _imported_name(summary: dict, ref: str) -> Optional[str]:
@@ -553,12 +554,13 @@ class Index:
 
     def factories(self, path: str) -> Dict[str, List[str]]:
         """Calls in ``path`` that build a torch layer through another file's helper
-        (``linear(64, 256)`` with ``def linear(*a, **k): return nn.Linear(*a, **k)`` in util.py):
+        (``linear(64, 256)`` with ``def linear(*a, **k): return nn.Linear(*a, **k)`` in util.py),
+        or through a parameter whose default names one (``conv=default_conv``, then ``conv(...)``):
         the ref as the file spells it -> the torch layers it may return (qualified names)."""
         summary = self.repo.summary(path)
         if summary is None:
             return {}
-        refs = _called_refs(summary)
+        refs = _called_refs(summary, named=True)
         found = {}
         for ref in refs:
             target = self.repo.resolve(path, ref)
