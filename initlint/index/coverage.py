@@ -25,7 +25,7 @@ from .links import TRYOUT, Creation, Links
 from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
 from .exports import exported_definitions
-from .loading import gives
+from .loading import gives, withholds
 from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
@@ -210,15 +210,20 @@ class Index:
         condition = self.repo.summary(path)["defs"][name].get("loads_if")
         if not condition or definition in self.exported():
             return None
-        parameter, position, line, method = condition
+        parameter, position, line, method, by_default = condition
         if method is not None and not self._method_loads(definition, method):
             return None
         for creation in creations:
             built_in, _, _, built_at = creation[:4]
             summary = self.repo.summary(built_in)
             given = [g[1:] for g in (summary or {}).get("given", {}).get(str(built_at), []) if g[0] == name]
-            if not given or not all(gives(g, parameter, position) for g in given):
+            if by_default:  # PNet() with `pretrained=True`: loads unless a construction says otherwise
+                if any(withholds(g, parameter, position) for g in given):
+                    return None
+            elif not given or not all(gives(g, parameter, position) for g in given):
                 return None
+        if by_default:
+            return Reason(f"a state dict is loaded into {name} unless {parameter} is turned off, and no construction turns it off", path, line)
         return Reason(f"a state dict is loaded into {name} whenever {parameter} is given, and every construction gives it", path, line)
 
     def _method_loads(self, definition: Definition, method: str) -> bool:

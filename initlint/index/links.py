@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from .. import catalog
 from .cache import _CODE
@@ -47,6 +47,25 @@ def is_test_file(path: str) -> bool:
     )
 
 
+def _library_imports(repo: Repository) -> Set[str]:
+    """The project's files that some file other than test code imports from (made once per
+    repository, when a file named like a test is first linked). An import that changes
+    changes its file's interface, so every file is linked anew (Links)."""
+    found = getattr(repo, "_library_imports", None)
+    if found is None:
+        found = set()
+        for importer in sorted(repo.paths):
+            if is_test_file(os.path.relpath(importer, repo.root) if repo.root else importer):
+                continue
+            for level, module, name in ((repo.summary(importer) or {}).get("imports") or {}).values():
+                for candidate in (module, f"{module}.{name}" if module and name else name if level else None):
+                    target = repo.module_file(importer, level, candidate) if candidate else None
+                    if target is not None and target != importer:
+                        found.add(target)
+        repo._library_imports = found
+    return found
+
+
 def interface(summary: Optional[dict]) -> str:
     """What resolving a name through this file reads of it (repository.Repository.resolve), and
     what a construction through one of its registries builds (tables.registered)."""
@@ -63,8 +82,9 @@ def link(repo: Repository, path: str) -> dict:
     links: Dict[str, list] = {"builds": [], "bases": [], "applies": [], "hands": [], "attributes": []}
     if summary is None:
         return links
-    if not is_test_file(os.path.relpath(path, repo.root) if repo.root else path):
-        # test code builds blocks to check them, not to train them
+    if not is_test_file(os.path.relpath(path, repo.root) if repo.root else path) or path in _library_imports(repo):
+        # test code builds blocks to check them, not to train them; a file named like a test
+        # that the library imports from is library code (py-feat's MTCNN_test.py holds MTCNN)
         for name, definition in summary["defs"].items():
             if definition["kind"] == "class":
                 for ref, line, bound, handed, called in definition["builds"]:

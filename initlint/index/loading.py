@@ -16,6 +16,8 @@ import ast
 import re
 from typing import Dict, List, Optional
 
+from .passed import function_defaults
+
 # Parameter names that may carry the weights to load (``path``, ``ckpt_path``, ``pretrained``,
 # ``checkpoint``, ``weights``, ``model_file``, ``url``): the only keywords worth recording.
 CHECKPOINT_WORDS = re.compile(r"path|ckpt|checkpoint|weight|pretrain|load|file|url|state", re.IGNORECASE)
@@ -42,13 +44,17 @@ def loads_self(method: ast.AST) -> int:
 
 
 def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
-    """``[parameter, position, line, method or None]`` for ``if path:`` / ``if path is not None:``
-    directly in ``__init__`` whose body loads into ``self`` (``self.load_state_dict(...)``, or
-    ``self.<method>(...)`` that the index then looks up); position counts after ``self``."""
+    """``[parameter, position, line, method or None, by default]`` for ``if path:`` / ``if path
+    is not None:`` directly in ``__init__`` whose body loads into ``self``
+    (``self.load_state_dict(...)``, or ``self.<method>(...)`` that the index then looks up);
+    position counts after ``self``; ``by default``: whether the parameter's default passes the
+    test (py-feat's ``def __init__(self, pretrained=True)``: a construction loads unless it says
+    otherwise)."""
     if init is None:
         return None
     names = [arg.arg for arg in (*init.args.posonlyargs, *init.args.args)][1:]
     keywords = [arg.arg for arg in init.args.kwonlyargs]
+    defaults = function_defaults(init)
     for statement in init.body:
         if not isinstance(statement, ast.If) or statement.orelse:
             continue
@@ -58,8 +64,12 @@ def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
         if not CHECKPOINT_WORDS.search(parameter) and parameter not in names:
             continue  # a keyword-only setting of another name: its constructions record nothing
         position = names.index(parameter) if parameter in names else -1
+        default = defaults.get(parameter)
+        by_default = isinstance(default, ast.Constant) and (
+            default.value is not None if isinstance(statement.test, ast.Compare) else bool(default.value)
+        )
         if loads_self(statement):
-            return [parameter, position, statement.lineno, None]
+            return [parameter, position, statement.lineno, None, by_default]
         for inner in statement.body:
             call = inner.value if isinstance(inner, ast.Expr) else None
             if (
@@ -68,7 +78,7 @@ def conditional_load(init: Optional[ast.AST]) -> Optional[list]:
                 and isinstance(call.func.value, ast.Name)
                 and call.func.value.id == "self"
             ):
-                return [parameter, position, statement.lineno, call.func.attr]
+                return [parameter, position, statement.lineno, call.func.attr, by_default]
     return None
 
 
@@ -87,7 +97,12 @@ def given_arguments(call: ast.Call, defaults: Dict[str, ast.AST]) -> list:
         if isinstance(arg, ast.Starred) or _unset(arg, defaults):
             break
         positional += 1
-    return [keywords, positional]
+    # What it may withhold from a parameter that loads by default: keywords given a falsy value,
+    # how many positional arguments it passes at all, whether it unpacks any (*a, **k).
+    unset = sorted(k.arg for k in call.keywords if k.arg and CHECKPOINT_WORDS.search(k.arg) and _unset(k.value, defaults))
+    passed = len([arg for arg in call.args if not isinstance(arg, ast.Starred)])
+    unpacks = any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords)
+    return [keywords, positional, unset, passed, unpacks]
 
 
 def _unset(node: ast.AST, defaults: Dict[str, ast.AST]) -> bool:
@@ -98,8 +113,18 @@ def _unset(node: ast.AST, defaults: Dict[str, ast.AST]) -> bool:
 
 def gives(given: list, parameter: str, position: int) -> bool:
     """Whether a construction's ``given_arguments`` pass ``parameter`` (at ``position``)."""
-    keywords, positional = given
+    keywords, positional = given[:2]
     return parameter in keywords or 0 <= position < positional
+
+
+def withholds(given: list, parameter: str, position: int) -> bool:
+    """Whether a construction's ``given_arguments`` may not leave ``parameter`` (at ``position``)
+    at a default that loads: it passes it a falsy value, or passes an argument there that is not
+    known to be set, or unpacks arguments that may hold it."""
+    keywords, positional, unset, passed, unpacks = given
+    if parameter in keywords or 0 <= position < positional:
+        return False
+    return parameter in unset or 0 <= position < passed or unpacks
 
 
 def _given_test(test: ast.AST) -> Optional[str]:

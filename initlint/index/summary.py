@@ -479,7 +479,7 @@ class _Summarizer:
                     into.append([ref, node.lineno, bound.get(id(call)), handed.get(id(call)), True])
                     if isinstance(call, ast.Call) and (call.args or call.keywords):
                         given = loading.given_arguments(call, self._call_defaults.get(id(call), {}))
-                        if given[0] or given[1]:  # the class's own name tells a line's builds apart
+                        if any(given):  # the class's own name tells a line's builds apart
                             self.given.setdefault(str(node.lineno), []).append([ref.rsplit(".", 1)[-1], *given])
                     args = activation_arguments(call, self.torch_name, self._call_defaults.get(id(call), {}))
                     if args:
