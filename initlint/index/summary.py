@@ -112,10 +112,18 @@ class _Summarizer:
         self.autograd_functions = autograd_functions(tree, self.torch_name)  # RedirectedReLU (choices.py)
         # The file's functions that write the tensor they are handed (PyG's glorot(value),
         # deeprobust's glorot_uniform(t)): a call of one on X.weight writes X's weight.
-        self.tensor_writers = {
-            statement.name for statement, found in nodes
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and _writes_first_parameter(statement, found, self.torch_name)
-        }
+        # Also those that hand it on to one (boltz's lecun_normal_init_(w): trunc_normal_init_(w)).
+        self.tensor_writers: Set[str] = set()
+        functions = [(s, found) for s, found in nodes if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        while True:
+            more = {
+                statement.name for statement, found in functions
+                if statement.name not in self.tensor_writers
+                and _writes_first_parameter(statement, found, self.torch_name, self.tensor_writers)
+            }
+            if not more:
+                break
+            self.tensor_writers |= more
         module_scope = self._scope(MODULE_SCOPE)
         for statement, found in nodes:
             if isinstance(statement, ast.ClassDef):
@@ -355,7 +363,7 @@ class _Summarizer:
             calls = sum(1 for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn)
             self.explicit_uses[fn] = self.explicit_uses.get(fn, 0) + max(calls - 1, 0)
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
-        if _writes_first_parameter(node, nodes, self.torch_name):
+        if node.name in self.tensor_writers:
             definition["writes_argument"] = True
         loads = _loaded_parameters(node)
         if loads:
@@ -818,10 +826,11 @@ def _container_helper(function: ast.AST, torch_name) -> Optional[bool]:
     return None
 
 
-def _writes_first_parameter(function: ast.AST, nodes: List[ast.AST], torch_name) -> bool:
+def _writes_first_parameter(function: ast.AST, nodes: List[ast.AST], torch_name, writers: Set[str] = frozenset()) -> bool:
     """Whether a function writes the tensor it is given first, in place: ``value.data.uniform_(-a,
     a)``, ``tensor.normal_()``, ``nn.init.xavier_uniform_(tensor)`` (PyG's ``glorot(value)``,
-    ``zeros(value)``): an init of whatever weight a call hands it."""
+    ``zeros(value)``), or hands it first to one of the file's ``writers``: an init of whatever
+    weight a call hands it."""
     positional = [*function.args.posonlyargs, *function.args.args]
     if not positional:
         return False
@@ -835,6 +844,8 @@ def _writes_first_parameter(function: ast.AST, nodes: List[ast.AST], torch_name)
             if isinstance(receiver, ast.Name) and receiver.id == first:
                 return True
         if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == first:
+            if isinstance(func, ast.Name) and func.id in writers:
+                return True
             qualified = torch_name(func)
             if qualified is not None and qualified.startswith(catalog.INIT_MODULE + "."):
                 return True
