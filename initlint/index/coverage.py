@@ -57,7 +57,7 @@ def _covers(types: Dict[str, int], layer: str) -> Optional[int]:
 
 
 def _has_evidence(record: dict) -> bool:
-    return bool(record["covers"] or record["applies"] or record["scoped"] or record.get("writes"))
+    return bool(record["covers"] or record["applies"] or record["scoped"] or record.get("writes") or record.get("applies_held"))
 
 
 def _under(held: Held, below: Path) -> Path:
@@ -327,6 +327,39 @@ class Index:
         for written, line in record.get("writes", ()):
             if _path_reaches(written, where):
                 return Reason(f"{name}.{method} writes self.{'.'.join(written)}.weight", path, line)
+        for attribute, line in record.get("applies_held", ()):
+            reason = self._held_function(definition, attribute, layer, f"{name}.{method} applies self.{attribute}", path, line)
+            if reason is not None:
+                return reason
+        return None
+
+    def _held_function(self, definition: Definition, attribute: str, layer: str, what: str, path: str, line: int) -> Optional[Reason]:
+        """``self.apply(self.<attribute>)`` with the function the nearest ``__init__`` of the
+        class's ancestry stored there: an init function that covers ``layer``, or a getter whose
+        every returned function that initialises anything covers it (rllte's ``get_init_fn``,
+        whose fallback ``_identity`` writes nothing)."""
+        for ancestor_path, ancestor in self.liveness.ancestry(definition)[0]:
+            stored = self.repo.summary(ancestor_path)["defs"][ancestor].get("functions", {}).get(attribute)
+            if stored is None:
+                continue
+            ref, called = stored
+            if not called:
+                reason = self._init_applied(ancestor_path, ref, layer, line, what + ", which is")
+                return Reason(reason.text, path, line) if reason is not None else None
+            target = self.repo.resolve(ancestor_path, ref)
+            summary = self.repo.summary(target[0]) if target is not None else None
+            getter = summary["defs"].get(target[1], {}) if summary else {}
+            writers = []
+            for returned in getter.get("returns", ()):
+                found = self.repo.resolve(target[0], returned)
+                defined = self.repo.summary(found[0])["defs"].get(found[1], {}) if found else {}
+                if defined.get("kind") != "function":
+                    return None
+                if defined["covers"] or defined["applies"]:
+                    writers.append(self._init_applied(target[0], returned, layer, line, ""))
+            if writers and all(writers):
+                return Reason(f"{what}, an init {ref} picks (each it may pick initialises {layer} layers)", path, line)
+            return None
         return None
 
     def applied_in_scope(self, path: str, scope: str, name: str, layer: str) -> Optional[Reason]:

@@ -218,6 +218,9 @@ class _Summarizer:
             else:  # code in the class body runs when the class is defined
                 self._evidence([statement, *below], definition, None)
         definition["holders"], definition["aliases"] = methods.holders(node.name, walked, arms)
+        functions = self._function_attributes(init) if init is not None else {}
+        if functions:
+            definition["functions"] = functions
         _merge(definition["covers"], _declared_init(node))
         self._builds(nodes, definition["builds"])
         definition["abstract"] = any(base in ("ABC", "abc.ABC") for base in definition["bases"]) or any(
@@ -229,6 +232,22 @@ class _Summarizer:
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
         })
+
+    def _function_attributes(self, init: ast.FunctionDef) -> Dict[str, list]:
+        """``self.<attr>`` -> ``[ref, called]`` for an attribute ``__init__`` sets, in its own
+        body, to a repository function (``self.init_fn = _orthogonal``) or to what one returns
+        (rllte's ``self.init_fn = get_init_fn(init_fn)``): what ``self.apply(self.init_fn)``
+        in any method applies (coverage.Index._held_function)."""
+        found = {}
+        for statement in init.body:
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            attribute = methods.self_attribute(statement.targets[0])
+            value, called = statement.value, isinstance(statement.value, ast.Call)
+            ref = self._named(value.func if called else value) if isinstance(value, (ast.Call, ast.Name, ast.Attribute)) else None
+            if attribute is not None and ref is not None:
+                found[attribute] = [ref, called]
+        return found
 
     def _defaults_for_calls(self, function: ast.AST, nodes: List[ast.AST], stored: Optional[dict] = None) -> None:
         """Remember ``function``'s parameter defaults for the calls in it: a construction that
@@ -363,6 +382,9 @@ class _Summarizer:
             calls = sum(1 for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn)
             self.explicit_uses[fn] = self.explicit_uses.get(fn, 0) + max(calls - 1, 0)
         definition["layers"] = self._returned_layers(nodes) if not definition["covers"] else []
+        returned = self._returned_functions(nodes)
+        if returned:
+            definition["returns"] = returned
         if node.name in self.tensor_writers:
             definition["writes_argument"] = True
         loads = _loaded_parameters(node)
@@ -528,6 +550,13 @@ class _Summarizer:
             return ref
         return None
 
+    def _returned_functions(self, nodes: List[ast.AST]) -> List[str]:
+        """The repository functions a getter returns by name, when every return is one
+        (rllte's ``get_init_fn(method)``: ``return _orthogonal`` ... ``return _identity``)."""
+        returns = [n for n in nodes if isinstance(n, ast.Return)]
+        refs = [self._named(r.value) if isinstance(r.value, (ast.Name, ast.Attribute)) else None for r in returns]
+        return refs if refs and all(refs) else []
+
     def _returned_layers(self, nodes: List[ast.AST]) -> List[str]:
         """The torch layers a helper returns as it builds them (``return nn.Linear(*a, **k)``;
         ``conv_nd`` returns Conv1d, Conv2d or Conv3d), in source order: a factory, whose call
@@ -669,7 +698,11 @@ class _Summarizer:
                 for listed_attribute in listed:
                     self._scope_to(definition, listed_attribute, fn, {}, node)
             elif fn.startswith(("self.", "super")):
-                continue  # self.apply(self._init): the method runs (refs); its evidence is its own
+                if target == "self" and self._method is not None and fn.count(".") == 1 and definition is not None:
+                    # self.apply(self.init_fn): a method (its evidence is its own, the index
+                    # follows refs) or a function __init__ stored (the class's "functions")
+                    definition.setdefault("applies_held", []).append([fn[len("self."):], node.lineno])
+                continue
             elif scope is None and definition is not None and (target == "self" or target.startswith("self.")):
                 definition["applies"].append([fn, node.lineno])
             elif scope is not None and target in scope["locals"]:
