@@ -19,7 +19,7 @@ import libcst as cst
 from .. import catalog
 from ..imports import dotted
 from .collect import Facts
-from .flows import NONE, FollowLog, Flows, Gated, Opening, Shifted, Squashed, apply, gated, rescaled, squashed
+from .flows import NONE, Floored, FollowLog, Flows, Gated, Opening, Shifted, Squashed, apply, gated, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
 from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
@@ -266,7 +266,9 @@ class MethodFlow:
             self.own is not None and self.method.name.value == "forward" and catalog.MASK_CLASS.search(self.own.name.value)
         )
         for source, _ in flows:
-            if isinstance(source, Squashed):
+            if isinstance(source, Floored):
+                self.log.mark_head(source.use, any_activation=True, sites=source.sites)
+            elif isinstance(source, Squashed):
                 self.log.mark_head(source.use, any_activation=bool(masking) or id(source.use) in self.output_named)
 
     def _unbind(self, target: cst.BaseExpression, env: Env) -> None:
@@ -305,6 +307,12 @@ class MethodFlow:
             left, right = self.expr(node.left, env), self.expr(node.right, env)
             if not _rescales(node.operator):
                 return NONE
+            floor = right if _positive(node.right) else left if _positive(node.left) else None
+            if isinstance(node.operator, cst.Add) and floor is not None:  # self.act(x) + 1e-8: a positive scale
+                other = left if floor is right else right
+                floored = frozenset((Floored(s.use, s.sites), False) for s, _ in other if isinstance(s, Squashed) and s.sites)
+                if floored:
+                    return floored
             if self._constant(node.right):
                 return rescaled(left)
             if self._constant(node.left):
@@ -408,7 +416,7 @@ class MethodFlow:
                 if id(node) in self.squared:
                     use = _squared(use)
                 self.log.emit(flows, use, head=node is self.returning)
-                return squashed(use)
+                return squashed(use, flows)
             if method in catalog.BOUNDING_METHODS:  # (...).clamp(-1, 1): a head's result stays one
                 flows = self.expr(func.value, env)
                 self._rest(node, None, env)
@@ -910,6 +918,11 @@ def _masked(state: Flows, mask: Flows) -> Flows:
 def _heads(flows: Flows) -> Flows:
     """Only the head activations' results among ``flows`` (a layer's output mixed in ends there)."""
     return frozenset(flow for flow in flows if isinstance(flow[0], Squashed))
+
+
+def _positive(node: cst.BaseExpression) -> bool:
+    value = literal(node)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _list_name(node: cst.BaseExpression) -> Optional[str]:

@@ -34,9 +34,12 @@ HEAD_ACTIVATIONS = frozenset(("Tanh", "Softplus"))
 @dataclass(frozen=True, eq=False)
 class Squashed:
     """The result of an activation (``use``) on its way: a head if it is a head activation's and
-    reaches the return, or any activation's and goes into a softmax (class scores)."""
+    reaches the return, or any activation's and goes into a softmax (class scores). ``sites``:
+    the ids of the layers whose outputs went into it at this call (one module on ``self`` may
+    be applied to several)."""
 
     use: ActivationUse
+    sites: FrozenSet[int] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +55,13 @@ def gated(gate: Flows, value: Flows) -> Flows:
     if not gate or any(not isinstance(s, Squashed) or s.use.activation.role != catalog.GATE for s, _ in gate):
         return NONE
     return frozenset((Gated(s.use), False) for s, _ in value if isinstance(s, Squashed) and s.use.name in HEAD_ACTIVATIONS)
+
+
+@dataclass(frozen=True, eq=False)
+class Floored(Squashed):
+    """Any activation's result plus a positive constant (``self.act(x) + 1e-8``, ``F.elu(x) + 1``):
+    a strictly positive value; where it reaches the return, a scale or a rate the model outputs,
+    a head as a Softplus there is (for the layers that went into it there only)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,9 +88,9 @@ Flows = FrozenSet[Flow]
 NONE: Flows = frozenset()
 
 
-def squashed(use: ActivationUse) -> Flows:
-    """What comes out of ``use``: followed on to see whether it is a model's output."""
-    return frozenset({(Squashed(use), False)})
+def squashed(use: ActivationUse, flows: Flows = frozenset()) -> Flows:
+    """What comes out of ``use`` applied to ``flows``: followed on to see whether it is a model's output."""
+    return frozenset({(Squashed(use, frozenset(id(site) for site, _ in flows if isinstance(site, LayerSite))), False)})
 
 
 def rescaled(flows: Flows) -> Flows:
@@ -116,16 +126,16 @@ class FollowLog:
         # comes out of an instance of it, for what its users apply next.
         self.returned: Dict[cst.ClassDef, Set[Tuple[LayerSite, bool]]] = {}
 
-    def mark_head(self, use: ActivationUse, any_activation: bool = False) -> None:
+    def mark_head(self, use: ActivationUse, any_activation: bool = False, sites: Optional[FrozenSet[int]] = None) -> None:
         """``use`` turned out to end a model (the last item of a list made into a Sequential):
         a head if it is a head activation, or ``any_activation`` (its result goes into a softmax);
         for any activation, a head of a layer with one output unit (``Conv2d(c, 1)`` then ReLU: a
-        score map)."""
+        score map). ``sites``: only for the layers with these ids (what went into ``use`` there)."""
         headed = any_activation or use.name in HEAD_ACTIVATIONS
         for key, follow in self.follows.items():
-            if follow.use is use and (headed or follow.site.single_output):
+            if follow.use is use and (sites is None or id(follow.site) in sites) and (headed or follow.site.single_output):
                 self.follows[key] = Follow(follow.site, use, follow.via_norm, True, follow.all_but_last, follow.unfixed)
-        if headed:
+        if headed and sites is None:
             for table in (self.attr_follows, self.param_follows):
                 for by_key in table.values():
                     for opened in by_key.values():
@@ -183,7 +193,7 @@ def apply(held: Optional[Held], flows: Flows, log: FollowLog, at_end: bool = Fal
         return frozenset({(held.site, False)})
     if held.kind == ACTIVATION:
         log.emit(flows, held.use, head=at_end)
-        return squashed(held.use)
+        return squashed(held.use, flows)
     if held.kind == NORM:
         return frozenset((site, True) for site, _ in flows if not isinstance(site, Squashed))
     if held.kind == INSTANCE:
