@@ -35,7 +35,9 @@ class FeedForward(nn.Module):
         ('"tanh"', 'F.relu if activation not in ("tanh",) else F.tanh', "Tanh"),
         # Not told by the default: the final else stands for it, as before.
         ("None", 'F.relu if activation == "relu" else F.gelu', "GELU"),
-        ('"relu"', "F.relu if activation.lower() == 'relu' else F.gelu", "GELU"),
+        # A setting normalised before the test (`activation.lower()`): its default still tells.
+        ('"relu"', "F.relu if activation.lower() == 'relu' else F.gelu", "ReLU"),
+        ('"GELU"', "F.relu if activation.lower() == 'relu' else F.gelu", "GELU"),
     ],
 )
 def test_the_setting_default_picks_the_branch(default, choice, picked):

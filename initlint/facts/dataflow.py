@@ -386,6 +386,8 @@ class MethodFlow:
             if held.kind == ACTIVATION and _output_holder(node.func):
                 self.output_named.add(id(held.use))
             flows = self.expr(first, env) if first is not None else NONE
+            if held.at_defaults:  # if swiglu: self.w_in = Linear(d, 2h); self.act = Identity() / else: ...
+                flows = frozenset(f for f in flows if not (isinstance(f[0], LayerSite) and self.facts.skipped_at_defaults(f[0].call)))
             children = _instance_classes(held)
             if children:
                 self._into_children(node, children, flows, env)

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .literals import literal, parameter_default
+from .literals import STRING_NORMALISERS, literal, parameter_default
 from .named import none_tested
 
 # An if-arm a construction or binding is in: the test, whether the arm is its body (True) or its
@@ -26,14 +26,19 @@ def tested_setting(test: cst.BaseExpression) -> bool:
     return isinstance(test, cst.Name) or none_tested(test) is not None or _equality(test) is not None
 
 
-def _equality(test: cst.BaseExpression) -> Optional[Tuple[cst.Name, object]]:
-    """``(activation, "leakyrelu")`` for ``activation == "leakyrelu"`` (a plain name, a literal)."""
-    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)):
+def _equality(test: cst.BaseExpression) -> Optional[Tuple[cst.Name, object, Optional[str]]]:
+    """``(activation, "leakyrelu", None)`` for ``activation == "leakyrelu"`` (a plain name, a
+    literal); ``(activation, "swiglu", "lower")`` for ``activation.lower() == "swiglu"``."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
         return None
-    if not isinstance(test.comparisons[0].operator, cst.Equal):
+    left, normaliser = test.left, None
+    if (isinstance(left, cst.Call) and not left.args and isinstance(left.func, cst.Attribute)
+            and left.func.attr.value in STRING_NORMALISERS):
+        left, normaliser = left.func.value, left.func.attr.value
+    if not isinstance(left, cst.Name) or not isinstance(test.comparisons[0].operator, cst.Equal):
         return None
     value = literal(test.comparisons[0].comparator)
-    return (test.left, value) if isinstance(value, (str, int, float, bool)) else None
+    return (left, value, normaliser) if isinstance(value, (str, int, float, bool)) else None
 
 
 def taken_at_default(
@@ -59,6 +64,8 @@ def taken_at_default(
         return (isinstance(default, cst.Name) and default.value == "None") == tested[1]
     if equality is not None:
         value = literal(default)
+        if equality[2] is not None:
+            value = getattr(value, equality[2])() if isinstance(value, str) else None
         return value == equality[1] if isinstance(value, (str, int, float, bool)) else None
     flag = literal(default)
     return flag if isinstance(flag, bool) else None

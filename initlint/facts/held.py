@@ -40,6 +40,9 @@ class Held:
     use: Optional[ActivationUse] = None
     items: Tuple[Tuple[Optional["Held"], cst.BaseExpression], ...] = ()  # a Sequential's items, or ANY's
     cls: Optional[cst.ClassDef] = None  # an INSTANCE's class
+    # An ACTIVATION known only as the one the settings' defaults assign (the other arms assign
+    # no hidden activation): a layer built only in an arm the defaults skip is not followed by it.
+    at_defaults: bool = False
 
 
 Accessors = Tuple[str, ...]
@@ -191,8 +194,15 @@ class Resolver:
             return held
         if len(values) > 1:  # if swish: act = nn.SiLU() / else: act = nn.GELU()
             resolve = lambda value: self.held(value, self.facts.value_scope.get(id(value), scope), cls, depth + 1)  # noqa: E731
+            taken = self._taken_value(values)
             values = self._default_last(values)
-            return self._choice(values, resolve) or self._one_of_modules(values, resolve)
+            chosen = self._choice(values, resolve) or self._one_of_modules(values, resolve)
+            held = resolve(taken) if chosen is None and taken is not None else None
+            if held is not None and held.kind == ACTIVATION and held.use.activation.role == catalog.HIDDEN:
+                # if activation == "swiglu": self.act = nn.Identity() / else: self.act =
+                # getattr(F, activation.lower()), activation="SiLU": judged at the default
+                return dataclasses.replace(held, use=given(held.use, None, SETTING_DECIDES), at_defaults=True)
+            return chosen
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
@@ -290,12 +300,15 @@ class Resolver:
         """``values`` with the one the settings' defaults assign last (the choice's default):
         ``if activation == "relu": self.act = nn.ReLU()`` / ``elif ...`` with ``activation="relu"``.
         Unchanged when no value, or more than one, is known to be the one assigned."""
+        taken = self._taken_value(values)
+        return values if taken is None else [v for v in values if v is not taken] + [taken]
+
+    def _taken_value(self, values: List[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+        """The one of ``values`` the settings' defaults assign, if exactly one is known to be."""
         if len(values) > _MAX_CHOICES:
-            return values
+            return None
         taken = [v for v in values if _taken_at_defaults(v, self.facts.value_scope.get(id(v))) is True]
-        if len(taken) != 1:
-            return values
-        return [v for v in values if v is not taken[0]] + taken
+        return taken[0] if len(taken) == 1 else None
 
     def _choice(
         self, options: Sequence[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Optional[Held]]

@@ -144,9 +144,18 @@ def parameter_annotation(function: cst.FunctionDef, name: str) -> Optional[cst.B
     return None
 
 
+# str methods a setting is normalised with before it is compared or looked up (`activation.lower()`)
+STRING_NORMALISERS = frozenset(("lower", "upper", "strip", "casefold"))
+
+
 def chosen_string(node: cst.BaseExpression, scope: object) -> Tuple[Optional[str], bool]:
     """The string ``node`` is: a literal, or a parameter of ``scope`` whose default is one (a
-    setting: callers may pass another). ``(None, False)`` when it is neither."""
+    setting: callers may pass another), or one of those with its case changed or stripped
+    (``getattr(F, activation.lower())``). ``(None, False)`` when it is neither."""
+    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in STRING_NORMALISERS):
+        value, chosen = chosen_string(node.func.value, scope)
+        return (getattr(value, node.func.attr.value)(), chosen) if value is not None else (None, False)
     value = literal(node)
     if isinstance(value, str):
         return value, False
