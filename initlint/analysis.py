@@ -22,7 +22,7 @@ from .facts.framework import framework_reason, outline_of_ast, outline_of_cst
 from .facts.flows import FollowLog, link_containers, sequential_follows
 from .facts.held import Resolver
 from .facts.literals import supplying
-from .facts.supplied import supplied_defaults
+from .facts.supplied import passed_by_every_call, supplied_defaults
 from .files import TextError, nesting_problem, python_tree, source_text, trailing_lines
 from .findings import Finding
 from .imports import ImportTable
@@ -196,7 +196,7 @@ def context(module: cst.Module, settings: Settings, path: Optional[str], index: 
     if framework:
         return f"framework-managed: {framework}"  # the models' init comes from a framework base class
     # Every reading of the module's parameter defaults happens in here (the rules read facts).
-    with supplying(supplied_defaults(module, imports, index)):
+    with supplying({**supplied_defaults(module, imports, index), **passed_by_every_call(module, imports)}):
         facts = collect(module, imports, settings, index.factories(), index.tensor_inits(), index.container_helpers())
         if not facts.sites:
             return "the file constructs no torch Linear/Conv layer"

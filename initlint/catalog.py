@@ -309,6 +309,9 @@ OUTPUT_ACTIVATION_HOLDERS = ("output_act", "out_act", "final_act", "last_act", "
 # (``pre_mask_nonlinear`` picks a hidden activation before the mask layer: not matched.)
 # A class named for the mask it makes (funasr's ``MaskNet``, a ``MaskEstimator``; a CamelCase part
 # ``Mask``, not ``Masked``): an activation its ``forward`` returns makes that mask, an output.
+# A parameter named for an activation (``activation``, ``act_layer``, ``nonlinearity``, ``gate``):
+# what the calls of a helper pass for it is the helper's activation (facts/supplied.py).
+ACTIVATION_PARAMETER = re.compile(r"(?:^|_)(?:act|activation|nonlinearity|nonlinear|nl)(?:_|$)", re.IGNORECASE)
 MASK_CLASS = re.compile(r"Mask(?![a-z])")
 MASK_SETTING = re.compile(r"(?:^|\.)mask_?(?:act|activation|nonlinear|nonlinearity|nl)(?:_\w+)?$", re.IGNORECASE)
 

@@ -49,13 +49,13 @@ def _one_line(node: cst.CSTNode) -> Optional[str]:
 
 def _what(scope: cst.FunctionDef, parameter: str, text: str) -> str:
     """``the default act_layer=nn.GELU``; for a parameter with no default whose value every
-    construction in the repository passes (facts/supplied.py), says so."""
+    construction or call passes (facts/supplied.py), says so."""
     params = scope.params
     written = any(
         param.name.value == parameter and param.default is not None
         for param in (*params.posonly_params, *params.params, *params.kwonly_params)
     )
-    return f"the default {parameter}={text}" if written else f"{parameter}={text}, what every construction passes"
+    return f"the default {parameter}={text}" if written else f"{parameter}={text}, what every call passes"
 
 
 def equals_default(name: cst.BaseExpression, scope) -> Optional[Guard]:

@@ -1,4 +1,5 @@
-"""Constructor parameters with no default whose activation the builders supply.
+"""Constructor parameters with no default whose activation the builders supply, and a helper's
+activation parameter that every call of it in the file fills alike.
 
 ``def __init__(self, dim, activation): ... getattr(nn, activation)()`` names no activation itself;
 when every construction of the class in the project passes the same one (the index's answer,
@@ -6,15 +7,22 @@ index/passed.py), the analysis reads the parameter as if that were its default: 
 choose, which is what the analysis already does with ``activation="ReLU"``. Each supplied value is
 spelled as this module would write it (``nn.GELU``, ``"relu"``, ``nn.LeakyReLU(negative_slope=0.2)``)
 and parsed, so every reader of parameter defaults sees it unchanged.
+
+A helper of the file (a module-level function, or a method called on ``self``) whose parameter
+named for an activation has no default: when every call of it in the file passes the same
+activation there (xuance's ``self.create_mlp(..., nn.LeakyReLU(), ...)``), the analysis reads
+that argument as the default, as it reads a constructor's supplied one.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from .. import catalog
 from ..imports import ImportTable
+from .walk import descendants
 
 
 def _spelled(descriptor: list, imports: ImportTable) -> Optional[cst.BaseExpression]:
@@ -53,3 +61,84 @@ def supplied_defaults(module: cst.Module, imports: ImportTable, index) -> Dict[i
             if value is not None:
                 found.setdefault(id(init), {})[param.name.value] = value
     return found
+
+
+def passed_by_every_call(module: cst.Module, imports: ImportTable) -> Dict[int, Dict[str, cst.BaseExpression]]:
+    """For each helper of the module (by id): its activation parameters with no default that
+    every call in the module passes the same activation for, with the argument passed."""
+    found: Dict[int, Dict[str, cst.BaseExpression]] = {}
+    for scope, helpers, called in _helpers(module):
+        if not helpers:
+            continue
+        calls: Dict[str, List[cst.Call]] = {name: [] for name in helpers}
+        for node in descendants(scope):
+            if isinstance(node, cst.Call):
+                name = called(node.func)
+                if name in calls:
+                    calls[name].append(node)
+        for name, (function, params) in helpers.items():
+            for param, position in params:
+                passed = [_argument(call, param, position) for call in calls[name]]
+                if not passed or any(value is None for value in passed):
+                    continue
+                if len({module.code_for_node(value) for value in passed}) == 1 and _names_activation(passed[0], imports):
+                    found.setdefault(id(function), {})[param] = passed[0]
+    return found
+
+
+Helpers = Dict[str, Tuple[cst.FunctionDef, List[Tuple[str, int]]]]
+
+
+def _helpers(module: cst.Module):
+    """(where its calls are, {name: (helper, [(parameter, position)])}, the name a call's callee
+    calls it by): the module's functions, called by name; each class's methods, on ``self``."""
+    yield module, _candidates([s for s in module.body if isinstance(s, cst.FunctionDef)], 0), (
+        lambda func: func.value if isinstance(func, cst.Name) else None
+    )
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef):
+            methods = [m for m in statement.body.body if isinstance(m, cst.FunctionDef) and m.name.value != "__init__"]
+            yield statement, _candidates(methods, 1), (
+                lambda func: func.attr.value
+                if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+                else None
+            )
+
+
+def _candidates(functions: List[cst.FunctionDef], skip: int) -> Helpers:
+    found: Helpers = {}
+    for function in functions:
+        if function.decorators:
+            continue  # a staticmethod shifts the positions; a property is no helper
+        positional = [*function.params.posonly_params, *function.params.params][skip:]
+        params = [(p.name.value, i) for i, p in enumerate(positional) if p.default is None]
+        params += [(p.name.value, -1) for p in function.params.kwonly_params if p.default is None]
+        params = [(name, i) for name, i in params if catalog.ACTIVATION_PARAMETER.search(name)]
+        if params:
+            found[function.name.value] = (function, params)
+    return found
+
+
+def _argument(call: cst.Call, name: str, position: int) -> Optional[cst.BaseExpression]:
+    """What ``call`` passes for the parameter ``name`` (at ``position``); None when not known."""
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is not None:
+            if arg.keyword.value == name:
+                return arg.value
+            continue
+        if index == position:
+            return arg.value
+        index += 1
+    return None
+
+
+def _names_activation(value: cst.BaseExpression, imports: ImportTable) -> bool:
+    """``nn.LeakyReLU()``, ``nn.ReLU``, ``F.relu``, ``"relu"``: an activation, as the argument names it."""
+    if isinstance(value, cst.SimpleString):
+        text = value.evaluated_value
+        return isinstance(text, str) and catalog.activation_named(text) is not None
+    qualified = imports.resolve(value.func if isinstance(value, cst.Call) else value)
+    return qualified in catalog.ACTIVATION_MODULES or qualified in catalog.ACTIVATION_FUNCTIONS
