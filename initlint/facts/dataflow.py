@@ -338,6 +338,16 @@ class MethodFlow:
             # A slice of what a caller passes in (x[..., :half] in a SwiGLU module) is part of a
             # gated unit, not the caller's whole output: the caller's layer is not followed by it.
             return frozenset(flow for flow in flows if not (isinstance(flow[0], Opening) and flow[0].position is not None))
+        if isinstance(node, cst.Dict):
+            # ret = {"logit": {"mu": mu, "sigma": self.act(x) + 1e-8}}; return ret: the activations'
+            # results it holds are what the model hands out (a layer's output in it ends there)
+            found = [self.expr(e.value, env) for e in node.elements if isinstance(e, cst.DictElement)]
+            for e in node.elements:
+                if not isinstance(e, cst.DictElement):
+                    self.expr(e.value, env)
+                else:
+                    self.expr(e.key, env)
+            return frozenset(flow for flows in found for flow in flows if isinstance(flow[0], Squashed))
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):
