@@ -680,7 +680,14 @@ FRESH13: Tuple[Pin, ...] = (
 
 # Fetched on 2026-12-07 for seed 21, after seed 20's fixes; none of these was looked at before.
 # Left out: ptlflow 0.4.2 (592 of the 1,224 findings with it: most of the sample would be its
-# RAFT variants).
+# RAFT variants). Checked then and kept back for a later set (each has torch Linear/Conv layers
+# and activations, none was read here): fastervit 1.0.0, mambavision 1.2.0, hear21passt 0.0.26,
+# audio-encoders-pytorch 0.0.22, pesto-pitch 2.0.1, piano-transcription-inference 0.0.6, allin1
+# 1.1.0, rlcard 1.2.0 (sdist), robomimic 0.3.0 (sdist), borzoi-pytorch 0.5.1, climate-learn 1.0.0,
+# igfold 1.0.1, dingo-gw 0.10.3, immunebuilder 1.2, cellbender 0.4.0, edsnlp 0.23.0,
+# mistral-inference 1.6.0, textattack 0.3.11, composer 0.32.1, memcnn 1.5.2, transformers4rec
+# 23.12.0 (sdist), facetorch 0.6.2, hiera-transformer 0.1.4, medicaltorch 0.2, sparseml 1.8.0,
+# instanseg-torch 0.1.2, graphium 2.4.7, mlcolvar 1.3.1, hippynn 0.1.3, protenix 2.0.0.
 FRESH14: Tuple[Pin, ...] = (
     Pin("boxmot", "25.0.0", "vision"),
     Pin("py-feat", "2.1.5", "vision"),
