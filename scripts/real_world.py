@@ -680,14 +680,7 @@ FRESH13: Tuple[Pin, ...] = (
 
 # Fetched on 2026-12-07 for seed 21, after seed 20's fixes; none of these was looked at before.
 # Left out: ptlflow 0.4.2 (592 of the 1,224 findings with it: most of the sample would be its
-# RAFT variants). Checked then and kept back for a later set (each has torch Linear/Conv layers
-# and activations, none was read here): fastervit 1.0.0, mambavision 1.2.0, hear21passt 0.0.26,
-# audio-encoders-pytorch 0.0.22, pesto-pitch 2.0.1, piano-transcription-inference 0.0.6, allin1
-# 1.1.0, rlcard 1.2.0 (sdist), robomimic 0.3.0 (sdist), borzoi-pytorch 0.5.1, climate-learn 1.0.0,
-# igfold 1.0.1, dingo-gw 0.10.3, immunebuilder 1.2, cellbender 0.4.0, edsnlp 0.23.0,
-# mistral-inference 1.6.0, textattack 0.3.11, composer 0.32.1, memcnn 1.5.2, transformers4rec
-# 23.12.0 (sdist), facetorch 0.6.2, hiera-transformer 0.1.4, medicaltorch 0.2, sparseml 1.8.0,
-# instanseg-torch 0.1.2, graphium 2.4.7, mlcolvar 1.3.1, hippynn 0.1.3, protenix 2.0.0.
+# RAFT variants). Thirty more that were checked then were kept back for a later set (FRESH15).
 FRESH14: Tuple[Pin, ...] = (
     Pin("boxmot", "25.0.0", "vision"),
     Pin("py-feat", "2.1.5", "vision"),
@@ -745,14 +738,49 @@ FRESH14: Tuple[Pin, ...] = (
     Pin("autogluon.multimodal", "1.6.3", "misc"),
 )
 
+# Fetched on 2026-12-08 for seed 22, after seed 21's fixes: the packages kept back from FRESH14
+# (see its comment), none of them read here before.
+FRESH15: Tuple[Pin, ...] = (
+    Pin("fastervit", "1.0.0", "NVlabs"),
+    Pin("mambavision", "1.2.0", "NVlabs"),
+    Pin("hear21passt", "0.0.26", "audio"),
+    Pin("audio-encoders-pytorch", "0.0.22", "audio"),
+    Pin("pesto-pitch", "2.0.1", "audio"),
+    Pin("piano-transcription-inference", "0.0.6", "audio"),
+    Pin("allin1", "1.1.0", "audio"),
+    Pin("rlcard", "1.2.0", "rl", kind="sdist"),
+    Pin("robomimic", "0.3.0", "rl", kind="sdist"),
+    Pin("borzoi-pytorch", "0.5.1", "science"),
+    Pin("climate-learn", "1.0.0", "science"),
+    Pin("igfold", "1.0.1", "science"),
+    Pin("dingo-gw", "0.10.3", "science"),
+    Pin("immunebuilder", "1.2", "science"),
+    Pin("cellbender", "0.4.0", "science"),
+    Pin("edsnlp", "0.23.0", "nlp"),
+    Pin("mistral-inference", "1.6.0", "nlp"),
+    Pin("textattack", "0.3.11", "nlp"),
+    Pin("composer", "0.32.1", "misc"),
+    Pin("memcnn", "1.5.2", "misc"),
+    Pin("transformers4rec", "23.12.0", "recsys", kind="sdist"),
+    Pin("facetorch", "0.6.2", "vision"),
+    Pin("hiera-transformer", "0.1.4", "vision"),
+    Pin("medicaltorch", "0.2", "vision"),
+    Pin("sparseml", "1.8.0", "vision"),
+    Pin("instanseg-torch", "0.1.2", "vision"),
+    Pin("graphium", "2.4.7", "gnn"),
+    Pin("mlcolvar", "1.3.1", "science"),
+    Pin("hippynn", "0.1.3", "science"),
+    Pin("protenix", "2.0.0", "science"),
+)
+
 SETS: Dict[str, Tuple[Pin, ...]] = {
     "tuned": TUNED, "corpus": CORPUS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2,
     "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6, "fresh7": FRESH7,
     "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10, "fresh11": FRESH11,
-    "fresh12": FRESH12, "fresh13": FRESH13, "fresh14": FRESH14,
+    "fresh12": FRESH12, "fresh13": FRESH13, "fresh14": FRESH14, "fresh15": FRESH15,
     "all": (
         TUNED + CORPUS + HELDOUT + FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11 + FRESH12 + FRESH13 + FRESH14
+        + FRESH10 + FRESH11 + FRESH12 + FRESH13 + FRESH14 + FRESH15
     ),
 }
 
