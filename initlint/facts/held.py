@@ -161,7 +161,7 @@ class Resolver:
                 return Held(kind, use=use)
             return self._call_result(expr, scope, cls, depth)
         if isinstance(expr, cst.Subscript):
-            return self._lookup(expr, None, scope) or self._any_item(expr, scope, cls)
+            return self._lookup(expr, None, scope) or self._any_item(expr, scope, cls, depth)
         fallback = unless_given(expr, scope)
         if fallback is not None:  # last_activation if last_activation else activation
             held = self.held(fallback, scope, cls, depth + 1)
@@ -223,14 +223,14 @@ class Resolver:
         params, unresolved, _ = module_arguments(activation, default, None)
         return Held(ACTIVATION, use=ActivationUse(activation, name, params, unresolved))
 
-    def _any_item(self, subscript: cst.Subscript, scope, cls) -> Optional[Held]:
+    def _any_item(self, subscript: cst.Subscript, scope, cls, depth: int = 0) -> Optional[Held]:
         """``self.feat_conv[level]`` with a key that is not a constant: any of the container's items."""
         if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
             return None
         key = literal(subscript.slice[0].slice.value)
         if is_known(key):
             return self._item_at(subscript.value, key, scope, cls)
-        elements = self.elements(subscript.value, scope, cls)
+        elements = self.elements(subscript.value, scope, cls, depth + 1)
         if elements is None or not elements.items or any(item is None for item in elements.items):
             return None
         return Held(ANY, items=tuple((item, subscript) for item in elements.items))
@@ -763,21 +763,27 @@ class Resolver:
 
     # ------------------------------------------------------------------- containers
 
-    def elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
-        """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order."""
+    def elements(self, expr: cst.BaseExpression, scope, cls, depth: int = 0) -> Optional[Elements]:
+        """The modules a loop over ``expr`` (a ModuleList, ModuleDict or Sequential) visits, in order
+        (``depth``: how deep in ``held`` this is asked, as a container's items may name the
+        container again: ``self.nets.append(self.nets[i])``)."""
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "items"):
             expr = expr.func.value
         bound = self._bound_container(expr, scope, cls)
         if bound is None:
             return None
         container, where, expr, scope = bound
-        items = [self.held(item, where, cls) for item in self._container_items(container.call, where, cls)]
+        items = [self.held(item, where, cls, depth) for item in self._container_items(container.call, where, cls)]
         ref = ref_text(expr)
         appended = []
         if ref is not None:
             function = scope if isinstance(scope, cst.FunctionDef) and not ref.startswith("self") else None
             key = (id(owner_scope(ref, function, cls, self.facts.module)), ref)
-            appended = [self.held(v, where, cls) for v in self.facts.appended.get(key, [])]
+            appended = [
+                self.held(v, where, cls, depth) for v in self.facts.appended.get(key, [])
+                # self.obs_nets[k] = self.obs_nets[other]: another name for one of its items
+                if not (isinstance(v, cst.Subscript) and ref_text(v.value) == ref)
+            ]
         items += appended
         # A comprehension's element stands for every item but the last as well.
         repeated = not appended and comprehension_of(container.call) is not None
