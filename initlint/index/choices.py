@@ -9,8 +9,9 @@ for ``nn.Identity``/``nn.Dropout`` and ``["norm"]`` for a norm layer), and the p
 reads ``Activation(act_func)`` as the arm its argument names (facts/held.py).
 
 A class whose ``forward`` is one activation of its input (``return F.relu(x)``, ``x.clamp(min=0)``,
-or a ``torch.autograd.Function`` of the file doing that: torch-lucent's ``RedirectedReluLayer``)
-acts as that activation whatever it is given: ``"always"``. A class that keeps the module it is
+or a ``torch.autograd.Function`` of the file doing that: torch-lucent's ``RedirectedReluLayer``),
+or that subclasses a torch activation and keeps its ``forward`` (sparseml's ``ReLU``), acts as
+that activation whatever it is given: ``"always"``. A class that keeps the module it is
 handed and whose ``forward`` only applies it, reshaped (tft-torch's ``TimeDistributed``), is that
 module: ``"wraps"``. The per-file analysis reads its own
 file's classes from the source (facts/written.py); this is what it learns of another file's.
@@ -34,6 +35,9 @@ def chosen_modules(node: ast.ClassDef, torch_name: TorchName, functions: Optiona
     any other class."""
     methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
     init, forward = methods.get("__init__"), methods.get("forward")
+    inherited = _activation_subclass(node, init, torch_name) if forward is None else None
+    if inherited is not None:
+        return {"attribute": None, "parameter": None, "position": -1, "arms": [], "always": inherited}
     wrapped = _wrapped(init, forward, torch_name) if init is not None and forward is not None else None
     if wrapped is not None:
         return wrapped
@@ -136,6 +140,26 @@ def autograd_functions(tree: ast.Module, torch_name: TorchName) -> dict:
             if applied is not None:
                 found[node.name] = applied
     return found
+
+
+def _activation_subclass(node: ast.ClassDef, init: Optional[ast.FunctionDef], torch_name: TorchName) -> Optional[list]:
+    """``["module", "torch.nn.ReLU", {}]`` for a subclass of a torch activation that keeps its
+    ``forward`` (sparseml's ``class ReLU(torch.nn.ReLU)`` taking a channel count too), when the
+    gain does not depend on what its ``__init__`` hands the base: the activation has no
+    parameter that sets it, or the base is given none of them."""
+    if len(node.bases) != 1:
+        return None
+    qualified = torch_name(node.bases[0])
+    activation = catalog.ACTIVATION_MODULES.get(qualified or "")
+    if activation is None:
+        return None
+    if activation.params and init is not None:
+        names = {name for name, _ in activation.params}
+        for call in ast.walk(init):
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
+                    and (call.args or any(k.arg is None or k.arg in names for k in call.keywords))):
+                return None  # super().__init__(negative_slope=slope): its gain is a setting here
+    return ["module", qualified, {}]
 
 
 def _activation_of(forward: ast.FunctionDef, torch_name: TorchName, functions: dict) -> Optional[list]:
