@@ -330,6 +330,15 @@ class _Summarizer:
             call = _unchained(node.value) if name is not None and name in loads else None
             if isinstance(call, ast.Call) and loads[name][1] > node.lineno and self._built(call) is not None:
                 found[str(call.lineno)] = loads[name]
+        # for id in model_ids: model = StructureModule(...); model.load_state_dict(...) (ImmuneBuilder):
+        # what one iteration builds, the same iteration loads
+        for loop in (s for s in method.body if isinstance(s, (ast.For, ast.AsyncFor))):
+            inner = {dotted(_load_receiver(call)): line for call, line in _loads_weights(loop.body)}
+            for node in _walk(loop.body) if inner else ():
+                name = _bound_name(node)
+                call = _unchained(node.value) if name is not None and inner.get(name, 0) > node.lineno else None
+                if isinstance(call, ast.Call) and self._built(call) is not None:
+                    found.setdefault(str(call.lineno), [None, inner[name]])
         return found
 
     def _assigned_init_cfg(self, nodes: List[ast.AST], record: dict) -> None:
