@@ -119,15 +119,37 @@ def activation_of_helper(method: cst.FunctionDef, imports: ImportTable) -> Optio
     if len(params) != 1 or not isinstance(method.body, cst.IndentedBlock):
         return None
     found: List[Written] = []
+    empty = _empty_guards(method.body, params[0].name.value)
     for node in descendants(method.body):
         if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             return None  # a nested function's returns would be mistaken for the method's
-        if isinstance(node, cst.Return):
+        if isinstance(node, cst.Return) and id(node) not in empty:
             applied = _applied(_uncast(node.value), params[0].name.value, imports) if node.value is not None else None
             if applied is None or (found and applied != found[0]):
                 return None
             found.append(applied)
     return found[0] if found else None
+
+
+def _empty_guards(body: cst.IndentedBlock, name: str) -> set:
+    """The ids of ``return x`` statements under ``if x.numel() == 0:`` (instanseg's MPS
+    workaround): an empty tensor handed back as it is, so no path a value takes skips the
+    activation."""
+    found = set()
+    for statement in body.body:
+        if not isinstance(statement, cst.If) or not isinstance(statement.body, cst.IndentedBlock):
+            continue
+        tested = any(
+            isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "numel"
+            and isinstance(node.func.value, cst.Name) and node.func.value.value == name
+            for node in descendants(statement.test)
+        )
+        inner = statement.body.body
+        line = inner[0] if len(inner) == 1 and isinstance(inner[0], cst.SimpleStatementLine) else None
+        returned = line.body[0] if line is not None and len(line.body) == 1 else None
+        if tested and isinstance(returned, cst.Return) and isinstance(returned.value, cst.Name) and returned.value.value == name:
+            found.add(id(returned))
+    return found
 
 
 def _uncast(node: cst.BaseExpression) -> cst.BaseExpression:
