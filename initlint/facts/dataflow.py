@@ -341,13 +341,14 @@ class MethodFlow:
         if isinstance(node, cst.Dict):
             # ret = {"logit": {"mu": mu, "sigma": self.act(x) + 1e-8}}; return ret: the activations'
             # results it holds are what the model hands out (a layer's output in it ends there)
-            found = [self.expr(e.value, env) for e in node.elements if isinstance(e, cst.DictElement)]
-            for e in node.elements:
-                if not isinstance(e, cst.DictElement):
-                    self.expr(e.value, env)
-                else:
-                    self.expr(e.key, env)
-            return frozenset(flow for flows in found for flow in flows if isinstance(flow[0], Squashed))
+            found = NONE
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    self.expr(element.key, env)
+                    found |= _heads(self.expr(element.value, env))
+                else:  # **other: what it holds is not known here
+                    self.expr(element.value, env)
+            return found
         if isinstance(node, cst.IfExp):
             self.expr(node.test, env)
             with self._guard(node.test):

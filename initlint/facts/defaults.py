@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .literals import STRING_NORMALISERS, literal, parameter_default
+from .literals import literal, normalised, parameter_default
 from .named import none_tested
 
 # An if-arm a construction or binding is in: the test, whether the arm is its body (True) or its
@@ -31,10 +31,7 @@ def _equality(test: cst.BaseExpression) -> Optional[Tuple[cst.Name, object, Opti
     literal); ``(activation, "swiglu", "lower")`` for ``activation.lower() == "swiglu"``."""
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
         return None
-    left, normaliser = test.left, None
-    if (isinstance(left, cst.Call) and not left.args and isinstance(left.func, cst.Attribute)
-            and left.func.attr.value in STRING_NORMALISERS):
-        left, normaliser = left.func.value, left.func.attr.value
+    left, normaliser = normalised(test.left)
     if not isinstance(left, cst.Name) or not isinstance(test.comparisons[0].operator, cst.Equal):
         return None
     value = literal(test.comparisons[0].comparator)

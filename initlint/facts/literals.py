@@ -145,17 +145,25 @@ def parameter_annotation(function: cst.FunctionDef, name: str) -> Optional[cst.B
 
 
 # str methods a setting is normalised with before it is compared or looked up (`activation.lower()`)
-STRING_NORMALISERS = frozenset(("lower", "upper", "strip", "casefold"))
+_STRING_NORMALISERS = frozenset(("lower", "upper", "strip", "casefold"))
+
+
+def normalised(node: cst.BaseExpression) -> Tuple[cst.BaseExpression, Optional[str]]:
+    """``(activation, "lower")`` for ``activation.lower()``; ``(node, None)`` for anything else."""
+    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _STRING_NORMALISERS):
+        return node.func.value, node.func.attr.value
+    return node, None
 
 
 def chosen_string(node: cst.BaseExpression, scope: object) -> Tuple[Optional[str], bool]:
     """The string ``node`` is: a literal, or a parameter of ``scope`` whose default is one (a
     setting: callers may pass another), or one of those with its case changed or stripped
     (``getattr(F, activation.lower())``). ``(None, False)`` when it is neither."""
-    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in STRING_NORMALISERS):
-        value, chosen = chosen_string(node.func.value, scope)
-        return (getattr(value, node.func.attr.value)(), chosen) if value is not None else (None, False)
+    inner, normaliser = normalised(node)
+    if normaliser is not None:
+        value, chosen = chosen_string(inner, scope)
+        return (getattr(value, normaliser)(), chosen) if value is not None else (None, False)
     value = literal(node)
     if isinstance(value, str):
         return value, False

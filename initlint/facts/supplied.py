@@ -22,6 +22,7 @@ import libcst as cst
 
 from .. import catalog
 from ..imports import ImportTable
+from .literals import bind_args
 from .walk import descendants
 
 
@@ -76,9 +77,10 @@ def passed_by_every_call(module: cst.Module, imports: ImportTable) -> Dict[int, 
                 name = called(node.func)
                 if name in calls:
                     calls[name].append(node)
-        for name, (function, params) in helpers.items():
-            for param, position in params:
-                passed = [_argument(call, param, position) for call in calls[name]]
+        for name, (function, positional, params) in helpers.items():
+            bound = [None if any(arg.star for arg in call.args) else bind_args(call.args, positional) for call in calls[name]]
+            for param in params:
+                passed = [arguments.get(param) if arguments is not None else None for arguments in bound]
                 if not passed or any(value is None for value in passed):
                     continue
                 if len({module.code_for_node(value) for value in passed}) == 1 and _names_activation(passed[0], imports):
@@ -86,12 +88,13 @@ def passed_by_every_call(module: cst.Module, imports: ImportTable) -> Dict[int, 
     return found
 
 
-Helpers = Dict[str, Tuple[cst.FunctionDef, List[Tuple[str, int]]]]
+# name -> (helper, its positional parameters' names, its activation parameters with no default)
+Helpers = Dict[str, Tuple[cst.FunctionDef, List[str], List[str]]]
 
 
 def _helpers(module: cst.Module):
-    """(where its calls are, {name: (helper, [(parameter, position)])}, the name a call's callee
-    calls it by): the module's functions, called by name; each class's methods, on ``self``."""
+    """(where its calls are, {name: (helper, positional names, parameters)}, the name a call's
+    callee calls it by): the module's functions, called by name; each class's methods, on ``self``."""
     yield module, _candidates([s for s in module.body if isinstance(s, cst.FunctionDef)], 0), (
         lambda func: func.value if isinstance(func, cst.Name) else None
     )
@@ -111,28 +114,11 @@ def _candidates(functions: List[cst.FunctionDef], skip: int) -> Helpers:
         if function.decorators:
             continue  # a staticmethod shifts the positions; a property is no helper
         positional = [*function.params.posonly_params, *function.params.params][skip:]
-        params = [(p.name.value, i) for i, p in enumerate(positional) if p.default is None]
-        params += [(p.name.value, -1) for p in function.params.kwonly_params if p.default is None]
-        params = [(name, i) for name, i in params if catalog.ACTIVATION_PARAMETER.search(name)]
+        params = [p.name.value for p in (*positional, *function.params.kwonly_params)
+                  if p.default is None and catalog.ACTIVATION_PARAMETER.search(p.name.value)]
         if params:
-            found[function.name.value] = (function, params)
+            found[function.name.value] = (function, [p.name.value for p in positional], params)
     return found
-
-
-def _argument(call: cst.Call, name: str, position: int) -> Optional[cst.BaseExpression]:
-    """What ``call`` passes for the parameter ``name`` (at ``position``); None when not known."""
-    index = 0
-    for arg in call.args:
-        if arg.star:
-            return None
-        if arg.keyword is not None:
-            if arg.keyword.value == name:
-                return arg.value
-            continue
-        if index == position:
-            return arg.value
-        index += 1
-    return None
 
 
 def _names_activation(value: cst.BaseExpression, imports: ImportTable) -> bool:
