@@ -1064,7 +1064,9 @@ def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
     they load overwrites every weight the init would have written: evidence for all layer types."""
     found = []
     for statement in body:
-        if isinstance(statement, (ast.With, ast.AsyncWith)) or (isinstance(statement, ast.Try) and _reraises(statement)):
+        if isinstance(statement, (ast.With, ast.AsyncWith)) or (
+            isinstance(statement, ast.Try) and (_reraises(statement) or _loads_again(statement))
+        ):
             found.extend(_loads_weights(statement.body))
             continue
         call = statement.value if isinstance(statement, ast.Expr) else None
@@ -1078,6 +1080,16 @@ def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
 def _reraises(statement: ast.Try) -> bool:
     """Whether every handler of a ``try`` ends by raising: past it, its body ran to the end."""
     return bool(statement.handlers) and all(h.body and isinstance(h.body[-1], ast.Raise) for h in statement.handlers)
+
+
+def _loads_again(statement: ast.Try) -> bool:
+    """Whether every handler of a ``try`` that loads loads into the same model again (pesto's
+    ``except RuntimeError: model.load_state_dict(state, strict=False)``): a fallback, so past
+    the ``try`` the weights are loaded either way."""
+    loaded = {dotted(_load_receiver(call)) for call, _ in _loads_weights(statement.body)} - {None}
+    return bool(loaded) and bool(statement.handlers) and all(
+        loaded & {dotted(_load_receiver(call)) for call, _ in _loads_weights(handler.body)} for handler in statement.handlers
+    )
 
 
 def _load_receiver(call: ast.Call) -> ast.AST:
