@@ -36,6 +36,7 @@ WIDTH = 64
 DEPTH = 2
 _COUNTS = ("depth", "num", "n_", "layers", "blocks")
 _ACTIVATIONS = ("act", "gate")  # a required parameter naming an activation: no number will do
+_LAYER_MAKERS = ("conv", "layer", "linear")  # nor one the block calls to build a layer (EDSR's ResBlock(conv, ...))
 
 
 def _modules(root: str):
@@ -50,7 +51,7 @@ def _modules(root: str):
 
 def _required_activation(function) -> bool:
     return any(
-        parameter.default is inspect.Parameter.empty and any(part in name for part in _ACTIVATIONS)
+        parameter.default is inspect.Parameter.empty and (any(part in name for part in _ACTIVATIONS) or name in _LAYER_MAKERS)
         for name, parameter in inspect.signature(function).parameters.items()
     )
 

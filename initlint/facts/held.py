@@ -421,7 +421,7 @@ class Resolver:
             held = self._rebound_class(func, call, scope, cls, depth)
             if held is not None:
                 return held
-        function = self._callee_function(func, cls)
+        function = self._callee_function(func, cls) or self._parameter_function(func, scope)
         if function is None:
             built = self.local_class(func) or self._partial_class(func, scope)
             return self._instance(built, call) if built is not None else None
@@ -597,6 +597,15 @@ class Resolver:
         counts once)."""
         function = self._callee_function(func, None)
         return function if function is not None and self.facts.enclosing_class.get(function) is None else None
+
+    def _parameter_function(self, func, scope) -> Optional[cst.FunctionDef]:
+        """``conv(...)`` with ``conv`` a parameter whose default (or the factory every builder
+        passes: facts/supplied.py) is a module-level function of this file (EDSR's
+        ``default_conv``): that function, whose returns say what the call builds."""
+        if not isinstance(func, cst.Name) or not isinstance(scope, cst.FunctionDef):
+            return None
+        default = parameter_default(scope, func.value)
+        return self.module_function(default) if isinstance(default, cst.Name) and default.value != func.value else None
 
     def _callee_function(self, func, cls) -> Optional[cst.FunctionDef]:
         if isinstance(func, cst.Name):

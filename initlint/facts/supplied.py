@@ -30,6 +30,8 @@ def _spelled(descriptor: list, imports: ImportTable) -> Optional[cst.BaseExpress
     kind = descriptor[0]
     if kind == "string":
         return cst.SimpleString(repr(descriptor[1]))
+    if kind == "spelled":  # a layer factory of the project, as this file names it
+        return cst.parse_expression(descriptor[1])
     name = imports.spelling(descriptor[1])
     if name is None:
         return None  # this module cannot name the class: leave the parameter unknown

@@ -104,9 +104,21 @@ class FileIndex:
         return bool(self.factories()) or bool(receivers(self.index).get(self.path))
 
     def supplied(self, block: str, name: str, position: Optional[int]) -> Optional[list]:
-        """The activation every construction of class ``block`` passes for its constructor's
-        parameter ``name`` (passed.py), as a descriptor; None when they do not all pass one."""
-        return supplied(self.index, (self.path, block), name, position)
+        """The activation (or layer class, or layer factory) every construction of class ``block``
+        passes for its constructor's parameter ``name`` (passed.py), as a descriptor; None when
+        they do not all pass one."""
+        found = supplied(self.index, (self.path, block), name, position)
+        if found is not None and found[0] == "factory":
+            return self._spelled_factory(found[1], found[2])
+        return found
+
+    def _spelled_factory(self, path: str, name: str) -> Optional[list]:
+        """A layer factory of the project as this file can name it (``["spelled", "default_conv"]``),
+        or None when it cannot: its own function, or one the file calls by a name."""
+        if path == self.path:
+            return ["spelled", name]
+        spellings = [ref for ref in self.factories() if self.index.repo.resolve(self.path, ref) == (path, name)]
+        return ["spelled", spellings[0]] if spellings else None
 
     def gap(self, block: Optional[str], layer: str) -> str:
         """Why no init reaches a ``layer`` built in ``block``, in words (``initlint explain``)."""

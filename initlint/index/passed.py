@@ -68,19 +68,30 @@ def dotted(node: ast.AST) -> Optional[str]:
     return ".".join([node.id, *reversed(parts)])
 
 
-def descriptor(value: ast.AST, torch_name: TorchName, defaults: Dict[str, ast.AST]) -> Optional[Descriptor]:
-    """What ``value`` hands on, when it names an activation; ``defaults``: the enclosing
-    function's parameter defaults (``activation=activation`` passes the caller's default on),
-    and in a method the settings its class stored (``self.act_fn``: summary._stored_settings)."""
+def descriptor(
+    value: ast.AST, torch_name: TorchName, defaults: Dict[str, ast.AST], named: bool = False,
+) -> Optional[Descriptor]:
+    """What ``value`` hands on, when it names an activation, a torch layer class or a function
+    that may build a layer (``["ref", name]``, resolved by the index); ``defaults``: the
+    enclosing function's parameter defaults (``activation=activation`` passes the caller's
+    default on), and in a method the settings its class stored (``self.act_fn``:
+    summary._stored_settings); ``named``: ``value`` is such a default."""
     key = value.id if isinstance(value, ast.Name) else dotted(value) if isinstance(value, ast.Attribute) else None
     if key in defaults:  # a parameter's default, or a setting the class stored (``self.act_fn``)
-        return descriptor(defaults[key], torch_name, {})
+        return descriptor(defaults[key], torch_name, {}, named=True)
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return ["string", value.value] if catalog.activation_named(value.value) else None
     if isinstance(value, ast.Call):
         return _module(value, torch_name)
     qualified = torch_name(value)
-    return ["class", qualified] if qualified in catalog.ACTIVATION_MODULES else None
+    if qualified in catalog.ACTIVATION_MODULES or qualified in catalog.LAYERS:
+        return ["class", qualified]  # a layer class too: EDSR's ResBlock(conv, ...) calls its `conv`
+    if key is not None and qualified is None and (named or isinstance(value, ast.Attribute)) and not key.startswith("self."):
+        # A function of the project handed on (``conv=common.default_conv``): the index tells
+        # whether it is a layer factory (supplied() below); a bare name only as a default, since
+        # every local handed on would be one.
+        return ["ref", key]
+    return None
 
 
 def arguments(call: ast.Call, torch_name: TorchName, defaults: Dict[str, ast.AST]) -> dict:
@@ -149,7 +160,18 @@ def supplied(index, definition, name: str, position: Optional[int]) -> Optional[
             return None
         for args in passes:
             named = args.get(name) or (args.get(str(position)) if position is not None else None)
+            if named is not None and named[0] == "ref":
+                named = _factory(index, path, named[1])
             if named is None:
                 return None
             found.append(named)
     return found[0] if all(named == found[0] for named in found) else None
+
+
+def _factory(index, path: str, ref: str) -> Optional[Descriptor]:
+    """``["factory", path, name]`` for the project function ``ref`` (as ``path`` spells it) when
+    it returns a torch layer (EDSR's ``default_conv``); None for anything else."""
+    target = index.repo.resolve(path, ref)
+    summary = index.repo.summary(target[0]) if target is not None else None
+    definition = summary["defs"].get(target[1]) if summary else None
+    return ["factory", *target] if definition and definition.get("layers") else None
