@@ -911,9 +911,11 @@ def find_archive(folder: Path, pin: Pin) -> Optional[Path]:
     return max(found, key=lambda item: (_version_key(item[0][1]), item[0][2] == "wheel"))[1]
 
 
-def _pip_download(pin: Pin, kind: str, folder: Path) -> subprocess.CompletedProcess:
+def _pip_download(pin: Pin, kind: str, folder: Path, isolated: bool = True) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
                "-d", str(folder)]
+    if not isolated:  # an sdist whose build requirements fail to install (parallel-wavegan)
+        command.append("--no-build-isolation")
     if kind == "wheel":
         command.append("--only-binary=:all:")
         if pin.python:
@@ -934,6 +936,8 @@ def download(pin: Pin, folder: Path) -> Path:
     kinds = [pin.kind] if pin.kind else ["wheel", "sdist"]
     for kind in kinds:
         if _pip_download(pin, kind, folder).returncode == 0:
+            break
+        if kind == "sdist" and _pip_download(pin, kind, folder, isolated=False).returncode == 0:
             break
     archive = find_archive(folder, pin)
     if archive is None:
