@@ -387,6 +387,10 @@ PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))
 # "initialise me", which FSDP's meta-device init and to_empty() users call). Any other method's
 # init evidence counts only when something calls or applies it (index/coverage.py).
 RUNNING_METHODS = frozenset(("__init__", "__post_init__", "forward", "reset_parameters"))
+# The fused inference path of a conv-norm-act block (yolox's `fuseforward`, ultralytics'
+# `forward_fuse`: `self.act(self.conv(x))`): it runs only once `fuse_model()` has folded the norm
+# into the conv's weight, so the default init never reaches that activation.
+FUSED_FORWARD = re.compile(r"^(?=.*forward)(?=.*fuse)", re.IGNORECASE)
 # Test code: files named test_*.py, *_test.py or conftest.py, or under a folder named tests or test.
 # A test builds a block on its own to check its shapes, and never trains it: where it builds a
 # class is no use of that class whose init matters (index/coverage.py).

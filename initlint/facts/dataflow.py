@@ -869,6 +869,8 @@ class _Methods:
 def method_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
     methods = _Methods(facts, resolver, log)
     for function in facts.functions:
+        if facts.enclosing_class.get(function) is not None and catalog.FUSED_FORWARD.search(function.name.value):
+            continue  # a fused inference path: the norm's folded weights, not torch's default
         methods.run(function)
     inherited_follows(facts, resolver, log)
     facts.attr_follows = log.attr_follows
