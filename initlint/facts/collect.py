@@ -335,7 +335,7 @@ class Collector:
             container = Construct(call=node, **self._context(), ref="self")
             self.facts.sequentials.append(container)
             self.facts.constructs[id(node)] = container
-        elif name in self.facts.tensor_inits and node.args:
+        elif node.args and (name in self.facts.tensor_inits or self._init_lambda_parameter(func)):
             self._note_evidence(weight_owner(node.args[0].value))  # glorot(self.lin1.weight)
         elif init_helper_name(name, self.facts.settings.init_helpers):
             for arg in node.args:
@@ -346,6 +346,24 @@ class Collector:
                     self._note_evidence(ref)
                     if ref is not None:  # _xavier_init(extra): every layer extra holds
                         self.facts.evidence.modules.add((id(self.owner_of(ref)), ref))
+
+    def _init_lambda_parameter(self, func: cst.BaseExpression) -> bool:
+        """``w_init_(self.linear.weight.data)`` with ``w_init_=lambda w: nn.init.kaiming_normal_(w,
+        ...)`` (torchtuples' DenseVanillaBlock): a parameter whose default is a lambda that hands its
+        argument to a torch init function, so the call writes the weight (a caller passing its
+        own function passes an init too)."""
+        function = self.functions[-1]
+        if function is None or not isinstance(func, cst.Name):
+            return False
+        default = parameter_default(function, func.value)
+        if not isinstance(default, cst.Lambda) or not isinstance(default.body, cst.Call) or not default.body.args:
+            return False
+        params = default.params.params
+        first = default.body.args[0].value
+        return (
+            bool(params) and isinstance(first, cst.Name) and first.value == params[0].name.value
+            and (self.imports.resolve(default.body.func) or "").startswith(catalog.INIT_MODULE + ".")
+        )
 
     def leave_Call(self, node: cst.Call) -> None:
         # Runs after the arguments' own visit_Call, so their constructs exist by now.
@@ -417,22 +435,27 @@ class Collector:
         self.loop_depth += 1
         self.loop_skips.append(False)
         if not isinstance(node.target, cst.Name):
+            for name, iterated in _zipped(node):  # for q, w in zip(self.q_linears, self.w_linears)
+                self._loop_over(node, name, iterated)
             return
         name = node.target.value
-        items = looped_items(node.iter)
-        if items is not None and (ref_text(items) or "").startswith(("self.", "self[")):
-            self.self_loops.add((id(self.functions[-1]), name))  # for block in self.blocks
         if not isinstance(node.iter, (cst.List, cst.Tuple)):
-            self._note_items_evidence(node, name)
+            self._loop_over(node, name, node.iter)
             return
         if any(weight_owner(n) == name for n in descendants(node.body) if isinstance(n, cst.Attribute)):
             for element in node.iter.elements:
                 self._note_evidence(ref_text(element.value))
 
-    def _note_items_evidence(self, node: cst.For, name: str) -> None:
+    def _loop_over(self, node: cst.For, name: str, iterated: cst.BaseExpression) -> None:
+        items = looped_items(iterated)
+        if items is not None and (ref_text(items) or "").startswith(("self.", "self[")):
+            self.self_loops.add((id(self.functions[-1]), name))  # for block in self.blocks
+        self._note_items_evidence(node, name, iterated)
+
+    def _note_items_evidence(self, node: cst.For, name: str, iterated: cst.BaseExpression) -> None:
         """``for block in self.blocks: nn.init.kaiming_uniform_(block[0].weight, ...)`` (or over
         ``self.blocks[:-1]``): a write on ``self.blocks[*][0]``, the items a comprehension built."""
-        items = looped_items(node.iter)
+        items = looped_items(iterated)
         container = ref_text(items) if items is not None else None
         if container is None:
             return
@@ -717,6 +740,9 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         tail = ref.rsplit(".", 1)[-1]
         if "." in ref and tail in evidence.reached_attributes:
             return f"this file writes the weight of some ….{tail}"
+        for listing in _listing_containers(facts, ref, site.owner_class):
+            if (id(owner), listing + EVERY_ITEM) in evidence.refs:
+                return f"a loop over {listing}, which lists {ref}, writes each item's weight"
     anchor = site.anchor()
     for (owner, base), values in facts.appended.items():  # extra.append(nn.Sequential(...)); _xavier_init(extra)
         position = next((i for i, value in enumerate(values) if value is anchor.call), None)
@@ -736,6 +762,37 @@ def overridden(facts: Facts, site: LayerSite) -> str:
         if (id(owner_scope(container.ref, container.function, container.owner_class, facts.module)), ref) in evidence.refs:
             return f"a loop over {container.ref} writes each item's weight"
     return ""
+
+
+def _zipped(node: cst.For) -> List[Tuple[str, cst.BaseExpression]]:
+    """``[("q", self.q_linears), ("w", self.w_linears)]`` for ``for q, w in zip(self.q_linears,
+    self.w_linears):`` (LibRecommender's PinSage); [] for any other target."""
+    target, iterated = node.target, node.iter
+    if not (isinstance(target, cst.Tuple) and isinstance(iterated, cst.Call) and call_name(iterated.func) == "zip"):
+        return []
+    names = [element.value for element in target.elements]
+    if len(names) != len(iterated.args) or not all(isinstance(n, cst.Name) for n in names):
+        return []
+    if any(arg.star or arg.keyword is not None for arg in iterated.args):
+        return []
+    return [(n.value, arg.value) for n, arg in zip(names, iterated.args)]
+
+
+def _listing_containers(facts: Facts, ref: str, cls: Optional[cst.ClassDef]) -> List[str]:
+    """The refs of the class's containers that list ``ref`` among their items
+    (``self.layers = nn.ModuleList([self.q_in, self.p_out])``, recpack's MultiVAE): a loop over
+    them writes this layer's weight too."""
+    if cls is None or not ref.startswith("self."):
+        return []
+    found = []
+    for container in (*facts.containers, *facts.sequentials):
+        if container.owner_class is not cls or container.ref is None or not container.call.args:
+            continue
+        listed = container.call.args[0].value
+        elements = listed.elements if isinstance(listed, (cst.List, cst.Tuple)) else container.call.args
+        if any(ref_text(getattr(element, "value", None)) == ref for element in elements):
+            found.append(container.ref)
+    return found
 
 
 def any_item_owner(node: Optional[cst.BaseExpression]) -> Optional[str]:
