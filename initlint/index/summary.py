@@ -676,8 +676,13 @@ class _Summarizer:
                 receiver.count(".") == 1 and receiver.startswith("self.") or self._listed_attributes(receiver)
             ):
                 # init.initialize_decoder(self.decoder); for m in [self.conv_first, self.conv_last]:
-                # default_init_weights(m, 0.1): what those attributes hold
+                # default_init_weights(m, 0.1): what those attributes hold; and each further
+                # attribute handed to one taking *models (pywick's initialize_weights(self.brm1, ...))
                 pairs.append((handed, func))
+                for arg in node.args[1:]:
+                    further = dotted(arg)
+                    if further and further.count(".") == 1 and further.startswith("self."):
+                        pairs.append((arg, func))
             elif (definition is not None and _loop_receiver(node) and _loop_receiver(node) == self._first_parameter()
                     and self._method is None and dotted(func) not in _BUILTINS):
                 # def weights_init(m): for p in m.modules(): _param_init(p) (deeprobust): it applies
