@@ -26,7 +26,7 @@ from .liveness import Liveness
 from .methods import ANY_ATTRIBUTE, exclusive
 from .exports import exported_definitions
 from .loading import gives, withholds
-from .summary import ALL, LOADED, LOADER, MODULE_SCOPE
+from .summary import ALL, LOADED, LOADER, METHOD_LOADER, MODULE_SCOPE
 
 # Where a layer sits in an instance of the class that builds it: the attributes of self it is
 # stored in, each with the method that stores it and the if-arms of the store (methods.py).
@@ -168,7 +168,7 @@ class Index:
                 return reason
         reasons = []
         for creation in creations:
-            found = self._creation_covered(creation, layer, seen, below)
+            found = self._creation_covered(creation, layer, seen, below, built=definition)
             if found is not None and found.loaded and definition in self.exported():
                 found = None  # the package loads what it builds; its users build their own
             if found is None and creation[1] != TRYOUT:
@@ -362,12 +362,20 @@ class Index:
             return None
         return None
 
-    def applied_in_scope(self, path: str, scope: str, name: str, layer: str) -> Optional[Reason]:
-        """An init applied, in the same function (or at module level), to the model bound to ``name``."""
+    def applied_in_scope(
+        self, path: str, scope: str, name: str, layer: str, built: Optional[Definition] = None,
+    ) -> Optional[Reason]:
+        """An init applied, in the same function (or at module level), to the model bound to
+        ``name``; ``built``: the class built there, when known (its own loading methods count)."""
         summary = self.repo.summary(path)
         found = summary["scopes"].get(scope) if summary else None
         for bound, fn, types, line in found["applies"] if found else ():
             if bound != name:
+                continue
+            if fn is not None and fn.startswith(METHOD_LOADER):
+                method = fn[len(METHOD_LOADER):]
+                if built is not None and self._method_loads(built, method):
+                    return Reason(f"{name}.{method}() loads a state dict into it, every time", path, line, loaded=True)
                 continue
             if _covers(types, layer) and LOADED in types:
                 return Reason(f"a state dict is loaded into {name}, every time", path, line, loaded=True)
@@ -453,7 +461,9 @@ class Index:
                     return Reason(f"{what} {fn}, which hands it to{reason.text}", path, line)
         return None
 
-    def _creation_covered(self, creation: Creation, layer: str, seen, below: Path = ()) -> Optional[Reason]:
+    def _creation_covered(
+        self, creation: Creation, layer: str, seen, below: Path = (), built: Optional[Definition] = None,
+    ) -> Optional[Reason]:
         path, kind, name, line, bound, handed, called = creation
         if handed is not None:  # VGG(make_layers(cfg)): part of what VGG builds
             target = self.repo.resolve(path, handed)
@@ -477,7 +487,7 @@ class Index:
             held = self.holders_of((path, name), line)
             return self.covered((path, name), layer, seen, held, _under(held, below))
         if bound is not None:
-            reason = self.applied_in_scope(path, name, bound, layer)
+            reason = self.applied_in_scope(path, name, bound, layer, built)
             if reason is not None:
                 return reason
         if name == MODULE_SCOPE:
@@ -509,7 +519,7 @@ class Index:
         if definition is None:
             return "it is built at module level and no init is applied to it there"
         name = definition[1]
-        found = {id(c): self._creation_covered(c, layer, frozenset()) for c in self.creations().get(definition, [])}
+        found = {id(c): self._creation_covered(c, layer, frozenset(), built=definition) for c in self.creations().get(definition, [])}
         uncovered = [c for c in self.creations().get(definition, []) if c[1] != TRYOUT and found[id(c)] is None]
         uncovered_subclasses = [s for s in self.subclasses().get(definition, []) if self.covered(s, layer) is None]
         if not self.creations().get(definition) and not self.subclasses().get(definition):

@@ -69,6 +69,9 @@ LOADED = "load_state_dict"  # beside ALL: the evidence is weights loaded, not an
 # In an applied function's ref: ``load_try@1`` is load_try handed the module as its argument 1,
 # evidence when load_try always loads a state dict into that parameter (its def's "loads").
 LOADER = "@"
+# ``.init_from_onnx``: a method of the model's own class called on it (``model.init_from_onnx(path)``),
+# evidence when that method loads a state dict into ``self`` (s3tokenizer's load_model).
+METHOD_LOADER = "."
 _LAYER_NAMES = tuple(qualified.rsplit(".", 1)[1] for qualified in catalog.LAYERS)
 _MODULE_ITERATORS = frozenset(("modules", "named_modules", "children", "named_children"))
 # Calls that return the module they are called on: `Generator().to(device)` is a Generator.
@@ -436,6 +439,12 @@ class _Summarizer:
             target = dotted(call.args[position])
             if target in scope["locals"]:  # model = Net(); load_weights(model, path)
                 scope["applies"].append([target, f"{dotted(call.func)}{LOADER}{position}", {}, line])
+        for statement in body or []:
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id in scope["locals"] and call.func.attr not in _CHAINABLE | {"apply", "load_state_dict"}):
+                # model = S3Tokenizer(name); model.init_from_onnx(path): the index asks whether it loads
+                scope["applies"].append([call.func.value.id, METHOD_LOADER + call.func.attr, {}, statement.lineno])
 
     def _class_aliases(self, nodes: List[ast.AST]) -> Dict[str, List[str]]:
         """Locals bound to the repository's classes by name and called in the scope
