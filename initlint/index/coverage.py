@@ -268,6 +268,9 @@ class Index:
         # QNetNode: weights_init(self), then self.label_encoder = nn.Linear(...)): not reached.
         init_key = f"{definition[1]}.__init__"
         built_at = held[0][3] if held and all(where == init_key for _, where, _, _ in held) else None
+        reason = self._framework_init(definition)
+        if reason is not None:
+            return reason
         for path, name in self.liveness.ancestry(definition)[0]:
             own = self.repo.summary(path)["defs"][name]
             reason = self._instance_wide(path, name, own, layer)
@@ -281,6 +284,27 @@ class Index:
                 if reason is not None:
                     return reason
         return None
+
+    def _framework_init(self, definition: Definition) -> Optional[Reason]:
+        """A class with a base from outside the repository (HuggingFace's ``PreTrainedModel``) whose
+        ``__init__`` calls ``self.post_init()``, with no ``_init_weights`` or ``post_init`` of the
+        repository's own on the way: the framework initialises every module of the instance,
+        those built from other files' classes too (granite-tsfm's PatchTSTFMModel). A repository
+        ``_init_weights`` replaces the framework's and answers for itself (its own evidence)."""
+        ancestry, foreign = self.liveness.ancestry(definition)
+        if not foreign:
+            return None
+        called = None
+        for path, name in ancestry:
+            methods_of = self.repo.summary(path)["defs"][name].get("methods", {})
+            if "_init_weights" in methods_of or "post_init" in methods_of:
+                return None
+            line = methods_of.get("__init__", {}).get("post_init")
+            if called is None and line:
+                called = (path, name, line)
+        if called is None:
+            return None
+        return Reason(f"{called[1]}.__init__ calls post_init(): the framework base initialises its modules", called[0], called[2])
 
     def _instance_wide(self, path: str, what: str, record: dict, layer: str, after: Optional[int] = None) -> Optional[Reason]:
         """Evidence of a class (or of one of its methods) that reaches every module of the instance;

@@ -271,6 +271,10 @@ class _Summarizer:
         this method is ever compared with an arm)."""
         record = into.setdefault(node.name, {"covers": {}, "applies": [], "scoped": [], "refs": [], "writes": []})
         record["loads_self"] = loading.loads_self(node)
+        calls_post_init = [s.lineno for s in node.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                           and dotted(s.value.func) == "self.post_init"]
+        if calls_post_init:  # HuggingFace's PreTrainedModel: post_init() -> _init_weights on every module
+            record["post_init"] = calls_post_init[0]
         loops = methods.loop_sources(nodes)
         for written, line in self._written(nodes):
             path = methods.self_path(written, loops)
