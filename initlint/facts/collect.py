@@ -58,7 +58,12 @@ class Facts:
         self.functions: List[cst.FunctionDef] = []
         self.functions_by_name: Dict[str, List[cst.FunctionDef]] = {}
         self.enclosing_class: Dict[cst.FunctionDef, Optional[cst.ClassDef]] = {}
+        # A function defined inside another's body -> that function (its closure's names)
+        self.enclosing_function: Dict[cst.FunctionDef, cst.FunctionDef] = {}
         self.sequential_classes: Set[str] = set()  # names of same-file nn.Sequential subclasses
+        # Same-file classes whose __init__(self, *layers) stores nn.Sequential(*layers) on self
+        # (cebra's _OffsetModel: self.net): name -> that attribute (splatting_classes)
+        self.splatting_classes: Dict[str, str] = {}
         self.appended: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}  # (owner, ref).append(value)
         self.appended_in_loop: Set[int] = set()  # id(value) appended inside a loop: it stands for several items
         self.appended_under_if: Set[int] = set()  # id(value) appended under an if
@@ -175,6 +180,8 @@ class Collector:
         if cls is not None:
             self.facts.methods[cls].append(node)
         self.facts.enclosing_class[node] = self.classes[-1] if self.classes else None
+        if self.functions[-1] is not None:
+            self.facts.enclosing_function[node] = self.functions[-1]
         self.facts.functions.append(node)
         self.facts.functions_by_name.setdefault(node.name.value, []).append(node)
         self.functions.append(node)
@@ -335,6 +342,12 @@ class Collector:
             container = Construct(call=node, **self._context(), ref="self")
             self.facts.sequentials.append(container)
             self.facts.constructs[id(node)] = container
+        elif name == "__init__" and self._splatting_base(func) is not None:
+            # class Net(_OffsetModel): super().__init__(nn.Linear(...), nn.GELU(), ...), whose
+            # __init__(self, *layers) stores nn.Sequential(*layers) as self.net: its items, in order
+            container = Construct(call=node, **self._context(), ref=f"self.{self._splatting_base(func)}")
+            self.facts.sequentials.append(container)
+            self.facts.constructs[id(node)] = container
         elif node.args and (name in self.facts.tensor_inits or self._init_lambda_parameter(func)):
             self._note_evidence(weight_owner(node.args[0].value))  # glorot(self.lin1.weight)
         elif init_helper_name(name, self.facts.settings.init_helpers):
@@ -383,6 +396,8 @@ class Collector:
             if base is not None:
                 key = (id(self.owner_of(base)), base)
                 self.facts.appended.setdefault(key, []).append(node.args[0].value)
+                if self.conditions:  # `if norm == "batch": self.layers.append(nn.BatchNorm2d(c))`
+                    self.facts.conditions.setdefault(id(node.args[0].value), tuple(self.conditions))
                 if self.loop_depth:  # one construction standing for many items
                     self.facts.appended_in_loop.add(id(node.args[0].value))
                 # which item is last depends on the arm taken (or on `if is_last: continue` before)
@@ -412,6 +427,18 @@ class Collector:
             and bool(self.classes)
             and self.classes[-1].name.value in self.facts.sequential_classes
         )
+
+    def _splatting_base(self, func: cst.BaseExpression) -> Optional[str]:
+        """For ``super().__init__`` in a class whose one base is a splatting class of the file:
+        the attribute that base stores its Sequential in."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+                and call_name(func.value.func) == "super" and self.classes):
+            return None
+        bases = [base.value for base in self.classes[-1].bases if base.keyword is None]
+        names = [base.value for base in bases if isinstance(base, cst.Name) and base.value in self.facts.splatting_classes]
+        # one splatting base, first in the MRO's way (mixins beside it: cebra's ConvolutionalModelMixin)
+        first = bases[0] if bases else None
+        return self.facts.splatting_classes[names[0]] if len(names) == 1 and first is not None and getattr(first, "value", None) == names[0] else None
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):
@@ -591,6 +618,33 @@ def opt_in(test: cst.BaseExpression, function: Optional[cst.FunctionDef]) -> boo
     return isinstance(default, (cst.Name, cst.Integer)) and default.value in allowed
 
 
+def splatting_classes(module: cst.Module, imports: ImportTable) -> Dict[str, str]:
+    """Module-level classes whose ``__init__(self, *layers, ...)`` does ``self.<attr> =
+    nn.Sequential(*layers)`` (after at most ``layers += (...)``, which appends): name -> attr."""
+    found: Dict[str, str] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.ClassDef):
+            continue
+        init = next((item for item in statement.body.body
+                     if isinstance(item, cst.FunctionDef) and item.name.value == "__init__"), None)
+        star = init.params.star_arg if init is not None else None
+        if not isinstance(star, cst.Param):
+            continue
+        rebound = any(  # layers = (stem,) + layers: the items' indices are not the arguments' any more
+            isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and node.target.value == star.name.value
+            for node in descendants(init.body)
+        )
+        for node in () if rebound else descendants(init.body):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)):
+                continue
+            target, call = node.targets[0].target, node.value
+            if (imports.resolve(call.func) == catalog.SEQUENTIAL and len(call.args) == 1 and call.args[0].star == "*"
+                    and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == star.name.value
+                    and isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self"):
+                found[statement.name.value] = target.attr.value
+    return found
+
+
 def local_layer_classes(module: cst.Module, imports: ImportTable) -> Dict[str, catalog.Layer]:
     """Same-file subclasses of torch layers that keep torch's init (no ``reset_parameters`` of their own)."""
     found: Dict[str, catalog.Layer] = {}
@@ -663,6 +717,7 @@ def collect(
     facts = Facts(module, imports, settings, factories)
     facts.tensor_inits = tensor_inits
     facts.local_layers = local_layer_classes(module, imports)
+    facts.splatting_classes = splatting_classes(module, imports)
     facts.container_helpers = container_helpers or {}
     collector = Collector(facts)
     collector.walk(module)

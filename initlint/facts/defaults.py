@@ -60,6 +60,8 @@ def taken_at_default(
     if tested is not None:
         return (isinstance(default, cst.Name) and default.value == "None") == tested[1]
     if equality is not None:
+        if isinstance(default, cst.Name) and default.value == "None":
+            return False  # norm=None never equals "batch"
         value = literal(default)
         if equality[2] is not None:
             value = getattr(value, equality[2])() if isinstance(value, str) else None

@@ -57,6 +57,13 @@ class Elements:
     last: Optional[Held]
 
 
+def _names_parameter(function: cst.FunctionDef, name: str) -> bool:
+    params = function.params
+    every = (*params.posonly_params, *params.params, *params.kwonly_params)
+    stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return any(p.name.value == name for p in (*every, *stars))
+
+
 def sequential_items(call: cst.Call, drops_none: bool = False) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
     """``(accessors, item)`` for each item of ``nn.Sequential(...)``; None when not static.
 
@@ -82,8 +89,10 @@ def _positional_values(args: Sequence[cst.Arg]) -> Optional[List[cst.BaseExpress
     (``*([nn.Linear(d, d)] + [nn.ReLU(), nn.Dropout()])``); None when they are not static."""
     values: List[cst.BaseExpression] = []
     for arg in args:
-        if arg.keyword is not None or arg.star == "**":
+        if arg.star == "**":
             return None
+        if arg.keyword is not None:
+            continue  # super().__init__(*layers, num_output=n) of a splatting base: a setting, no item
         if not arg.star:
             values.append(arg.value)
             continue
@@ -204,6 +213,11 @@ class Resolver:
                 return dataclasses.replace(held, use=given(held.use, None, SETTING_DECIDES), at_defaults=True)
             return chosen
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
+            outer = self.facts.enclosing_function.get(scope)
+            if outer is not None and not _names_parameter(scope, expr.value):
+                # def block(a, b): return nn.Sequential(nn.Linear(a, b), activation) inside
+                # __init__(..., activation=nn.GELU()): the closure's name (fairseq's quantizer)
+                return self.held(expr, outer, cls, depth + 1)
             default = parameter_default(scope, expr.value)  # activation=nn.ReLU()
             if isinstance(default, cst.Call) and id(default) not in self.facts.modules:
                 held = self._supplied_instance(default, expr)
@@ -792,6 +806,8 @@ class Resolver:
                 self.held(v, where, cls, depth) for v in self.facts.appended.get(key, [])
                 # self.obs_nets[k] = self.obs_nets[other]: another name for one of its items
                 if not (isinstance(v, cst.Subscript) and ref_text(v.value) == ref)
+                # appended in an arm the defaults skip (`if norm == "batch":` with norm=None)
+                and not self.facts.skipped_at_defaults(v)
             ]
         items += appended
         # A comprehension's element stands for every item but the last as well.
