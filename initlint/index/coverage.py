@@ -514,6 +514,11 @@ class Index:
             reason = self.applied_in_scope(path, name, bound, layer, built)
             if reason is not None:
                 return reason
+            summary = self.repo.summary(path)
+            scope = summary["scopes"].get(name) if summary else None
+            loaded = (scope or {}).get("loaded", {}).get(str(line))
+            if loaded is not None:  # elif kind == "s3d": model = S3D(...); model.load_state_dict(...)
+                return Reason(f"{name} loads a state dict into what it builds there, every time", path, loaded[1], loaded=True)
         if name == MODULE_SCOPE:
             return None
         # Built in a function: its callers decide, wherever they keep what it returns.

@@ -338,10 +338,11 @@ class _Summarizer:
             if isinstance(call, ast.Call) and loads[name][1] > node.lineno and self._built(call) is not None:
                 found[str(call.lineno)] = loads[name]
         # for id in model_ids: model = StructureModule(...); model.load_state_dict(...) (ImmuneBuilder):
-        # what one iteration builds, the same iteration loads
-        for loop in (s for s in method.body if isinstance(s, (ast.For, ast.AsyncFor))):
-            inner = {dotted(_load_receiver(call)): line for call, line in _loads_weights(loop.body)}
-            for node in _walk(loop.body) if inner else ():
+        # what one iteration builds, the same iteration loads; likewise an if-arm that builds and
+        # loads (fairseq's `elif args.type == "s3d": model = S3D(...); model.load_state_dict(...)`)
+        for block in _nested_blocks(method.body):
+            inner = {dotted(_load_receiver(call)): line for call, line in _loads_weights(block)}
+            for node in _walk(block) if inner else ():
                 name = _bound_name(node)
                 call = _unchained(node.value) if name is not None and inner.get(name, 0) > node.lineno else None
                 if isinstance(call, ast.Call) and self._built(call) is not None:
@@ -406,6 +407,9 @@ class _Summarizer:
         loads = _loaded_parameters(node)
         if loads:
             definition["loads"] = loads
+        loaded = {line: where for line, where in self._loaded_locals(node, nodes).items() if where[0] is None}
+        if loaded:  # constructions loaded in the block that builds them (an if-arm, a loop)
+            scope["loaded"] = loaded
         drops_none = _container_helper(node, self.torch_name)
         if drops_none is not None:
             definition["container"] = drops_none
@@ -1073,6 +1077,22 @@ def _loaded_parameters(function: ast.AST) -> List[int]:
     body = [s for statement in function.body for s in (statement.body if isinstance(statement, ast.Try) else [statement])]
     loaded = {dotted(_load_receiver(call)) for call, _ in _loads_weights(body)}
     return [i for i, name in enumerate(names) if name in loaded]
+
+
+def _nested_blocks(body: List[ast.stmt]) -> Iterable[List[ast.stmt]]:
+    """The statement lists inside ``body``'s compound statements, at any depth: a loop's body, an
+    if's arms, a with's and a try's bodies (not nested functions or classes)."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                yield inner
+                yield from _nested_blocks(inner)
+        for handler in getattr(statement, "handlers", ()):
+            yield handler.body
+            yield from _nested_blocks(handler.body)
 
 
 def _loads_weights(body: List[ast.stmt]) -> List[Tuple[ast.Call, int]]:
