@@ -379,6 +379,9 @@ DECLARED_INIT_PARAMETER = "init_cfg"
 
 # Names of helper functions that initialise what they are given (c2_msra_fill, zero_module,
 # kaiming_init, init_weights, ...): a whole word or a word part of the name, case-insensitive.
+# A function value named for what it is (`weights_initializer`, `w_initializer`), called on a
+# weight: an init picked from a table or handed in (ludwig's FCLayer).
+INITIALIZER_NAME = re.compile(r"initiali[sz]er", re.IGNORECASE)
 INIT_HELPER_WORDS = ("init", "initialize", "initialise", "zero", "fill")
 # Methods that mean "initialise every parameter": `for p in self.parameters(): nn.init...(p)`.
 PARAMETER_ITERATORS = frozenset(("parameters", "named_parameters"))

@@ -350,6 +350,12 @@ class Collector:
             self.facts.constructs[id(node)] = container
         elif node.args and (name in self.facts.tensor_inits or self._init_lambda_parameter(func)):
             self._note_evidence(weight_owner(node.args[0].value))  # glorot(self.lin1.weight)
+        elif node.args and weight_owner(node.args[0].value) is not None and (
+            init_helper_name(name, self.facts.settings.init_helpers) or catalog.INITIALIZER_NAME.search(name)
+        ):
+            # weights_initializer = initializer_registry[name]; weights_initializer(fc.weight)
+            # (ludwig's FCLayer): a call named for an init, handed a weight, writes it
+            self._note_evidence(weight_owner(node.args[0].value))
         elif init_helper_name(name, self.facts.settings.init_helpers):
             for arg in node.args:
                 # default_init_weights([self.conv1, self.conv2], 0.1): each listed layer
