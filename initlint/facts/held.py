@@ -802,17 +802,24 @@ class Resolver:
         if ref is not None:
             function = scope if isinstance(scope, cst.FunctionDef) and not ref.startswith("self") else None
             key = (id(owner_scope(ref, function, cls, self.facts.module)), ref)
+            values = self.facts.appended.get(key, [])
+            # Arms that build a layer: a layer built there is still one to report, with what the
+            # arm appends after it; a norm or an activation appended in another arm the defaults
+            # skip (`if norm == "batch":` with norm=None) is not there.
+            layer_arms = {self.facts.conditions.get(id(v)) for v in values if self._builds_layer(v)}
             appended = [
-                self.held(v, where, cls, depth) for v in self.facts.appended.get(key, [])
+                self.held(v, where, cls, depth) for v in values
                 # self.obs_nets[k] = self.obs_nets[other]: another name for one of its items
                 if not (isinstance(v, cst.Subscript) and ref_text(v.value) == ref)
-                # appended in an arm the defaults skip (`if norm == "batch":` with norm=None)
-                and not self.facts.skipped_at_defaults(v)
+                and not (self.facts.skipped_at_defaults(v) and self.facts.conditions.get(id(v)) not in layer_arms)
             ]
         items += appended
         # A comprehension's element stands for every item but the last as well.
         repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
+
+    def _builds_layer(self, value: cst.BaseExpression) -> bool:
+        return any(isinstance(self.facts.constructs.get(id(node)), LayerSite) for node in (value, *descendants(value)))
 
     def inner_elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
         """For a container of containers (``nn.ModuleList([convs() for _ in bands])`` with
