@@ -775,6 +775,8 @@ class _Summarizer:
     def _layer_types(self, node: ast.AST) -> Set[str]:
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):  # type(m) in {nn.Conv2d, nn.Linear}
             return {n for element in node.elts for n in self._layer_types(element)}
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # isinstance(m, nn.Linear | PackedLinear)
+            return self._layer_types(node.left) | self._layer_types(node.right)
         qualified = self.torch_name(node)
         if qualified in catalog.LAYERS:
             return {qualified.rsplit(".", 1)[1]}
