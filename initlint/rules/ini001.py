@@ -50,7 +50,10 @@ class DefaultInitBeforeActivation(Rule):
         "None:` with `weight_std=None`): the class's own methods and its ancestors' in any file "
         "(a type dispatch, a `self.modules()` loop, `self.apply(fn)` with an init function from any file), "
         "the classes and functions that build it, and scripts that build the model and apply an init to it "
-        "(`generator.apply(weights_init)`). A class every builder of which is covered is not reported; one "
+        "(`generator.apply(weights_init)`); a HuggingFace-style model whose `__init__` calls `post_init()` "
+        "initialises every module it builds, from any file. A conv-norm-act block's fused inference path "
+        "(`fuseforward`, `forward_fuse`) runs only after the norm is folded into the weight: not followed. "
+        "A class every builder of which is covered is not reported; one "
         "nothing in the repository builds keeps its finding. `initlint explain PATH:LINE` says what was "
         "concluded and from where."
     )
