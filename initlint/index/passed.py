@@ -11,6 +11,11 @@ nothing when any construction passes something else, something unknown, or nothi
 A descriptor is plain data: ``["string", "relu"]`` (read by the class's getter, ``getattr(nn,
 name)``), ``["class", "torch.nn.GELU"]`` (called later, ``act_layer()``) or ``["module",
 "torch.nn.LeakyReLU", {"negative_slope": 0.2}]`` (an instance, used as it is).
+
+The same answer serves a block's layer-making parameter (EDSR's ``ResBlock(conv, n_feats, ...)``,
+whose builders all hand it ``conv`` defaulting to ``common.default_conv``): ``["class",
+"torch.nn.Conv2d"]`` for a torch layer class, and for a project function the summary's ``["ref",
+name]``, which the index resolves to ``["factory", path, name]`` when that function returns a layer.
 """
 
 from __future__ import annotations
