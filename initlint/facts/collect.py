@@ -98,6 +98,11 @@ class Facts:
         # defaults.py: an arm the defaults skip builds what the default model does not have)
         self.conditions: Dict[int, Tuple[Condition, ...]] = {}
 
+    def builds_layer(self, node: cst.CSTNode) -> bool:
+        """Whether a layer is constructed in ``node`` (itself, or inside it): what an arm the
+        defaults skip builds is still built when the user flips the setting."""
+        return any(isinstance(self.constructs.get(id(n)), LayerSite) for n in (node, *descendants(node)))
+
     def skipped_at_defaults(self, node: cst.CSTNode, equality: bool = True) -> bool:
         """Whether ``node`` (a bound value or a container's call) is in an arm the defaults skip
         (``equality``: judging ``setting == value`` tests too, not only flags and None tests)."""
@@ -343,10 +348,10 @@ class Collector:
             container = Construct(call=node, **self._context(), ref="self")
             self.facts.sequentials.append(container)
             self.facts.constructs[id(node)] = container
-        elif name == "__init__" and self._splatting_base(func) is not None:
+        elif name == "__init__" and (stored_in := self._splatting_base(func)) is not None:
             # class Net(_OffsetModel): super().__init__(nn.Linear(...), nn.GELU(), ...), whose
             # __init__(self, *layers) stores nn.Sequential(*layers) as self.net: its items, in order
-            container = Construct(call=node, **self._context(), ref=f"self.{self._splatting_base(func)}")
+            container = Construct(call=node, **self._context(), ref=f"self.{stored_in}")
             self.facts.sequentials.append(container)
             self.facts.constructs[id(node)] = container
         elif node.args and (name in self.facts.tensor_inits or self._init_lambda_parameter(func)):
@@ -436,16 +441,14 @@ class Collector:
         )
 
     def _splatting_base(self, func: cst.BaseExpression) -> Optional[str]:
-        """For ``super().__init__`` in a class whose one base is a splatting class of the file:
-        the attribute that base stores its Sequential in."""
+        """For ``super().__init__`` in a class whose first base (mixins may follow: cebra's
+        ``ConvolutionalModelMixin``) is a splatting class of the file: the attribute that base
+        stores its Sequential in."""
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
-                and call_name(func.value.func) == "super" and self.classes):
+                and call_name(func.value.func) == "super" and self.classes and self.classes[-1].bases):
             return None
-        bases = [base.value for base in self.classes[-1].bases if base.keyword is None]
-        names = [base.value for base in bases if isinstance(base, cst.Name) and base.value in self.facts.splatting_classes]
-        # one splatting base, first in the MRO's way (mixins beside it: cebra's ConvolutionalModelMixin)
-        first = bases[0] if bases else None
-        return self.facts.splatting_classes[names[0]] if len(names) == 1 and first is not None and getattr(first, "value", None) == names[0] else None
+        first = self.classes[-1].bases[0].value
+        return self.facts.splatting_classes.get(first.value) if isinstance(first, cst.Name) else None
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):

@@ -22,7 +22,7 @@ from .collect import Facts
 from .flows import NONE, Floored, FollowLog, Flows, Gated, Opening, Shifted, Squashed, apply, gated, rescaled, squashed
 from .held import ACTIVATION, ANY, INSTANCE, LAYER, NORM, SEQUENTIAL, TRANSPARENT, Elements, Held, Resolver
 from .written import is_two, squared_operand
-from .literals import activation_params, bind_args, is_known, literal, parameter_default, ref_text
+from .literals import activation_params, bind_args, is_known, literal, parameter_default, parameter_names, ref_text
 from .model import ActivationUse, LayerSite, OpenFollow
 from .named import setting_equality
 from .defaults import taken_at_default
@@ -98,11 +98,7 @@ class MethodFlow:
         self.first_items: Dict[str, Optional[Held]] = {}  # a list's first module: where a prepended one flows
         self.squared: Set[int] = set()  # ids of calls whose result the code squares at once
         self.output_named: Set[int] = set()  # ids of uses called through an output-named attribute
-        params = method.params
-        self.parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                self.parameters.add(star.name.value)
+        self.parameters = parameter_names(method)
 
     def run(self) -> None:
         self.block(self.method.body, self._inputs())

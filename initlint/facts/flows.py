@@ -23,7 +23,6 @@ from .held import (
     ACTIVATION, ANY, INSTANCE, LAYER, NORM, POOLING, SCALING, SEQUENTIAL, TRANSPARENT, Held, Resolver, sequential_items,
 )
 from .literals import literal
-from .walk import descendants
 from .model import ActivationUse, Construct, Follow, LayerSite, OpenFollow, owner_scope
 
 # A bounded activation at the very end of a model is its output range, not a hidden layer; a
@@ -252,7 +251,7 @@ def container_items(container: Construct):
 
 def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None:
     for container in facts.sequentials:
-        if facts.skipped_at_defaults(container.call) and not _builds_layers(container.call, facts):
+        if facts.skipped_at_defaults(container.call) and not facts.builds_layer(container.call):
             # `if with_bn: Sequential(conv, bn, relu) / else: Sequential(conv, relu)` with
             # with_bn=True: the conv built before is followed by what the default arm puts after it
             continue
@@ -265,12 +264,6 @@ def sequential_follows(facts: Facts, resolver: Resolver, log: FollowLog) -> None
             held = _filled_by_attributes(cls, methods, resolver)
             if held is not None:
                 apply(held, NONE, log, at_end=True)
-
-
-def _builds_layers(call: cst.Call, facts: Facts) -> bool:
-    """Whether a layer is constructed inside ``call``: a Sequential in an arm the defaults skip
-    still holds layers the user builds by flipping the setting."""
-    return any(isinstance(facts.constructs.get(id(node)), LayerSite) for node in descendants(call))
 
 
 def _filled_by_attributes(cls: cst.ClassDef, methods, resolver: Resolver) -> Optional[Held]:

@@ -17,7 +17,7 @@ from .comprehended import comprehension_of
 from .guards import UNGUARDABLE, equals_default, given, is_class, is_instance, not_given, parameter_of, star_guards
 from .restate import changed_in
 from .walk import descendants
-from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, ref_text
+from .literals import bind_args, chosen_string, is_known, literal, module_arguments, parameter_annotation, parameter_default, parameter_names, ref_text
 from .model import ActivationUse, Construct, LayerSite, Scope, owner_scope
 from .named import (
     builds_named_norm, exclusive_arms, getattr_expression, getter_argument, named_activation, none_tested, unless_given,
@@ -55,13 +55,6 @@ class Elements:
 
     items: List[Optional[Held]]
     last: Optional[Held]
-
-
-def _names_parameter(function: cst.FunctionDef, name: str) -> bool:
-    params = function.params
-    every = (*params.posonly_params, *params.params, *params.kwonly_params)
-    stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return any(p.name.value == name for p in (*every, *stars))
 
 
 def sequential_items(call: cst.Call, drops_none: bool = False) -> Optional[List[Tuple[Accessors, cst.BaseExpression]]]:
@@ -214,7 +207,7 @@ class Resolver:
             return chosen
         if not values and isinstance(expr, cst.Name) and isinstance(scope, cst.FunctionDef):
             outer = self.facts.enclosing_function.get(scope)
-            if outer is not None and not _names_parameter(scope, expr.value):
+            if outer is not None and expr.value not in parameter_names(scope):
                 # def block(a, b): return nn.Sequential(nn.Linear(a, b), activation) inside
                 # __init__(..., activation=nn.GELU()): the closure's name (fairseq's quantizer)
                 return self.held(expr, outer, cls, depth + 1)
@@ -806,7 +799,7 @@ class Resolver:
             # Arms that build a layer: a layer built there is still one to report, with what the
             # arm appends after it; a norm or an activation appended in another arm the defaults
             # skip (`if norm == "batch":` with norm=None) is not there.
-            layer_arms = {self.facts.conditions.get(id(v)) for v in values if self._builds_layer(v)}
+            layer_arms = {self.facts.conditions.get(id(v)) for v in values if self.facts.builds_layer(v)}
             appended = [
                 self.held(v, where, cls, depth) for v in values
                 # self.obs_nets[k] = self.obs_nets[other]: another name for one of its items
@@ -817,9 +810,6 @@ class Resolver:
         # A comprehension's element stands for every item but the last as well.
         repeated = not appended and comprehension_of(container.call) is not None
         return Elements(items, items[-1] if items and not repeated else None)
-
-    def _builds_layer(self, value: cst.BaseExpression) -> bool:
-        return any(isinstance(self.facts.constructs.get(id(node)), LayerSite) for node in (value, *descendants(value)))
 
     def inner_elements(self, expr: cst.BaseExpression, scope, cls) -> Optional[Elements]:
         """For a container of containers (``nn.ModuleList([convs() for _ in bands])`` with

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -113,6 +113,14 @@ def supplying(defaults: Dict[int, Dict[str, cst.BaseExpression]]) -> Iterator[No
     finally:
         for key in defaults:
             _SUPPLIED.pop(key, None)
+
+
+def parameter_names(function: cst.FunctionDef) -> Set[str]:
+    """Every parameter name of ``function``, ``*args`` and ``**kwargs`` included."""
+    params = function.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    names.update(star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
+    return names
 
 
 def parameter_default(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
